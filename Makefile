@@ -1,0 +1,50 @@
+# border-watch: two commands on a fresh machine.
+#   make run   set up, start a local Elasticsearch, run the ingest DAG once over the bundled fixture feed
+#   make test  set up, start a throw-away Elasticsearch, run lint + tests, stop everything it started
+SHELL := /bin/bash
+PY := $(CURDIR)/.venv/bin/python
+VENV_STAMP := .venv/.installed
+
+export AIRFLOW_HOME := $(CURDIR)/.airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(CURDIR)/.airflow/airflow.db
+export AIRFLOW__CORE__UNIT_TEST_MODE := False
+export AIRFLOW__LOGGING__BASE_LOG_FOLDER := $(CURDIR)/.airflow/logs
+export PYTHONPATH := $(CURDIR)
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+
+.PHONY: run test setup lint es-start es-stop stop bench clean
+
+setup: $(VENV_STAMP) .airflow/.migrated
+
+$(VENV_STAMP): pyproject.toml
+	test -x .venv/bin/python || python3 -m venv .venv
+	.venv/bin/pip install -q --upgrade pip
+	.venv/bin/pip install -q -e '.[dev]'
+	touch $@
+
+.airflow/.migrated: $(VENV_STAMP)
+	mkdir -p .airflow
+	.venv/bin/airflow db migrate > .airflow/migrate.log 2>&1 || (tail -30 .airflow/migrate.log; exit 1)
+	touch $@
+
+run: setup
+	scripts/run-local.sh
+
+test: setup
+	scripts/with-elasticsearch.sh bash -c '.venv/bin/ruff check pipeline dags plugins tests benchmarks scripts && .venv/bin/python -m pytest -q -p no:cacheprovider'
+
+lint: setup
+	.venv/bin/ruff check pipeline dags plugins tests benchmarks scripts
+
+es-start:
+	scripts/elasticsearch.sh start
+
+# Stops what `make run` left running (the local Elasticsearch).
+stop es-stop:
+	scripts/elasticsearch.sh stop
+
+clean: stop
+	rm -rf .airflow .cache/elasticsearch/data .cache/elasticsearch/logs .cache/elasticsearch/run

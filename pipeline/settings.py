@@ -1,0 +1,67 @@
+"""Settings in one place: read from the environment (or an Airflow connection, in the DAGs) once,
+then passed in. No stage reads the environment itself."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    es_url: str = "http://127.0.0.1:9200"
+    es_api_key: str | None = None
+    es_username: str | None = None
+    es_password: str | None = field(default=None, repr=False)
+    es_verify_certs: bool = True
+    es_ca_certs: str | None = None
+    # Every index and alias name starts with this, so tests and deployments can share a cluster.
+    index_prefix: str = "border-news"
+    feeds_file: Path = PROJECT_ROOT / "config" / "feeds.yaml"
+    fetch_timeout: float = 20.0
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_retries: int = 2
+    user_agent: str = "border-watch/0.1 (+https://github.com/border-watch)"
+    # Loopback/private destinations are refused unless allowed (SSRF); tests allow 127.0.0.1.
+    allow_private_networks: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Settings from environment variables (BORDER_* and ES_*)."""
+        e = os.environ if env is None else env
+        default = cls()
+        return cls(
+            es_url=e.get("ES_URL") or default.es_url,
+            es_api_key=e.get("ES_API_KEY") or None,
+            es_username=e.get("ES_USERNAME") or None,
+            es_password=e.get("ES_PASSWORD") or None,
+            es_verify_certs=_bool(e.get("ES_VERIFY_CERTS"), True),
+            es_ca_certs=e.get("ES_CA_CERTS") or None,
+            index_prefix=e.get("BORDER_INDEX_PREFIX") or default.index_prefix,
+            feeds_file=Path(e["BORDER_FEEDS_FILE"]) if e.get("BORDER_FEEDS_FILE") else default.feeds_file,
+            fetch_timeout=float(e.get("BORDER_FETCH_TIMEOUT") or default.fetch_timeout),
+            fetch_max_bytes=int(e.get("BORDER_FETCH_MAX_BYTES") or default.fetch_max_bytes),
+            fetch_retries=int(e.get("BORDER_FETCH_RETRIES") or default.fetch_retries),
+            allow_private_networks=_bool(e.get("BORDER_ALLOW_PRIVATE_NETWORKS"), False),
+        )
+
+    def index(self, kind: str) -> str:
+        """Name of one of the project's indices or aliases: 'raw', 'deadletter', 'runs', 'state', ..."""
+        return f"{self.index_prefix}-{kind}"
+
+    @property
+    def read_alias(self) -> str:
+        return self.index_prefix
+
+    @property
+    def write_alias(self) -> str:
+        return f"{self.index_prefix}-write"
