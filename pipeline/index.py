@@ -114,3 +114,64 @@ def bulk_index(
             )
         sources.pop(doc_id, None)
     return report
+
+
+# --- The main index: versioned (`<prefix>-v1`) behind a read alias (`<prefix>`) and a write alias.
+INDEX_VERSION = 1
+
+ARTICLE_MAPPING: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "id": {"type": "keyword"},
+        "input": {"type": "keyword"},
+        "feed": {"type": "keyword"},
+        "url": {"type": "keyword"},
+        "source": {"type": "keyword"},
+        "title": {"type": "text", "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
+        "byline": {"type": "keyword"},
+        "text": {"type": "text"},
+        "language": {"type": "keyword"},
+        "published": {"type": "keyword", "index": False},
+        "published_at": {"type": "date"},
+        "dates": {"type": "object", "properties": {"text": {"type": "keyword"}, "value": {"type": "keyword"}, "granularity": {"type": "keyword"}}},
+        "entities": {"type": "object", "properties": {"id": {"type": "keyword"}, "name": {"type": "keyword"}, "type": {"type": "keyword"}, "mentions": {"type": "keyword"}, "linked": {"type": "boolean"}}},
+        "relevant": {"type": "boolean"},
+        "relevance_score": {"type": "float"},
+        "content_hash": {"type": "keyword"},
+        "minhash": {"type": "long", "index": False, "doc_values": False},
+        "duplicate_of": {"type": "keyword"},
+        "story_id": {"type": "keyword"},
+        "fetched_at": {"type": "date"},
+        "ingested_at": {"type": "date"},
+        "schema_version": {"type": "integer"},
+    },
+}
+
+# Fields of `Article` that are kept only in the raw index, not in the article index.
+RAW_ONLY_FIELDS = ("raw_url", "raw_title", "raw_text", "raw_html", "summary")
+
+
+def ensure_main_index(es: Elasticsearch, settings: Settings, version: int = INDEX_VERSION) -> str:
+    """Create `<prefix>-v<version>` with the read and write aliases if no index has them yet."""
+    name = f"{settings.index_prefix}-v{version}"
+    if ensure_index(es, name, ARTICLE_MAPPING):
+        if not es.indices.exists_alias(name=settings.read_alias):
+            es.indices.update_aliases(actions=[
+                {"add": {"index": name, "alias": settings.read_alias}},
+                {"add": {"index": name, "alias": settings.write_alias, "is_write_index": True}},
+            ])
+    return name
+
+
+def article_document(article: Any) -> tuple[str, dict[str, Any]]:
+    """`(id, document)` of a processed article for the article index."""
+    doc = {k: v for k, v in article.to_dict().items() if k not in RAW_ONLY_FIELDS and v is not None}
+    if not article.id:
+        raise ValueError(f"article {article.input} has no id: run the dedupe stage first")
+    return article.id, doc
+
+
+def index_articles(es: Elasticsearch, settings: Settings, articles: Iterable[Any], refresh: bool | str = False) -> BulkReport:
+    """Bulk-index processed articles through the write alias under their stable ids."""
+    ensure_main_index(es, settings)
+    return bulk_index(es, settings.write_alias, (article_document(a) for a in articles), refresh=refresh)

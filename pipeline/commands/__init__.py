@@ -1,0 +1,1 @@
+"""Subcommands of `python -m pipeline`, one module each, discovered automatically."""
