@@ -15,7 +15,7 @@ export AIRFLOW__LOGGING__BASE_LOG_FOLDER := $(CURDIR)/.airflow/logs
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: run test setup lint es-start es-stop stop bench clean
+.PHONY: run test pytest setup lint es-start es-stop stop bench clean
 
 setup: $(VENV_STAMP) .airflow/.migrated
 
@@ -35,6 +35,10 @@ run: setup
 
 test: setup
 	scripts/with-elasticsearch.sh bash -c '.venv/bin/ruff check pipeline dags plugins tests benchmarks scripts && .venv/bin/python -m pytest -q -p no:cacheprovider'
+
+# A subset while developing: make pytest ARGS='tests/test_dates.py -x'
+pytest: setup
+	scripts/with-elasticsearch.sh .venv/bin/python -m pytest -p no:cacheprovider $(ARGS)
 
 lint: setup
 	.venv/bin/ruff check pipeline dags plugins tests benchmarks scripts
