@@ -151,15 +151,46 @@ ARTICLE_MAPPING: dict[str, Any] = {
 RAW_ONLY_FIELDS = ("raw_url", "raw_title", "raw_text", "raw_html", "summary")
 
 
+def versioned_index(settings: Settings, version: int) -> str:
+    """Name of version `version` of the article index: `<prefix>-v<version>`."""
+    return f"{settings.index_prefix}-v{version}"
+
+
+def current_index(es: Elasticsearch, settings: Settings) -> str | None:
+    """The concrete index behind the read alias, or None before the first run."""
+    if not es.indices.exists_alias(name=settings.read_alias):
+        return None
+    return sorted(es.indices.get_alias(name=settings.read_alias))[-1]
+
+
+def create_index_version(es: Elasticsearch, settings: Settings, version: int) -> str:
+    """Create `<prefix>-v<version>` (no aliases yet); return its name."""
+    name = versioned_index(settings, version)
+    ensure_index(es, name, ARTICLE_MAPPING)
+    return name
+
+
+def switch_aliases(es: Elasticsearch, settings: Settings, new_index: str) -> None:
+    """Point the read and write aliases at `new_index` in one atomic alias update: searches never see
+    an empty window, and no write goes to the old index after the switch."""
+    actions: list[dict[str, Any]] = []
+    for alias in (settings.read_alias, settings.write_alias):
+        if es.indices.exists_alias(name=alias):
+            for old in es.indices.get_alias(name=alias):
+                if old != new_index:
+                    actions.append({"remove": {"index": old, "alias": alias}})
+    actions.append({"add": {"index": new_index, "alias": settings.read_alias}})
+    actions.append({"add": {"index": new_index, "alias": settings.write_alias, "is_write_index": True}})
+    es.indices.update_aliases(actions=actions)
+
+
 def ensure_main_index(es: Elasticsearch, settings: Settings, version: int = INDEX_VERSION) -> str:
-    """Create `<prefix>-v<version>` with the read and write aliases if no index has them yet."""
-    name = f"{settings.index_prefix}-v{version}"
-    if ensure_index(es, name, ARTICLE_MAPPING):
-        if not es.indices.exists_alias(name=settings.read_alias):
-            es.indices.update_aliases(actions=[
-                {"add": {"index": name, "alias": settings.read_alias}},
-                {"add": {"index": name, "alias": settings.write_alias, "is_write_index": True}},
-            ])
+    """The index behind the aliases; on first use, create `<prefix>-v<version>` and point them at it."""
+    existing = current_index(es, settings)
+    if existing:
+        return existing
+    name = create_index_version(es, settings, version)
+    switch_aliases(es, settings, name)
     return name
 
 
