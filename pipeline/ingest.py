@@ -22,7 +22,7 @@ import lxml.etree
 import lxml.html
 from elasticsearch import Elasticsearch
 
-from pipeline import deadletter, state
+from pipeline import deadletter, runs, state
 from pipeline.article import Article
 from pipeline.errors import BadInputError, PipelineError, TransientError
 from pipeline.feeds import FeedConfig, parse_feed
@@ -36,7 +36,7 @@ from pipeline.index import (
     index_articles,
     raw_id,
 )
-from pipeline.runs import percentile
+from pipeline.runs import RunSummary, percentile
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def raw_document(article: Article) -> tuple[str, dict[str, Any]]:
 def store_raw(es: Elasticsearch, settings: Settings, articles: list[Article]) -> BulkReport:
     """Keep raw articles; the first copy of a link wins, so re-runs change nothing."""
     index = ensure_raw_index(es, settings)
-    return bulk_index(es, index, (raw_document(a) for a in articles), op_type="create", refresh="wait_for")
+    return bulk_index(es, index, (raw_document(a) for a in articles), op_type="create")
 
 
 # --- Full pages -------------------------------------------------------------------------------------
@@ -405,7 +405,7 @@ def mark_processed(es: Elasticsearch, settings: Settings, marks: dict[str, tuple
                 "doc": {"processed_at": now, "outcome": what, "article_id": aid, "run_id": run_id}} for rid, (what, aid) in marks.items())
     from elasticsearch import helpers
 
-    ok, errors = helpers.bulk(es, actions, raise_on_error=False, refresh="wait_for")
+    ok, errors = helpers.bulk(es, actions, raise_on_error=False, refresh=True)
     if errors:
         raise TransientError("raw", f"could not mark {len(errors)} raw entries as processed: {errors[0]}; the next run processes them again")
 
@@ -422,3 +422,49 @@ def process_pending(
     if outcome.indexed:
         es.indices.refresh(index=settings.write_alias)
     return outcome
+
+
+# --- The run's summary ------------------------------------------------------------------------------
+
+def summarize(
+    es: Elasticsearch, settings: Settings, *, run_id: str, started_at: datetime | None, outcomes: list[dict[str, Any]],
+    processed: dict[str, Any] | None, delivered: dict[str, Any] | None, dag_id: str = "border_news_ingest",
+) -> RunSummary:
+    """Add up the feed tasks' and the processing task's outcomes into the run's record, and store it.
+    `processed` or `delivered` None means that task failed: the run is recorded as failed."""
+    s = RunSummary(run_id=run_id, dag_id=dag_id)
+    now = datetime.now(UTC)
+    s.started_at = (started_at or now).isoformat()
+    s.finished_at = now.isoformat()
+    s.duration_s = round((now - (started_at or now)).total_seconds(), 3)
+    durations: dict[str, float] = {}
+    s.feeds_total = len(outcomes)
+    for o in outcomes:
+        s.feeds_fetched += o["status"] == "fetched"
+        s.feeds_not_modified += o["status"] == "not_modified"
+        if o["status"] == "failed":
+            s.feeds_failed += 1
+            s.failed_feeds.append(o["feed"])
+        s.entries_seen += o["entries"]
+        s.new += o["new"]
+        s.pages_fetched += o["pages_fetched"]
+        s.pages_failed += o["pages_failed"]
+        s.dead_lettered += o["dead_lettered"]
+        for stage, secs in o["durations_s"].items():
+            durations[stage] = durations.get(stage, 0.0) + secs
+    if processed is not None:
+        for name in ("processed", "irrelevant", "duplicates", "indexed", "index_failed", "process_failed"):
+            setattr(s, name, processed[name])
+        s.dead_lettered += processed["dead_lettered"]
+        for stage, secs in processed["durations_s"].items():
+            durations[stage] = durations.get(stage, 0.0) + secs
+        s.freshness_lag_p50_s = processed.get("freshness_lag_p50_s")
+        s.freshness_lag_p95_s = processed.get("freshness_lag_p95_s")
+        s.freshness_lag_max_s = processed.get("freshness_lag_max_s")
+    if delivered is not None:
+        s.delivered = int(delivered.get("delivered") or 0)
+    s.durations_s = {k: round(v, 3) for k, v in durations.items()}
+    if processed is None or delivered is None:
+        s.state = "failed"
+    runs.write(es, settings, s)
+    return s
