@@ -52,16 +52,18 @@ def _cell(key: str, value: Any) -> str:
         return "<td>–</td>"
     if isinstance(value, float):
         value = f"{value:.1f}"
+    if key.endswith("_at") and isinstance(value, str) and "T" in value:
+        value = value.replace("T", " ")[:16] + " UTC" if value.endswith(("+00:00", "Z")) else value.replace("T", " ")
     css = "num" if isinstance(value, int | float) or key.endswith("_s") else ("err" if key == "last_error" else "")
     if key == "status":
         css = str(value)
     return f'<td class="{css}">{html.escape(str(value))}</td>'
 
 
-def _table(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], row_id: str) -> str:
+def _table(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], row_id: str, id_key: str) -> str:
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label in columns)
     body = "".join(
-        f'<tr data-{row_id}="{html.escape(str(r.get(columns[0][0])))}">' + "".join(_cell(k, r.get(k)) for k, _ in columns) + "</tr>"
+        f'<tr data-{row_id}="{html.escape(str(r.get(id_key)))}">' + "".join(_cell(k, r.get(k)) for k, _ in columns) + "</tr>"
         for r in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -74,8 +76,8 @@ def render(data: dict[str, Any]) -> str:
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Border news</title><style>{STYLE}</style></head>
 <body><h1>Border news — feed health</h1>
 <p id="headline">{len(feeds)} feeds, {failing} failing; indices <code>{html.escape(data['index_prefix'])}-*</code></p>
-<h2>Feeds</h2>{_table(feeds, FEED_COLUMNS, "feed") if feeds else "<p>No feed fetched yet.</p>"}
-<h2>Last runs</h2>{_table(recent, RUN_COLUMNS, "run") if recent else "<p>No run recorded yet.</p>"}
+<h2>Feeds</h2>{_table(feeds, FEED_COLUMNS, "feed", "feed") if feeds else "<p>No feed fetched yet.</p>"}
+<h2>Last runs</h2>{_table(recent, RUN_COLUMNS, "run", "run_id") if recent else "<p>No run recorded yet.</p>"}
 <p>Failures with the stage, the article and what to do: index <code>{html.escape(data['index_prefix'])}-deadletter</code>.</p>
 </body></html>"""
 
