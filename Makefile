@@ -15,7 +15,7 @@ export AIRFLOW__LOGGING__BASE_LOG_FOLDER := $(CURDIR)/.airflow/logs
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: run test pytest setup lint es-start es-stop stop bench clean chromium
+.PHONY: run test pytest setup lint es-start es-stop stop bench clean chromium bench-ingest
 
 setup: $(VENV_STAMP) .airflow/.migrated chromium
 
@@ -60,3 +60,7 @@ stop es-stop:
 
 clean: stop
 	rm -rf .airflow .cache/elasticsearch/data .cache/elasticsearch/logs .cache/elasticsearch/run
+
+# Ingest benchmark (real Airflow scheduler, LocalExecutor): make bench-ingest ARGS='--minutes 5'
+bench-ingest: setup
+	scripts/with-elasticsearch.sh .venv/bin/python benchmarks/ingest.py $(ARGS)

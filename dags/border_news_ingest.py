@@ -98,7 +98,7 @@ dead-lettered and the rest go on; Elasticsearch errors fail the task (retried). 
         from pipeline.ingest import process_pending
 
         ti = get_current_context()["ti"]
-        result = process_pending(_es(), SETTINGS, run_id=ti.run_id).to_dict()
+        result = process_pending(_es(), SETTINGS, run_id=ti.run_id).to_dict(with_ids=False)
         print(f"processed {result['processed']}: irrelevant {result['irrelevant']}, duplicates {result['duplicates']}, "
               f"indexed {result['indexed']}, failed {result['process_failed'] + result['index_failed']}")
         return result
@@ -112,15 +112,17 @@ dead-lettered and the rest go on; Elasticsearch errors fail the task (retried). 
         get_current_context()["outlet_events"][INDEX_ASSET].extra = {"indexed": result["indexed"]}
         return result["indexed"]
 
-    @task(doc_md="Delivers this run's new documents to webhook subscribers (see `pipeline/subscriptions.py`).")
+    @task(doc_md="""Delivers the documents indexed since each subscription's cursor as signed JSON POSTs
+(`pipeline.subscriptions.deliver_new`: retries with backoff, delivery log in `<prefix>-deliveries`). A
+receiver that keeps failing stops only its own subscription; its cursor stays, so the next run retries.""")
     def deliver_webhooks(result: dict) -> dict:
-        try:
-            from pipeline import subscriptions
-        except ImportError:
-            print("pipeline.subscriptions is not installed: no webhook delivery")
-            return {"delivered": 0}
-        report = subscriptions.deliver_new(_es(), SETTINGS, result["indexed_ids"])
-        return {"delivered": int(getattr(report, "delivered", report) or 0)}
+        from pipeline import subscriptions
+
+        report = subscriptions.deliver_new(_es(), SETTINGS)
+        for line in report.errors:
+            print(f"webhook delivery stopped: {line}")
+        print(f"webhooks: {report.delivered} delivered, {report.failed} failed, {report.subscriptions} subscriptions")
+        return {"delivered": report.delivered, "failed": report.failed}
 
     @task(trigger_rule="all_done", doc_md="""Writes the run's summary to `<prefix>-runs`, prints it here, and fails
 the run if an earlier task failed (after recording what it could).""")

@@ -452,6 +452,8 @@ def summarize(
         s.dead_lettered += o["dead_lettered"]
         for stage, secs in o["durations_s"].items():
             durations[stage] = durations.get(stage, 0.0) + secs
+        # Feeds run in parallel: the slowest one is what the run waits for.
+        durations["slowest_feed"] = max(durations.get("slowest_feed", 0.0), sum(o["durations_s"].values()))
     if processed is not None:
         for name in ("processed", "irrelevant", "duplicates", "indexed", "index_failed", "process_failed"):
             setattr(s, name, processed[name])

@@ -33,7 +33,7 @@ MAPPING: dict[str, Any] = {
         "duration_s": {"type": "float"},
         **{name: {"type": "integer"} for name in COUNTS},
         "durations_s": {"type": "object", "properties": {s: {"type": "float"} for s in (
-            "fetch", "pages", "raw", "process", "index", "deadletter", "deliver")}},
+            "fetch", "pages", "raw", "process", "index", "deadletter", "deliver", "slowest_feed")}},
         "freshness_lag_p50_s": {"type": "float"},
         "freshness_lag_p95_s": {"type": "float"},
         "freshness_lag_max_s": {"type": "float"},
