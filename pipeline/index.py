@@ -236,6 +236,7 @@ def ensure_main_index(es: Elasticsearch, settings: Settings, version: int = INDE
     if existing:
         return existing
     name = create_index_version(es, settings, version)
+    sequence.ensure_counter(es, settings)
     switch_aliases(es, settings, name)
     return name
 

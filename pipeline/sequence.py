@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import ConflictError, Elasticsearch, NotFoundError
+from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
 from pipeline.settings import Settings
 
@@ -45,7 +45,8 @@ class Lease:
         return range(self.start, self.end + 1)
 
 
-def _ensure_counter(es: Elasticsearch, settings: Settings) -> None:
+def ensure_counter(es: Elasticsearch, settings: Settings) -> None:
+    """Create the counter index and document if missing (idempotent, safe to race)."""
     index = sequence_index(settings)
     if not es.indices.exists(index=index):
         try:
@@ -57,6 +58,7 @@ def _ensure_counter(es: Elasticsearch, settings: Settings) -> None:
         except Exception as exc:  # a concurrent writer created it first
             if "resource_already_exists_exception" not in str(exc):
                 raise
+    es.cluster.health(index=index, wait_for_status="yellow", timeout="30s")
     try:
         es.create(index=index, id=COUNTER_ID, document={"next": 0, "leases": []})
     except ConflictError:
@@ -64,11 +66,19 @@ def _ensure_counter(es: Elasticsearch, settings: Settings) -> None:
 
 
 def _read(es: Elasticsearch, settings: Settings) -> tuple[dict[str, Any], int, int] | None:
-    try:
-        doc = es.get(index=sequence_index(settings), id=COUNTER_ID, realtime=True)
-    except NotFoundError:
-        return None
-    return doc["_source"], doc["_seq_no"], doc["_primary_term"]
+    for attempt in range(50):
+        try:
+            doc = es.get(index=sequence_index(settings), id=COUNTER_ID, realtime=True)
+        except NotFoundError:
+            return None
+        except ApiError as exc:
+            # Just created by another writer, its shard not started yet: wait a moment.
+            if exc.status_code != 503 or attempt == 49:
+                raise
+            time.sleep(0.05)
+            continue
+        return doc["_source"], doc["_seq_no"], doc["_primary_term"]
+    return None
 
 
 def _write(es: Elasticsearch, settings: Settings, source: dict[str, Any], seq_no: int, primary_term: int) -> bool:
@@ -95,7 +105,7 @@ def allocate(es: Elasticsearch, settings: Settings, count: int, ttl_s: float = D
     while True:
         state = _read(es, settings)
         if state is None:
-            _ensure_counter(es, settings)
+            ensure_counter(es, settings)
             continue
         source, seq_no, term = state
         now = time.time()
