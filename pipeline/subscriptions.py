@@ -163,7 +163,7 @@ def save_cursor(es: Elasticsearch, settings: Settings, consumer: str, cursor: st
     """Keep a named consumer's cursor in Elasticsearch (any worker can resume from it)."""
     ensure_index(es, settings.index("cursors"), CURSORS_MAPPING)
     es.index(index=settings.index("cursors"), id=consumer, document={"consumer": consumer, "cursor": cursor, "updated_at": _now()},
-             refresh="wait_for")
+             refresh=True)
 
 
 # --- Webhook subscriptions -----------------------------------------------------------------------
@@ -204,7 +204,7 @@ def add_subscription(
     cursor = "0" if from_beginning else current_cursor(es, settings)
     doc = {"name": name, "url": url, "secret": secret, "filters": (filters or Filters()).to_dict(), "cursor": cursor,
            "created_at": _now(), "updated_at": _now()}
-    es.index(index=settings.index("subscriptions"), id=name, document=doc, refresh="wait_for")
+    es.index(index=settings.index("subscriptions"), id=name, document=doc, refresh=True)
     return {k: v for k, v in doc.items() if k != "secret"}
 
 
@@ -220,7 +220,7 @@ def list_subscriptions(es: Elasticsearch, settings: Settings) -> list[dict[str, 
 def remove_subscription(es: Elasticsearch, settings: Settings, name: str) -> bool:
     """Delete a subscription; False if there was none of that name."""
     try:
-        es.delete(index=settings.index("subscriptions"), id=name, refresh="wait_for")
+        es.delete(index=settings.index("subscriptions"), id=name, refresh=True)
     except NotFoundError:
         return False
     return True
@@ -295,11 +295,16 @@ def deliver_new(
     own = http is None
     http = http or httpx.Client(timeout=timeout_s, follow_redirects=False)
     try:
-        hits = es.search(index=settings.index("subscriptions"), query={"match_all": {}}, size=1000,
-                         seq_no_primary_term=True)["hits"]["hits"]
+        es.indices.refresh(index=settings.index("subscriptions"))
+        hits = es.search(index=settings.index("subscriptions"), query={"match_all": {}}, size=1000, source=False)["hits"]["hits"]
         for hit in hits:
+            # Real-time GET: the cursor as the last call left it, refreshed or not.
+            try:
+                sub = es.get(index=settings.index("subscriptions"), id=hit["_id"])["_source"]
+            except NotFoundError:
+                continue  # removed meanwhile
             report.subscriptions += 1
-            _deliver_subscription(es, settings, hit["_source"], http, report, max_attempts, backoff_s, batch_size)
+            _deliver_subscription(es, settings, sub, http, report, max_attempts, backoff_s, batch_size)
     finally:
         if own:
             http.close()
