@@ -35,6 +35,8 @@ class Article:
     text: str = ""
     language: str | None = None
     published_at: str | None = None
+    published_at_source: str | None = None  # "feed" | "page" | "text" | "inferred" | None: where published_at came from
+    dateline: str | None = None  # place the text is filed from, e.g. "New Delhi"
     dates: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
     relevant: bool | None = None
