@@ -333,7 +333,8 @@ def latest_full_date(text: str) -> date | None:
 _TZ_NAMES = {"IST": "+0530", "GMT": "+0000", "UTC": "+0000", "UT": "+0000"}
 _LABEL = re.compile(r"^(?:published|updated|last updated|first published|posted)(?:\s+on)?\s*:?\s*", re.I)
 _TZ_WORD = re.compile(r"\(?\b(IST|GMT|UTC|UT)\b\)?")
-_GLUED = re.compile(r"(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)")
+# TOI prints "Sun, 30Mar 2025 12:41:13 +0530" and "Mon, 31 Mar 202510:50:41 +0530".
+_GLUED = re.compile(r"(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)|(?<=\s\d{4})(?=\d{1,2}:\d{2})")
 # RFC 822 as feeds print it (email.utils would also accept, and misread, "Nov 20, 2024 10:04 PM IST").
 _RFC822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s*[A-Za-z]{3}\s*\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[+-]\d{4}|GMT|UTC?|Z))?$")
 
@@ -349,7 +350,7 @@ def parse_published(value: str | None) -> datetime | None:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=IST)
     except ValueError:
         pass
-    for candidate in (s, _GLUED.sub(" ", s)):  # TOI prints "Sun, 30Mar 2025 12:41:13 +0530"
+    for candidate in (s, _GLUED.sub(" ", s)):
         if not _RFC822.match(candidate):
             continue
         try:
