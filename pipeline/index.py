@@ -144,6 +144,10 @@ ARTICLE_MAPPING: dict[str, Any] = {
         "fetched_at": {"type": "date"},
         "ingested_at": {"type": "date"},
         "schema_version": {"type": "integer"},
+        "minhash_bands": {"type": "keyword"},
+        "story_date": {"type": "date", "format": "yyyy-MM-dd"},
+        "story_dates": {"type": "date", "format": "yyyy-MM-dd"},
+        "story_entities": {"type": "keyword"},
     },
 }
 
