@@ -35,6 +35,10 @@ class Article:
     text: str = ""
     language: str | None = None
     published_at: str | None = None
+    published_at_source: str | None = None  # "feed" | "page" | "text" | None: where published_at came from
+    dateline: str | None = None  # place the text is filed from, e.g. "New Delhi"
+    date_reference: str | None = None  # YYYY-MM-DD that relative dates were resolved against, or None
+    date_reference_source: str | None = None  # "published_at" | "text" (latest full date in the text) | None
     dates: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
     relevant: bool | None = None
@@ -45,6 +49,11 @@ class Article:
     story_id: str | None = None
     ingested_at: str | None = None
     schema_version: int = SCHEMA_VERSION
+    # Dedupe and stories (pipeline/dedupe.py, pipeline/stories.py)
+    minhash_bands: list[str] | None = None  # LSH band keys "b<i>:<hash>" of `minhash`, looked up with a terms query
+    story_date: str | None = None  # YYYY-MM-DD: the day of the event the article reports, when known
+    story_dates: list[str] | None = None  # every day the article mentions (and its publication day)
+    story_entities: list[str] | None = None  # linked entity ids that define the story (generic ones left out)
 
     def replace(self, **changes: Any) -> Article:
         """Return a copy with `changes` applied."""
