@@ -30,8 +30,7 @@ from pipeline.fetch import Fetcher, FetchResult
 from pipeline.index import (
     RAW_MAPPING,
     BulkReport,
-    article_document,
-    bulk_index,
+        bulk_index,
     ensure_index,
     index_articles,
     raw_id,
@@ -371,10 +370,7 @@ def process_articles(
 
     t1 = time.monotonic()
     if to_index:
-        if target_index:
-            report = bulk_index(es, target_index, (article_document(a) for a in to_index))
-        else:
-            report = index_articles(es, settings, to_index)
+        report = index_articles(es, settings, to_index, index=target_index)
         failed = {f["id"] for f in report.failed}
         for f in report.failed:
             outcome.index_failed += 1
