@@ -110,10 +110,15 @@ def page_html(result: FetchResult, *, feed: str, item: str) -> str:
     if b"\x00" in result.content[:4096]:
         raise BadInputError("page", "binary content where an HTML page was expected", feed=feed, item=item)
     text = result.content.decode("utf-8", errors="replace")
-    try:
-        body_text = lxml.html.fromstring(text).text_content().strip() if text.strip() else ""
-    except (ValueError, lxml.etree.ParserError) as exc:
-        raise BadInputError("page", f"unparsable HTML: {exc}", feed=feed, item=item) from exc
+    body_text = ""
+    if text.strip():
+        try:
+            tree = lxml.html.fromstring(text)
+        except (ValueError, lxml.etree.ParserError) as exc:
+            raise BadInputError("page", f"unparsable HTML: {exc}", feed=feed, item=item) from exc
+        for node in tree.xpath("//script|//style|//noscript"):
+            node.drop_tree()
+        body_text = tree.text_content().strip()
     if not body_text:
         raise BadInputError("page", "the page has no text", feed=feed, item=item)
     return text
