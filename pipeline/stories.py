@@ -2,7 +2,7 @@
 
 The story key of an article is language-independent:
 - `story_entities`: the linked, non-generic entity ids named in its *lead* (title and first
-  LEAD_CHARS characters of the text: who met whom, where, at which forum) — the entities stage gives
+  paragraphs, LEAD_MIN_CHARS to LEAD_CHARS characters: who met whom, where, at which forum) — the entities stage gives
   the same ids for "राजनाथ सिंह" and "Rajnath Singh". When the lead names fewer than two, every
   linked entity of the article is used.
 - `story_date`: the day of the event: the first day-granularity date the text mentions, when it is
@@ -39,7 +39,7 @@ from pipeline.errors import TransientError
 from pipeline.settings import Settings
 
 STAGE = "stories"
-LEAD_CHARS = 600
+LEAD_MIN_CHARS, LEAD_CHARS = 250, 600
 EVENT_WINDOW_DAYS = 14
 DATE_TOLERANCE_DAYS = 1
 ENTITY_THRESHOLD = 0.25
@@ -56,11 +56,25 @@ def _day(value: str | None) -> dt.date | None:
         return None
 
 
+def lead_text(article: Article) -> str:
+    """Title and the first paragraphs, until LEAD_MIN_CHARS (at most LEAD_CHARS) of text."""
+    parts = [article.title or ""]
+    size = 0
+    for paragraph in (article.text or "").split("\n"):
+        if not paragraph.strip():
+            continue
+        parts.append(paragraph[: LEAD_CHARS - size])
+        size += len(parts[-1])
+        if size >= LEAD_MIN_CHARS:
+            break
+    return "\n".join(parts)
+
+
 def story_entities(article: Article) -> list[str]:
     """Ids of the linked, non-generic entities that name the story (those in the lead, see module doc)."""
     generic = gazetteer().generic_ids
     linked = [e for e in article.entities if e.get("linked") and e["id"] not in generic]
-    lead = (article.title or "") + "\n" + (article.text or "")[:LEAD_CHARS]
+    lead = lead_text(article)
     in_lead = [e["id"] for e in linked if any(m and m in lead for m in e.get("mentions", []))]
     if len(in_lead) >= 2:
         return sorted(set(in_lead))
