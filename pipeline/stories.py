@@ -4,7 +4,7 @@ The story key of an article is language-independent:
 - `story_entities`: the linked, non-generic entity ids named in its *lead* (title and first
   paragraphs, LEAD_MIN_CHARS to LEAD_CHARS characters: who met whom, where, at which forum) — the entities stage gives
   the same ids for "राजनाथ सिंह" and "Rajnath Singh". When the lead names fewer than two, every
-  linked entity of the article is used.
+  linked entity of the article is used; entities they imply are added ("Eastern Ladakh" -> "Ladakh").
 - `story_date`: the day of the event: the first day-granularity date the text mentions, when it is
   not after the publication day (+1) nor more than EVENT_WINDOW_DAYS before it; else the publication
   day; else None. `story_dates`: every day mentioned, plus the publication day.
@@ -72,13 +72,16 @@ def lead_text(article: Article) -> str:
 
 def story_entities(article: Article) -> list[str]:
     """Ids of the linked, non-generic entities that name the story (those in the lead, see module doc)."""
-    generic = gazetteer().generic_ids
+    gaz = gazetteer()
+    generic = gaz.generic_ids
     linked = [e for e in article.entities if e.get("linked") and e["id"] not in generic]
     lead = lead_text(article)
-    in_lead = [e["id"] for e in linked if any(m and m in lead for m in e.get("mentions", []))]
-    if len(in_lead) >= 2:
-        return sorted(set(in_lead))
-    return sorted({e["id"] for e in linked})
+    chosen = {e["id"] for e in linked if any(m and m in lead for m in e.get("mentions", []))}
+    if len(chosen) < 2:
+        chosen = {e["id"] for e in linked}
+    # "Eastern Ladakh" implies "Ladakh" whether or not the text also says "Ladakh" on its own.
+    chosen |= {i for e in list(chosen) if e in gaz.entities for i in gaz.entities[e].implies}
+    return sorted(chosen - generic)
 
 
 def story_dates(article: Article) -> tuple[str | None, list[str]]:
