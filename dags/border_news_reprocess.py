@@ -17,7 +17,7 @@ DOC = f"""
 ### border_news_reprocess
 Run by hand after the gazetteer, relevance terms or a processing stage changed (no schedule).
 
-**reprocess_all** creates the next index version `<prefix>-v<N+1>`, replays every article of the raw
+**reprocess_all** creates a new index of the current schema version, `<prefix>-v<schema>-r<generation>`, replays every article of the raw
 index `<prefix>-raw` through the processing stages into it (in fetch order, with fresh dedupe and story
 registries), then moves the read alias `<prefix>` and the write alias `<prefix>-write` to it in one
 atomic request (searches never see an empty index), and finally processes again the raw entries that

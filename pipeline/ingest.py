@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -49,8 +49,8 @@ RAW_STATUS_FIELDS: dict[str, Any] = {
     "run_id": {"type": "keyword"},
 }
 
-# An article processor: one raw article in, the processed article out (None: a stage dropped it).
-Processor = Callable[[Article], Article | None]
+# An article processor: raw articles in, for each (in order) the processed article or its `Failure`.
+Processor = Callable[[Iterable[Article]], Iterator[Any]]
 
 
 def now_iso() -> str:
@@ -269,18 +269,27 @@ def _fetch_pages(fetcher, settings, feed, articles, outcome, run_id) -> tuple[li
 
 # --- Pending raw articles -> processed -> main index ------------------------------------------------
 
-def default_processor(es: Elasticsearch, settings: Settings) -> Processor:
-    """The processing stages with their state in Elasticsearch (dedupe signatures, stories)."""
+class StageProcessor:
+    """`pipeline.process.process` with its dedupe registry and story clusters, timing every stage."""
+
+    def __init__(self, registry: Any, clusters: Any):
+        from pipeline.process import StageTimings
+
+        self.registry, self.clusters = registry, clusters
+        self.timings = StageTimings()
+
+    def __call__(self, articles: Iterable[Article]) -> Iterator[Any]:
+        from pipeline.process import process
+
+        return process(articles, registry=self.registry, clusters=self.clusters, timings=self.timings)
+
+
+def default_processor(es: Elasticsearch, settings: Settings) -> StageProcessor:
+    """The processing stages with their state in Elasticsearch (dedupe signatures, stories): what is
+    already indexed counts, so an article seen in an earlier run is recognised."""
     from pipeline import dedupe, stories
-    from pipeline.process import process
 
-    registry = dedupe.ElasticsearchDedupeIndex(es, settings)
-    clusters = stories.ElasticsearchStoryIndex(es, settings)
-
-    def run(article: Article) -> Article | None:
-        return next(iter(process([article], registry=registry, clusters=clusters)), None)
-
-    return run
+    return StageProcessor(dedupe.ElasticsearchDedupeIndex(es, settings), stories.ElasticsearchStoryIndex(es, settings))
 
 
 @dataclass
@@ -346,21 +355,17 @@ def process_articles(
     raw_of: dict[str, str] = {}
     records = []
     t0 = time.monotonic()
-    for hit in raw_hits:
-        raw = Article.from_dict(hit["_source"]).replace(ingested_at=None)
+    from pipeline.process import Failure
+
+    raws = [Article.from_dict(hit["_source"]).replace(ingested_at=None) for hit in raw_hits]
+    for hit, raw, article in zip(raw_hits, raws, processor(raws), strict=True):
         outcome.processed += 1
-        try:
-            article = processor(raw)
-        except Exception as exc:  # the batch boundary: record which article and stage, go on
-            stage = exc.stage if isinstance(exc, PipelineError) else "process"
+        if isinstance(article, Failure):  # one stage broke on this article: record which, go on
             outcome.process_failed += 1
-            records.append(deadletter.record_for(stage, exc, feed=raw.feed, item=raw.raw_url or raw.input,
-                                                 input={"raw_id": hit["_id"]}, run_id=run_id))
+            error = PipelineError(article.stage, article.error, feed=raw.feed, item=raw.raw_url or raw.input)
+            records.append(deadletter.record_for(article.stage, error, feed=raw.feed, item=raw.raw_url or raw.input,
+                                                 input={"raw_id": hit["_id"], "title": raw.raw_title}, run_id=run_id))
             marks[hit["_id"]] = ("failed", None)
-            continue
-        if article is None:
-            outcome.dropped += 1
-            marks[hit["_id"]] = ("dropped", None)
         elif article.relevant is False:
             outcome.irrelevant += 1
             marks[hit["_id"]] = ("irrelevant", article.id)
@@ -420,6 +425,8 @@ def process_pending(
     for hits in pending_batches(es, settings, settings.process_batch_size):
         marks = process_articles(es, settings, hits, processor, run_id=run_id, outcome=outcome)
         mark_processed(es, settings, marks, run_id)
+    for stage, secs in getattr(getattr(processor, "timings", None), "seconds", {}).items():
+        outcome.durations_s[f"stage_{stage}"] = secs
     if outcome.indexed:
         es.indices.refresh(index=settings.write_alias)
     return outcome

@@ -1,8 +1,8 @@
 """Reprocessing: every raw article through the processing stages again, into a new index version,
 then one atomic alias switch.
 
-For use after the gazetteer, the relevance terms or a stage changed. The new version
-(`<prefix>-v<N+1>`) is filled while searches keep using the old one through the read alias; then
+For use after the gazetteer, the relevance terms or a stage changed. A new index of the same
+document schema (`<prefix>-v<schema>-r<generation>`) is filled while searches keep using the old one through the read alias; then
 `index.switch_aliases` moves the read and write aliases in one request, so no search ever sees an
 empty or half-filled index. Raw articles are replayed in fetch order with fresh in-memory dedupe and
 story registries (the same decisions a fresh start would make, independent of the old version).
@@ -20,31 +20,43 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from pipeline.index import create_index_version, current_index, switch_aliases
-from pipeline.ingest import Processor, ProcessOutcome, ensure_raw_index, process_articles
+from pipeline.index import (
+    INDEX_VERSION,
+    current_index,
+    ensure_index,
+    ensure_template,
+    switch_aliases,
+    versioned_index,
+)
+from pipeline.ingest import Processor, ProcessOutcome, StageProcessor, ensure_raw_index, process_articles
 from pipeline.settings import Settings
 
 
-def memory_processor(es: Elasticsearch, settings: Settings) -> Processor:
+def memory_processor(es: Elasticsearch, settings: Settings) -> StageProcessor:
     """The processing stages with dedupe and story registries held in memory for one replay."""
     from pipeline import dedupe, stories
-    from pipeline.process import process
 
-    registry = dedupe.MemoryDedupeIndex()
-    clusters = stories.MemoryStoryIndex()
-
-    def run(article):
-        return next(iter(process([article], registry=registry, clusters=clusters)), None)
-
-    return run
+    return StageProcessor(dedupe.MemoryDedupeIndex(), stories.MemoryStoryIndex())
 
 
-def next_version(es: Elasticsearch, settings: Settings) -> int:
-    """One more than the highest existing `<prefix>-v<N>`."""
-    pattern = re.compile(re.escape(settings.index_prefix) + r"-v(\d+)$")
-    names = es.indices.get(index=f"{settings.index_prefix}-v*", allow_no_indices=True, expand_wildcards="all")
-    versions = [int(m.group(1)) for n in names if (m := pattern.match(n))]
-    return max(versions, default=0) + 1
+def next_generation(es: Elasticsearch, settings: Settings, schema_version: int = INDEX_VERSION) -> int:
+    """One more than the highest reprocessing generation of this schema version (`-v1` is generation 1)."""
+    pattern = re.compile(re.escape(f"{settings.index_prefix}-v{schema_version}") + r"(?:-r(\d+))?$")
+    names = es.indices.get(index=f"{settings.index_prefix}-v{schema_version}*", allow_no_indices=True, expand_wildcards="all")
+    generations = [int(m.group(1) or 1) for n in names if (m := pattern.match(n))]
+    return max(generations, default=0) + 1
+
+
+def create_generation(es: Elasticsearch, settings: Settings, schema_version: int = INDEX_VERSION) -> str:
+    """A new, empty physical index for the current document schema: `<prefix>-v<schema>-r<generation>`.
+
+    `index.create_index_version(n)` names an index after its *schema* version (mapping-v<n>.json);
+    reprocessing keeps the schema and only needs a fresh index, so it adds a generation suffix. The
+    index template (`<prefix>-v*`) and the read/write aliases treat it like any version."""
+    name = f"{versioned_index(settings, schema_version)}-r{next_generation(es, settings, schema_version)}"
+    mapping = ensure_template(es, settings, schema_version)
+    ensure_index(es, name, mapping)
+    return name
 
 
 def raw_hits(es: Elasticsearch, settings: Settings, *, since: str | None = None, batch_size: int = 500) -> Iterator[list[dict[str, Any]]]:
@@ -96,7 +108,7 @@ def reprocess(
     t0 = time.monotonic()
     started = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
     old = current_index(es, settings)
-    new = create_index_version(es, settings, next_version(es, settings))
+    new = create_generation(es, settings)
     report = ReprocessReport(old_index=old, new_index=new)
     processor = processor_factory(es, settings)
     replayed: set[str] = set()

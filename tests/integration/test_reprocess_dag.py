@@ -39,7 +39,7 @@ def test_reprocess_fills_the_next_version_and_switches_aliases_without_an_empty_
         stop.set()
         thread.join(timeout=10)
 
-    v2 = f"{settings.index_prefix}-v2"
+    v2 = f"{settings.index_prefix}-v1-r2"  # same document schema (v1), second generation
     assert list(es.indices.get_alias(name=settings.read_alias)) == [v2]
     assert list(es.indices.get_alias(name=settings.write_alias)) == [v2]
     assert counts(es, settings) == (raw_before, indexed_before)
