@@ -19,7 +19,7 @@ def _bool(value: str | None, default: bool) -> bool:
 @dataclass(frozen=True)
 class Settings:
     es_url: str = "http://127.0.0.1:9200"
-    es_api_key: str | None = None
+    es_api_key: str | None = field(default=None, repr=False)
     es_username: str | None = None
     es_password: str | None = field(default=None, repr=False)
     es_verify_certs: bool = True
@@ -30,6 +30,12 @@ class Settings:
     fetch_timeout: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_retries: int = 2
+    fetch_connect_timeout: float = 10.0
+    # Total time for one fetch, headers and body included: a server that drips bytes is cut off here.
+    fetch_deadline: float = 60.0
+    fetch_max_redirects: int = 5
+    # Entries kept from one feed per fetch; the rest are dead-lettered (with their links), not dropped.
+    feed_max_entries: int = 2000
     user_agent: str = "border-watch/0.1 (+https://github.com/border-watch)"
     # Loopback/private destinations are refused unless allowed (SSRF); tests allow 127.0.0.1.
     allow_private_networks: bool = False
@@ -51,6 +57,10 @@ class Settings:
             fetch_timeout=float(e.get("BORDER_FETCH_TIMEOUT") or default.fetch_timeout),
             fetch_max_bytes=int(e.get("BORDER_FETCH_MAX_BYTES") or default.fetch_max_bytes),
             fetch_retries=int(e.get("BORDER_FETCH_RETRIES") or default.fetch_retries),
+            fetch_connect_timeout=float(e.get("BORDER_FETCH_CONNECT_TIMEOUT") or default.fetch_connect_timeout),
+            fetch_deadline=float(e.get("BORDER_FETCH_DEADLINE") or default.fetch_deadline),
+            fetch_max_redirects=int(e.get("BORDER_FETCH_MAX_REDIRECTS") or default.fetch_max_redirects),
+            feed_max_entries=int(e.get("BORDER_FEED_MAX_ENTRIES") or default.feed_max_entries),
             allow_private_networks=_bool(e.get("BORDER_ALLOW_PRIVATE_NETWORKS"), False),
         )
 
