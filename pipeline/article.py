@@ -35,6 +35,10 @@ class Article:
     text: str = ""
     language: str | None = None
     published_at: str | None = None
+    published_at_source: str | None = None  # "feed" | "page" | "text" | None: where published_at came from
+    dateline: str | None = None  # place the text is filed from, e.g. "New Delhi"
+    date_reference: str | None = None  # YYYY-MM-DD that relative dates were resolved against, or None
+    date_reference_source: str | None = None  # "published_at" | "text" (latest full date in the text) | None
     dates: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
     relevant: bool | None = None

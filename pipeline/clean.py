@@ -1,0 +1,254 @@
+"""Clean stage: raw article -> canonical url, outlet, title, byline, clean body text.
+
+What it does: extracts the body of full HTML pages (trafilatura), flattens HTML fragments
+(BeautifulSoup), normalises Unicode (NFC) and whitespace, drops site debris listed in
+`pipeline/data/debris.yaml` (page chrome, cross-links, promotions, photo captions), lifts the headline,
+byline, printed publication date and dateline out of the text when they are printed at its top, and
+keeps one paragraph per line group (paragraphs joined by a blank line).
+
+What it does not: it never parses dates into values (the dates stage does) and never fetches anything.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from pipeline.article import Article
+from pipeline.urls import canonical_url, source_of
+
+STAGE = "clean"
+DATA = Path(__file__).parent / "data" / "debris.yaml"
+
+_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-zA-Z0-9:-]*\s*|!--.*?--)>", re.S)
+_FULL_PAGE = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I)
+# Invisible characters that carry no meaning here; ZWJ/ZWNJ (U+200C/U+200D) are kept: Devanagari needs them.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\u200e\u200f]")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SENTENCE_END = re.compile(r"[.।?!:;,]\s*[\"'”’)]?\s*$")
+_BYLINE = re.compile(
+    r"^(?:(?:written|reported|edited|posted)\s+by|by)\s*[:\-]?\s*(?P<name>[A-Z\u0900-\u097F].{1,80})$", re.I
+)
+_BYLINE_HI = re.compile(r"^(?:द्वारा|लेखक|रिपोर्ट)\s*[:\-]\s*(?P<name>\S.{1,60})$")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?\s?[Mm]\.?)?(?:\s*\(?(?:IST|GMT|UTC|[A-Z]{3,4}|[+-]\d{2}:?\d{2})\)?)?)?"
+# A line that is only a printed publication date: "Nov 20, 2024 10:04 PM IST", "Updated: 20 November 2024".
+_DATE_LINE = re.compile(
+    r"^(?:(?:published|updated|last updated|first published|posted)(?:\s+on)?\s*:?\s*)?"
+    r"(?:[A-Z][a-z]+day,?\s+)?"
+    rf"(?P<date>(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}){_TIME})\s*$",
+    re.I,
+)
+# "New Delhi:" alone on a line, or "NEW DELHI:" / "New Delhi, Nov 20 (PTI):" opening the first paragraph.
+_DATELINE_ALONE = re.compile(r"^(?P<place>[A-Z][A-Za-z.]*(?:[ -][A-Z][A-Za-z.]*){0,3}|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2})\s*:$")
+_DATELINE_LEAD = re.compile(
+    r"^(?P<place>[A-Z][A-Za-z.]*(?:[ -][A-Z][A-Za-z.]*){0,3})"
+    rf"(?:,\s*{_MONTH}\s+\d{{1,2}})?(?:\s*\((?:PTI|ANI|IANS|Reuters|AP|AFP)\))?\s*:\s+(?=\S)"
+)
+_BLOCK_TAGS = (
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "table",
+    "section", "article", "header", "footer", "figcaption", "pre", "hr", "dd", "dt",
+)
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "aside", "form", "button", "svg", "figure", "template")
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "publish-date",
+    "dc.date.issued", "dc.date", "parsely-pub-date", "sailthru.date", "date", "article.published",
+)
+
+
+class _Debris:
+    """Debris patterns from the data file, compiled once."""
+
+    def __init__(self, path: Path = DATA) -> None:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        self.lines = [re.compile(p) for p in data.get("lines", [])]
+        self.inline = [re.compile(p) for p in data.get("inline", [])]
+        self.captions = [re.compile(p) for p in data.get("captions", [])]
+
+    def is_debris(self, line: str) -> bool:
+        return any(p.search(line) for p in self.lines) or any(p.search(line) for p in self.captions)
+
+    def strip_inline(self, line: str) -> str:
+        for p in self.inline:
+            line = p.sub("", line)
+        return line
+
+
+@lru_cache(maxsize=1)
+def debris() -> _Debris:
+    """The compiled debris patterns (loaded once)."""
+    return _Debris()
+
+
+def normalise_text(text: str) -> str:
+    """NFC, invisible characters removed, spaces collapsed within lines, line ends unified."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def has_markup(raw: str) -> bool:
+    """Whether `raw` contains HTML tags (raw_html without tags is plain text)."""
+    return bool(_TAG.search(raw))
+
+
+def fragment_to_text(fragment: str) -> str:
+    """An HTML fragment (feed content, summary) as text, one line per block element."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(fragment, "lxml")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    return soup.get_text("")
+
+
+def _meta_published(tree) -> str | None:
+    for node in tree.iter("meta"):
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").lower()
+        if key in _PUBLISHED_META and node.get("content"):
+            return node.get("content").strip()
+    for node in tree.iter("time"):
+        if node.get("datetime"):
+            return node.get("datetime").strip()
+    return None
+
+
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+
+
+def page_to_text(page: str) -> tuple[str, str | None, str | None, str | None]:
+    """A full HTML page -> (body text, title, byline, published string from the page metadata)."""
+    import lxml.html
+    import trafilatura
+
+    tree = lxml.html.fromstring(page)
+    published = _meta_published(tree)
+    if published is None and (m := _JSONLD_DATE.search(page)):
+        published = m.group(1)
+    head_title = tree.findtext(".//title")
+    doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=False)
+    if doc is None or not (doc.text or "").strip():
+        return fragment_to_text(page), head_title, None, published
+    published = published or doc.date
+    return doc.text, doc.title or head_title, doc.author, published
+
+
+def clean_title(raw_title: str | None, source: str | None = None) -> str | None:
+    """Markup, entities and an outlet suffix ("... | Hindustan Times") removed from a headline."""
+    if not raw_title:
+        return None
+    title = html_lib.unescape(_TAG.sub("", raw_title)) if "<" in raw_title or "&" in raw_title else raw_title
+    title = " ".join(normalise_text(title).split())
+    if source:
+        outlet = source.split(".")[0]
+        parts = re.split(r"\s+[|\-–—]\s+", title)
+        if len(parts) > 1 and re.sub(r"[^a-z]", "", parts[-1].lower()) == outlet.replace("-", ""):
+            title = " - ".join(parts[:-1]) if len(parts) > 2 else parts[0]
+    return title or None
+
+
+def _is_headline(line: str, rest: list[str]) -> bool:
+    words = line.split()
+    return (
+        bool(rest)
+        and 3 <= len(words) <= 40
+        and len(line) <= 250
+        and not _SENTENCE_END.search(line)
+        and not line[0].islower()
+        and len(" ".join(rest)) > len(line)
+    )
+
+
+def _same_text(a: str, b: str) -> bool:
+    def key(s: str) -> str:
+        return re.sub(r"\W+", "", s.lower())
+
+    return key(a) == key(b)
+
+
+def clean(article: Article) -> Article:
+    """Clean one article (see the module docstring)."""
+    url = canonical_url(article.raw_url or article.url)
+    source = article.source or source_of(url)
+    published = article.published.strip() if article.published and article.published.strip() else None
+    published_source = "feed" if published else None
+    byline = article.byline
+    page_title = None
+
+    raw_html = article.raw_html or ""
+    if raw_html and has_markup(raw_html):
+        if _FULL_PAGE.search(raw_html[:4000]):
+            body, page_title, author, page_published = page_to_text(raw_html)
+            byline = byline or author
+            if not published and page_published:
+                published, published_source = page_published, "page"
+        else:
+            body = fragment_to_text(raw_html)
+    else:
+        body = article.raw_text or raw_html or article.summary or ""
+        if body and has_markup(body):
+            body = fragment_to_text(body)
+    if "&" in body:
+        body = html_lib.unescape(body)
+
+    d = debris()
+    lines = []
+    for line in normalise_text(body).split("\n"):
+        if not line:
+            continue
+        line = d.strip_inline(line)
+        if line and not d.is_debris(line):
+            lines.append(line)
+
+    title = clean_title(article.raw_title, source) or clean_title(page_title, source)
+    dateline = None
+    head, scanned = [], 0
+    # The top of the text: headline, byline, printed date and dateline come out as fields.
+    while lines and scanned < 6:
+        line = lines[0]
+        scanned += 1
+        if title and _same_text(line, title):
+            lines.pop(0)
+        elif (m := _BYLINE.match(line) or _BYLINE_HI.match(line)) and len(line) <= 90:
+            byline = byline or m.group("name").strip()
+            lines.pop(0)
+        elif m := _DATE_LINE.match(line):
+            if not published:
+                published, published_source = m.group("date"), "text"
+            lines.pop(0)
+        elif (m := _DATELINE_ALONE.match(line)) and len(lines) > 1:
+            dateline = m.group("place")
+            lines.pop(0)
+            lines[0] = f"{dateline}: {lines[0]}"
+            break
+        elif title is None and not head and _is_headline(line, lines[1:]):
+            title = line
+            head.append(line)
+            lines.pop(0)
+        else:
+            break
+    if dateline is None and lines and (m := _DATELINE_LEAD.match(lines[0])):
+        dateline = m.group("place")
+
+    text = "\n\n".join(lines)
+    return article.replace(
+        url=url,
+        source=source,
+        title=title,
+        byline=byline,
+        text=text,
+        published=published,
+        published_at_source=published_source,
+        dateline=dateline,
+    )

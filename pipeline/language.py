@@ -1,0 +1,51 @@
+"""Language stage: ISO 639-1 code of the article's text (title + body).
+
+Mixed text gets the majority language: letters are counted per script first (Devanagari vs Latin vs
+other); Devanagari-majority text is Hindi (the feeds we read publish Hindi, not Marathi or Nepali);
+Latin- and other-script text goes to py3langid, which tells English from other Latin-script languages.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipeline.article import Article
+
+STAGE = "language"
+_DEVANAGARI = re.compile(r"[\u0900-\u0963\u0966-\u097F\uA8E0-\uA8FF]")
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_LETTER = re.compile(r"[^\W\d_]")
+SAMPLE_CHARS = 3000  # enough for a stable answer; keeps the cost per article flat for long texts
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    import py3langid
+
+    return py3langid
+
+
+def detect_language(text: str | None) -> str | None:
+    """The majority language of `text` as ISO 639-1 ("en", "hi", ...), or None when it has no letters."""
+    if not text:
+        return None
+    sample = text[:SAMPLE_CHARS]
+    devanagari = len(_DEVANAGARI.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    letters = len(_LETTER.findall(sample))
+    if letters == 0:
+        return None
+    if devanagari >= latin and devanagari * 2 >= letters - devanagari - latin:
+        return "hi"
+    if latin > devanagari:
+        # Only the Latin part decides between Latin-script languages (a Hindi quote would mislead langid).
+        sample = " ".join(re.findall(r"[A-Za-z\u00C0-\u024F'’-]+", sample))
+    lang, _prob = _identifier().classify(sample)
+    return lang
+
+
+def detect(article: Article) -> Article:
+    """Set `language` from the title and the clean text."""
+    text = f"{article.title or ''}\n{article.text or ''}"
+    return article.replace(language=detect_language(text))
