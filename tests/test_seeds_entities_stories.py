@@ -27,17 +27,17 @@ PERSONS = [
 ]
 PLACES_AND_FORUMS = [
     {"location/vientiane", "location/laos", "location/rio-de-janeiro", "location/kazan", "event/admm-plus",
-     "organization/brics", "organization/g20", "location/demchok", "location/depsang-plains",
+     "event/brics-summit", "event/g20-summit", "location/demchok", "location/depsang-plains",
      "location/line-of-actual-control", "event/kailash-mansarovar-yatra"},
-    {"location/vientiane", "location/laos", "event/admm-plus", "location/galwan-valley", "location/depsang-plains",
+    {"location/vientiane", "location/laos", "event/admm-plus", "event/galwan-clash", "location/depsang-plains",
      "location/demchok", "location/line-of-actual-control", "location/eastern-ladakh"},
-    {"location/vientiane", "location/laos", "location/rio-de-janeiro", "organization/g20", "location/demchok",
+    {"location/vientiane", "location/laos", "location/rio-de-janeiro", "event/g20-summit", "location/demchok",
      "location/depsang-plains", "location/eastern-ladakh", "event/special-representatives-mechanism"},
     {"location/dushanbe", "location/tajikistan", "organization/sco", "location/moscow", "location/pangong-lake",
      "organization/wmcc", "location/line-of-actual-control", "location/eastern-ladakh"},
     {"location/laos", "organization/asean", "location/galwan-valley", "location/pangong-lake",
      "location/gogra-hot-springs", "location/depsang-plains", "location/demchok", "event/brics-summit",
-     "organization/sco", "location/line-of-actual-control"},
+     "event/sco-summit", "location/line-of-actual-control"},
 ]
 
 
