@@ -112,6 +112,20 @@ def _shift_month(d: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+# Future tense right next to a weekday: "will meet on Friday", "शुक्रवार को होगा".
+_FUTURE_BEFORE = re.compile(r"\bwill\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+_FUTURE_AFTER = re.compile(r"\s*को\s+(?:[\u0900-\u097F]+\s+){0,3}?(?:होगा|होगी|होंगे|होगें|जाएगा|जाएगी|जाएंगे|करेगा|करेगी|करेंगे|मिलेंगे)"
+                           r"(?![\u0900-\u0963\u0966-\u097F])")
+
+
+def _future(m: re.Match[str]) -> bool:
+    """Whether the weekday in `m` is in a future-tense clause (then it is the next such day)."""
+    text = m.string
+    before = text[max(0, m.start() - 40):m.start()]
+    return bool(_FUTURE_BEFORE.search(before) or _FUTURE_AFTER.match(text, m.end() - 3 if text[m.end() - 3:m.end()] == " को"
+                                                                      else m.end()))
+
+
 def _infer_year(month: int, day: int | None, ref: Reference | None) -> int | None:
     """The year of a yearless date: the reference's, or the one before when that would be > 6 months ahead."""
     if ref is None:
@@ -137,7 +151,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
     MONF = rf"(?P<mon>{_alt(full_en)})"  # noqa: N806  (full names only where a bare name could be a word)
     HMON = rf"(?P<mon>{_alt(hi_months)})"  # noqa: N806
     ORD = r"(?:st|nd|rd|th)?"  # noqa: N806
-    HB = r"(?![\u0900-\u097F])"  # noqa: N806  end of a Devanagari word
+    HB = r"(?![\u0900-\u0963\u0966-\u097F])"  # noqa: N806  end of a Devanagari word
     en_m = lambda m: en_months[m.group("mon").rstrip(".").capitalize()]  # noqa: E731
     hi_m = lambda m: hi_months[m.group("mon")]  # noqa: E731
 
@@ -189,6 +203,19 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
             return [(m.start(), m.end(), f"{y:04d}-{month_of(m):02d}", "month")]
         return handle
 
+    def relative_month(month_of):
+        """'last October' said in February 2025 is October 2024; 'next March' said in May is next year's."""
+        def handle(m, ref):
+            if ref is None:
+                return []
+            mon, rel, y = month_of(m), m.group("rel").lower(), ref.day.year
+            if rel in ("last", "previous") and mon >= ref.day.month:
+                y -= 1
+            elif rel == "next" and mon <= ref.day.month:
+                y += 1
+            return [(m.start(), m.end(), f"{y:04d}-{mon:02d}", "month")]
+        return handle
+
     def relative_unit(m, ref):
         if ref is None:
             return []
@@ -228,6 +255,8 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
             target = days[m.group("wd")]
             back = (ref.day.weekday() - target) % 7
             rel = (m.group("rel") or "").lower()
+            if rel != "last" and _future(m):
+                rel = "next"
             if rel == "last" and back == 0:
                 back = 7
             if rel == "next":
@@ -254,10 +283,11 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True, "en"),
         (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True, "en"),
         (rf"(?<!\d)(?P<d>\d{{1,2}})\s+{HMON},?\s+(?P<y>\d{{4}})(?!\d)", full(hi_m), True, "hi"),
-        (rf"\b(?P<mon1>{_alt(full_en)})\s+(?:and|or|to|-|–)\s+{MONF},?\s+(?P<y>\d{{4}})(?!\d)", month_pair, False, "en"),
+        (rf"\b(?P<mon1>{_alt(full_en)})(?:\s+(?:and|or|to)\s+|\s*[-–]\s*){MONF},?\s+(?P<y>\d{{4}})(?!\d)", month_pair, False, "en"),
         (rf"\b{MON},?\s+(?P<y>\d{{4}})(?!\d)", month_year(en_m), False, "en"),
         (rf"{HMON},?\s+(?P<y>\d{{4}})(?!\d)", month_year(hi_m), False, "hi"),
         (rf"\b{MONF}\s+{en_rel}\s+year\b", month_relative_year(en_m), False, "en"),
+        (rf"\b{en_rel}\s+{MONF}\b", relative_month(en_m), False, "en"),
         (rf"(?P<rel>पिछले|इस|अगले|गत)\s+(?:वर्ष|साल)\s+(?:(?:के|की)\s+)?(?:(?:शुरू|अंत|आखिर)\s+(?:में|के)\s+)?{HMON}{HB}",
          month_relative_year(hi_m), False, "hi"),
         (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON}(?![A-Za-z])", yearless_day(en_m), False, "en"),
@@ -272,9 +302,9 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         (r"\b(?P<n>\d{1,2}|[A-Za-z]+)\s+(?P<unit>days|months|years)\s+ago\b", ago, False, "en"),
         (r"(?P<n>\d{1,2}|[\u0900-\u097F]+)\s+(?P<unit>दिन|महीने|साल|वर्ष)\s+पहले" + HB, ago, False, "hi"),
         (r"\b(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b", day_word, False, "en"),
-        (r"(?<![\u0900-\u097F])(?P<w>आज)" + HB, day_word, False, "hi"),
+        (r"(?<![\u0900-\u0963\u0966-\u097F])(?P<w>आज)" + HB, day_word, False, "hi"),
         (rf"\b(?:(?P<rel>[Oo]n|[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<wd>{_alt(en_days)})\b", weekday(en_days), False, "en"),
-        (rf"(?P<rel>)(?<![\u0900-\u097F])(?P<wd>{_alt(hi_days)})\s+को", weekday(hi_days), False, "hi"),
+        (rf"(?P<rel>)(?<![\u0900-\u0963\u0966-\u097F])(?P<wd>{_alt(hi_days)})\s+को", weekday(hi_days), False, "hi"),
         (r"(?<![\w₹$£€.,/])(?P<y>(?:19|20)\d{2})(?![\d,]\d|\.\d|s\b|\d|वें|th\b)", year, False, "any"),
     ]
     return [(re.compile(p), h, absolute, script) for p, h, absolute, script in table]
