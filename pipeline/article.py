@@ -49,6 +49,11 @@ class Article:
     story_id: str | None = None
     ingested_at: str | None = None
     schema_version: int = SCHEMA_VERSION
+    # Dedupe and stories (pipeline/dedupe.py, pipeline/stories.py)
+    minhash_bands: list[str] | None = None  # LSH band keys "b<i>:<hash>" of `minhash`, looked up with a terms query
+    story_date: str | None = None  # YYYY-MM-DD: the day of the event the article reports, when known
+    story_dates: list[str] | None = None  # every day the article mentions (and its publication day)
+    story_entities: list[str] | None = None  # linked entity ids that define the story (generic ones left out)
 
     def replace(self, **changes: Any) -> Article:
         """Return a copy with `changes` applied."""

@@ -133,6 +133,10 @@ ARTICLE_MAPPING: dict[str, Any] = {
         "language": {"type": "keyword"},
         "published": {"type": "keyword", "index": False},
         "published_at": {"type": "date"},
+        "published_at_source": {"type": "keyword"},
+        "dateline": {"type": "keyword"},
+        "date_reference": {"type": "date", "format": "yyyy-MM-dd"},
+        "date_reference_source": {"type": "keyword"},
         "dates": {"type": "object", "properties": {"text": {"type": "keyword"}, "value": {"type": "keyword"}, "granularity": {"type": "keyword"}}},
         "entities": {"type": "object", "properties": {"id": {"type": "keyword"}, "name": {"type": "keyword"}, "type": {"type": "keyword"}, "mentions": {"type": "keyword"}, "linked": {"type": "boolean"}}},
         "relevant": {"type": "boolean"},
@@ -144,6 +148,10 @@ ARTICLE_MAPPING: dict[str, Any] = {
         "fetched_at": {"type": "date"},
         "ingested_at": {"type": "date"},
         "schema_version": {"type": "integer"},
+        "minhash_bands": {"type": "keyword"},
+        "story_date": {"type": "date", "format": "yyyy-MM-dd"},
+        "story_dates": {"type": "date", "format": "yyyy-MM-dd"},
+        "story_entities": {"type": "keyword"},
     },
 }
 

@@ -23,9 +23,11 @@ def test_markup_nested_100000_deep_is_read_flat_in_bounded_time(wrap):
     assert (article.text, time.monotonic() - t0 < 20) == ("Troops disengaged at Depsang.", True)
 
 
-def test_page_of_scripts_only_has_no_text():
+def test_page_of_scripts_only_is_refused_as_empty():
     body = "<html><head><script>var a = 1;</script></head><body>" + "<script>alert('x')</script>" * 1000 + "</body></html>"
-    assert clean(page(body)).text == ""
+    with pytest.raises(BadInputError) as info:
+        clean(page(body))
+    assert str(info.value) == "[clean] nothing left after cleaning: no title and no text (item=f#0)"
 
 
 def test_article_that_is_one_huge_line_is_refused_with_its_size():

@@ -1,0 +1,146 @@
+"""Clean stage: titles, bylines, debris, markup, Unicode (pure functions over Article)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from pipeline.article import Article
+from pipeline.clean import clean, clean_title, fragment_to_text, has_markup
+from tests.conftest import SEEDS
+
+
+def seed(n: int) -> Article:
+    path = sorted(SEEDS.glob(f"{n:03d}_*.txt"))[0]
+    return clean(Article(input=str(path), raw_text=path.read_text(encoding="utf-8")))
+
+
+def test_hindi_headline_on_the_first_line_becomes_the_title():
+    a = seed(0)
+    assert a.title == "रक्षा मंत्री सिंह ने भारत-चीन सीमा पर शांति और न्याय सुरक्षित करने के उपायों की मांग की"
+    assert a.text.startswith("भारतीय रक्षा मंत्री राजनाथ सिंह ने 20 नवम्बर, 2024 को")
+
+
+def test_site_header_is_dropped_and_the_next_line_is_the_title():
+    a = seed(2)
+    assert a.title == "‘Need for cooperation rather than conflict’: Rajnath Singh tells Chinese counterpart in Laos"
+    assert "Menu Explore" not in a.text
+
+
+def test_byline_becomes_a_field_and_leaves_the_text():
+    a = seed(2)
+    assert a.byline == "HT News Desk"
+    assert "ByHT" not in a.text
+
+
+def test_printed_date_line_becomes_published():
+    a = seed(2)
+    assert a.published == "Nov 20, 2024 10:04 PM IST"
+    assert a.published_at_source == "text"
+    assert "10:04 PM" not in a.text
+
+
+def test_photo_caption_is_dropped():
+    a = seed(2)
+    assert "(ANI)" not in a.text
+    assert "Admiral Dong Jun during the 11th ASEAN" not in a.text
+    assert "The minister's interaction took place weeks after" in a.text
+
+
+def test_ndtv_cross_links_and_whatsapp_promotion_are_dropped():
+    a = seed(4)
+    for debris in ("NDTV Explains |", "NDTV Exclusive |", "READ |", "available on WhatsApp"):
+        assert debris not in a.text
+    assert a.text.endswith("In each case the two sides withdrew to pre-April 2020 positions.")
+
+
+def test_dateline_is_kept_in_the_text_and_as_a_field():
+    a = seed(4)
+    assert a.dateline == "New Delhi"
+    assert a.text.startswith("New Delhi: Defence Minister Rajnath Singh will meet")
+
+
+def test_runs_of_blank_lines_collapse_to_one_paragraph_break():
+    a = seed(1)
+    assert "\n\n\n" not in a.text
+    assert a.text.count("\n\n") == 6  # seven paragraphs
+    assert a.title is None
+
+
+def test_text_without_a_headline_line_has_no_title():
+    assert seed(3).title is None
+    assert seed(4).title is None
+
+
+def test_text_is_nfc():
+    decomposed = unicodedata.normalize("NFD", "फ़रवरी में सीमा पर बातचीत हुई।")
+    a = clean(Article(raw_text=decomposed))
+    assert a.text == unicodedata.normalize("NFC", "फ़रवरी में सीमा पर बातचीत हुई।")
+
+
+def test_url_is_canonical_and_source_comes_from_the_host():
+    a = clean(Article(raw_url="https://www.hindustantimes.com/india-news/x-1.html?utm_source=rss#comments", raw_text="Body."))
+    assert a.url == "https://www.hindustantimes.com/india-news/x-1.html"
+    assert a.source == "hindustantimes.com"
+
+
+def test_given_source_is_kept():
+    a = clean(Article(raw_url="https://www.example.com/x", source="Example News", raw_text="Body."))
+    assert a.source == "Example News"
+
+
+def test_raw_html_without_tags_is_plain_text():
+    a = clean(Article(raw_html="First paragraph & more.\n\nSecond paragraph."))
+    assert a.text == "First paragraph & more.\n\nSecond paragraph."
+
+
+def test_html_fragment_keeps_paragraphs_and_inline_links():
+    text = fragment_to_text('<p>India and <a href="/c">China</a> held talks.</p><p>Second <b>para</b>.</p><script>x()</script>')
+    assert [line for line in text.split("\n") if line] == ["India and China held talks.", "Second para."]
+
+
+def test_feed_html_content_is_cleaned():
+    a = clean(Article(raw_title="India, China &amp; the LAC", raw_html="<p>Troops disengaged.</p><p>READ | Other story</p>"))
+    assert a.title == "India, China & the LAC"
+    assert a.text == "Troops disengaged."
+
+
+def test_full_page_goes_through_trafilatura_with_metadata():
+    page = """<!doctype html><html><head><title>Talks at the LAC | Example</title>
+    <meta property="article:published_time" content="2024-11-20T22:04:00+05:30"></head><body>
+    <nav>Home Menu Explore</nav><article><h1>Talks at the LAC</h1>
+    <p>India and China held a round of military talks on the Line of Actual Control in eastern Ladakh on Wednesday.</p>
+    <p>Both sides agreed to maintain peace and tranquillity in the border areas, the statement said after the meeting.</p>
+    </article><footer>Copyright 2024</footer></body></html>"""
+    a = clean(Article(raw_html=page))
+    assert a.title == "Talks at the LAC"
+    assert a.published == "2024-11-20T22:04:00+05:30"
+    assert a.published_at_source == "page"
+    assert a.text == (
+        "India and China held a round of military talks on the Line of Actual Control in eastern Ladakh on Wednesday.\n\n"
+        "Both sides agreed to maintain peace and tranquillity in the border areas, the statement said after the meeting."
+    )
+
+
+def test_feed_date_wins_over_the_printed_date_line():
+    a = clean(Article(published="Wed, 20 Nov 2024 22:04:00 +0530", raw_text="Headline of the story here\nNov 21, 2024 10:04 PM IST\nBody text of the story, long enough."))
+    assert a.published == "Wed, 20 Nov 2024 22:04:00 +0530"
+    assert a.published_at_source == "feed"
+
+
+def test_outlet_suffix_is_removed_from_the_title():
+    assert clean_title("Rajnath meets Dong Jun | Hindustan Times", "hindustantimes.com") == "Rajnath meets Dong Jun"
+    assert clean_title("India - China talks", "ndtv.com") == "India - China talks"
+
+
+def test_markup_detection():
+    assert has_markup("<p>x</p>")
+    assert not has_markup("a < b and c > d")
+
+
+def test_toi_titles_broken_over_lines_are_joined():
+    from pipeline.feeds import parse_feed
+    from tests.conftest import REALFEEDS
+
+    first = parse_feed((REALFEEDS / "toi_topstories_rss.xml").read_bytes(), feed_name="toi")[0]
+    assert "\n" in first.raw_title
+    assert clean(first).title == "'Kaun sa dharm ganda hai?': BJP flays Mamata over 'provocative speech' at Eid event"

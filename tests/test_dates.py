@@ -1,0 +1,206 @@
+"""Dates stage: publication instants and date mentions (pure functions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dateparser
+import pytest
+
+from pipeline.article import Article
+from pipeline.clean import clean
+from pipeline.dates import Reference, find_dates, latest_full_date, normalise, parse_published
+from pipeline.feeds import parse_feed
+from tests.conftest import REALFEEDS
+
+WED_20_NOV = Reference(date(2024, 11, 20), True)
+
+
+def mentions(text: str, ref: Reference | None = WED_20_NOV) -> list[tuple[str, str, str]]:
+    return [(m.text, m.value, m.granularity) for m in find_dates(text, ref)]
+
+
+def test_dateparser_reads_ist_as_israel_time():
+    # Why parse_published rewrites IST: dateparser alone gives +02:00.
+    assert dateparser.parse("Nov 20, 2024 10:04 PM IST").isoformat() == "2024-11-20T22:04:00+02:00"
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Nov 20, 2024 10:04 PM IST", "2024-11-20T22:04:00+05:30"),
+        ("Updated: Nov 20, 2024 10:04 pm IST", "2024-11-20T22:04:00+05:30"),
+        ("20 Nov 2024, 22:04 (IST)", "2024-11-20T22:04:00+05:30"),
+        ("Wed, 20 Nov 2024 22:04:00 +0530", "2024-11-20T22:04:00+05:30"),
+        ("Sun, 30Mar 2025 12:41:13 +0530", "2025-03-30T12:41:13+05:30"),
+        ("Tue, 01 Apr 2025 12:23:33 GMT", "2025-04-01T12:23:33+00:00"),
+        ("2024-11-20T16:34:00Z", "2024-11-20T16:34:00+00:00"),
+        ("2024-11-20", "2024-11-20T00:00:00+05:30"),
+        ("20 नवम्बर, 2024", "2024-11-20T00:00:00+05:30"),
+    ],
+)
+def test_published_strings_parse_to_iso_with_offset(printed, expected):
+    assert parse_published(printed).isoformat() == expected
+
+
+def test_unparsable_published_is_none():
+    assert parse_published("sometime soon") is None
+    assert parse_published(None) is None
+
+
+def test_the_hindu_cdata_pubdate_is_parsed():
+    first = parse_feed((REALFEEDS / "thehindu_states_rss.xml").read_bytes(), feed_name="hindu")[0]
+    a = normalise(clean(first))
+    assert a.published_at == "2024-11-20T12:19:41+05:30"
+    assert a.published_at_source == "feed"
+
+
+def test_toi_malformed_pubdate_is_parsed():
+    articles = parse_feed((REALFEEDS / "toi_topstories_rss.xml").read_bytes(), feed_name="toi")
+    broken = [a for a in articles if a.published == "Sun, 30Mar 2025 12:41:13 +0530"]
+    assert len(broken) == 1
+    assert normalise(clean(broken[0])).published_at == "2025-03-30T12:41:13+05:30"
+
+
+def test_every_real_feed_item_gets_a_published_at():
+    for name in ("thehindu_states_rss.xml", "toi_topstories_rss.xml", "guardian_international_rss.xml", "thehindu_sports_rss.xml"):
+        for a in parse_feed((REALFEEDS / name).read_bytes(), feed_name=name):
+            if a.published:
+                assert normalise(a).published_at is not None, a.published
+
+
+def test_absolute_dates_keep_their_granularity():
+    assert mentions("on November 20, 2024, since May 2020, and in 2021") == [
+        ("November 20, 2024", "2024-11-20", "day"),
+        ("May 2020", "2020-05", "month"),
+        ("2021", "2021", "year"),
+    ]
+
+
+def test_hindi_absolute_dates():
+    assert mentions("20 नवम्बर, 2024 को और सितंबर 2020 में तथा 25 जून 2021 को") == [
+        ("20 नवम्बर, 2024", "2024-11-20", "day"),
+        ("सितंबर 2020", "2020-09", "month"),
+        ("25 जून 2021", "2021-06-25", "day"),
+    ]
+
+
+def test_weekdays_resolve_to_the_latest_such_day_on_or_before_publication():
+    assert mentions("On Monday, the ministers met. Singh spoke on Wednesday.") == [
+        ("On Monday", "2024-11-18", "day"),
+        ("on Wednesday", "2024-11-20", "day"),
+    ]
+
+
+def test_relative_months_and_years():
+    assert mentions("late last month; earlier this year; last year; next month") == [
+        ("late last month", "2024-10", "month"),
+        ("earlier this year", "2024", "year"),
+        ("last year", "2023", "year"),
+        ("next month", "2024-12", "month"),
+    ]
+
+
+def test_month_with_relative_year():
+    assert mentions("appointed in December last year") == [("December last year", "2023-12", "month")]
+
+
+def test_hindi_relative_expressions():
+    assert mentions("पिछले साल तनाव था, इस वर्ष के अक्टूबर में समझौता हुआ, पिछले महीने गश्त शुरू हुई") == [
+        ("पिछले साल", "2023", "year"),
+        ("इस वर्ष के अक्टूबर", "2024-10", "month"),
+        ("पिछले महीने", "2024-10", "month"),
+    ]
+
+
+def test_days_ago_and_yesterday():
+    assert mentions("ten days ago; yesterday") == [("ten days ago", "2024-11-10", "day"), ("yesterday", "2024-11-19", "day")]
+
+
+def test_missing_year_comes_from_the_reference():
+    assert mentions("an agreement on October 21; the summit begins November 20") == [
+        ("October 21", "2024-10-21", "day"),
+        ("November 20", "2024-11-20", "day"),
+    ]
+
+
+def test_a_yearless_date_far_after_publication_is_last_year():
+    ref = Reference(date(2025, 1, 5), True)
+    assert mentions("talks held on December 28", ref) == [("December 28", "2024-12-28", "day")]
+
+
+def test_names_are_not_dates():
+    assert mentions("Chinese Defence Minister Dong Jun met Singh") == []
+    assert mentions("चीनी रक्षा मंत्री एडमिरल डोंग जून से मुलाकात की") == []
+
+
+def test_ordinals_and_forum_names_are_not_dates():
+    assert mentions("the 11th ASEAN Defence Ministers' Meeting-Plus, the G20 Summit, 11वें आसियान, 16वें ब्रिक्स") == []
+
+
+def test_counts_and_money_are_not_years():
+    assert mentions("some 2000 troops, Rs 2024 crore, 1,2024 and 3.2020") == []
+
+
+def test_a_year_before_a_noun_is_a_year():
+    assert mentions("the 2020 Galwan Valley clashes and pre-2020 positions") == [
+        ("2020", "2020", "year"),
+        ("2020", "2020", "year"),
+    ]
+
+
+def test_without_a_reference_relative_and_yearless_dates_are_left_out():
+    assert mentions("On Monday, late last month, on October 21, in May 2020", None) == [("May 2020", "2020-05", "month")]
+
+
+def test_latest_full_date_in_the_text():
+    assert latest_full_date("on 18 नवम्बर, 2024 and November 20, 2024 and 2 November 2024") == date(2024, 11, 20)
+    assert latest_full_date("in May 2020 and on October 21") is None
+
+
+def test_reference_comes_from_publication_when_there_is_one():
+    a = normalise(Article(published="Wed, 20 Nov 2024 22:04:00 +0530", published_at_source="feed", text="On Monday they met."))
+    assert a.published_at == "2024-11-20T22:04:00+05:30"
+    assert (a.date_reference, a.date_reference_source) == ("2024-11-20", "published_at")
+    assert a.dates == [{"text": "On Monday", "value": "2024-11-18", "granularity": "day"}]
+
+
+def test_without_publication_the_reference_is_the_latest_full_date_in_the_text():
+    a = normalise(Article(text="14 जुलाई को बैठक हुई। 25 जून 2021 को डब्ल्यूएमसीसी की बैठक हुई थी। पिछले साल तनाव था।"))
+    assert a.published_at is None
+    assert (a.date_reference, a.date_reference_source) == ("2021-06-25", "text")
+    assert a.dates == [
+        {"text": "14 जुलाई", "value": "2021-07-14", "granularity": "day"},
+        {"text": "25 जून 2021", "value": "2021-06-25", "granularity": "day"},
+        {"text": "पिछले साल", "value": "2020", "granularity": "year"},
+    ]
+
+
+def test_without_any_reference_nothing_is_resolved_against_today():
+    a = normalise(Article(text="Sources told NDTV Friday the talks start November 20."))
+    assert (a.published_at, a.date_reference, a.dates) == (None, None, [])
+
+
+def test_devanagari_digits_are_read():
+    assert mentions("२० नवम्बर, २०२४ को") == [("२० नवम्बर, २०२४", "2024-11-20", "day")]
+
+
+def test_toi_year_glued_to_the_time_is_parsed():
+    assert parse_published("Mon, 31 Mar 202510:50:41 +0530").isoformat() == "2025-03-31T10:50:41+05:30"
+
+
+def test_a_danda_ends_a_hindi_date():
+    assert mentions("बैठक 14 जुलाई। फिर आज।") == [("14 जुलाई", "2024-07-14", "day"), ("आज", "2024-11-20", "day")]
+
+
+def test_future_tense_weekday_is_the_next_one():
+    assert mentions("Singh will meet Dong on Friday.") == [("on Friday", "2024-11-22", "day")]
+    assert mentions("अगला मुकाबला शुक्रवार को होगा।") == [("शुक्रवार को", "2024-11-22", "day")]
+
+
+def test_last_month_name_and_month_ranges():
+    assert mentions("leaders met in Kazan last October; troops massed in April-May 2020") == [
+        ("last October", "2024-10", "month"),  # the latest October before November 2024
+        ("April", "2020-04", "month"),
+        ("May 2020", "2020-05", "month"),
+    ]

@@ -1,0 +1,80 @@
+"""Relevance scoring (pure) on seeds, realistic negatives and the real publishers' feeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.article import Article
+from pipeline.clean import clean
+from pipeline.feeds import parse_feed
+from pipeline.relevance import relevance_score, score
+from tests.conftest import REALFEEDS, SEEDS
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_every_seed_is_relevant(path):
+    a = score(clean(Article(raw_text=path.read_text(encoding="utf-8"))))
+    assert a.relevant is True
+    assert a.relevance_score >= 0.9
+
+
+def test_border_talks_in_english_are_relevant():
+    a = score(Article(title="India, China hold 22nd round of Corps Commander talks",
+                      text="Indian and Chinese military commanders discussed disengagement at the remaining friction "
+                           "points along the Line of Actual Control in eastern Ladakh."))
+    assert a.relevant is True
+
+
+def test_border_talks_in_hindi_are_relevant():
+    a = score(Article(title="भारत-चीन सीमा पर गश्त फिर शुरू",
+                      text="पूर्वी लद्दाख में वास्तविक नियंत्रण रेखा पर डेपसांग और डेमचोक में भारतीय सेना ने गश्त शुरू की।"))
+    assert a.relevant is True
+
+
+def test_india_china_cricket_is_not_relevant():
+    a = score(Article(title="India beat China by 9 wickets in Asian Games cricket",
+                      text="India's batters chased down China's total in the T20 match; the innings lasted 8 overs."))
+    assert a.relevant is False
+
+
+def test_india_china_trade_is_not_relevant():
+    a = score(Article(title="India's trade deficit with China widens to $85 billion",
+                      text="Imports from China of smartphones and electronics rose while exports fell, the ministry said."))
+    assert a.relevant is False
+
+
+def test_india_china_film_is_not_relevant():
+    a = score(Article(title="Bollywood film set in China tops the box office",
+                      text="The Indian movie, shot in Beijing, stars a popular actor and actress."))
+    assert a.relevant is False
+
+
+def test_border_news_without_china_is_not_relevant():
+    a = score(Article(title="BSF tightens vigil on India-Pakistan border in Punjab", text="Troops patrol the border fence."))
+    assert a.relevant is False
+
+
+def test_lowercase_lac_as_a_number_word_does_not_count():
+    _, counts = relevance_score("India and China: a property worth Rs 5 lac was sold.")
+    assert "lac" not in counts
+
+
+def test_hindi_terms_match_inflected_words():
+    _, counts = relevance_score("चीनी सैनिकों ने सीमावर्ती इलाकों में गश्त की")
+    assert counts["चीन"] == 1
+    assert counts["सीमावर्ती"] == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["thehindu_states_rss.xml", "toi_topstories_rss.xml", "guardian_international_rss.xml", "thehindu_sports_rss.xml"]
+)
+def test_real_publisher_feeds_have_nothing_about_the_border(name):
+    articles = [score(clean(a)) for a in parse_feed((REALFEEDS / name).read_bytes(), feed_name=name)]
+    assert [a.title for a in articles if a.relevant] == []
+
+
+def test_a_border_place_stands_for_china_when_china_is_not_named():
+    a = score(Article(title="Four years after Galwan, Army keeps vigil",
+                      text="Four years after the Galwan Valley clash, in which 20 Indian soldiers were killed, the Indian Army "
+                           "holds positions along the Line of Actual Control in eastern Ladakh."))
+    assert a.relevant is True
