@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +22,7 @@ import lxml.etree
 import lxml.html
 from elasticsearch import Elasticsearch
 
-from pipeline import deadletter, state
+from pipeline import deadletter, runs, state
 from pipeline.article import Article
 from pipeline.errors import BadInputError, PipelineError, TransientError
 from pipeline.feeds import FeedConfig, parse_feed
@@ -30,13 +30,12 @@ from pipeline.fetch import Fetcher, FetchResult
 from pipeline.index import (
     RAW_MAPPING,
     BulkReport,
-    article_document,
-    bulk_index,
+        bulk_index,
     ensure_index,
     index_articles,
     raw_id,
 )
-from pipeline.runs import percentile
+from pipeline.runs import RunSummary, percentile
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,8 +49,8 @@ RAW_STATUS_FIELDS: dict[str, Any] = {
     "run_id": {"type": "keyword"},
 }
 
-# An article processor: one raw article in, the processed article out (None: a stage dropped it).
-Processor = Callable[[Article], Article | None]
+# An article processor: raw articles in, for each (in order) the processed article or its `Failure`.
+Processor = Callable[[Iterable[Article]], Iterator[Any]]
 
 
 def now_iso() -> str:
@@ -91,7 +90,7 @@ def raw_document(article: Article) -> tuple[str, dict[str, Any]]:
 def store_raw(es: Elasticsearch, settings: Settings, articles: list[Article]) -> BulkReport:
     """Keep raw articles; the first copy of a link wins, so re-runs change nothing."""
     index = ensure_raw_index(es, settings)
-    return bulk_index(es, index, (raw_document(a) for a in articles), op_type="create", refresh="wait_for")
+    return bulk_index(es, index, (raw_document(a) for a in articles), op_type="create")
 
 
 # --- Full pages -------------------------------------------------------------------------------------
@@ -111,10 +110,15 @@ def page_html(result: FetchResult, *, feed: str, item: str) -> str:
     if b"\x00" in result.content[:4096]:
         raise BadInputError("page", "binary content where an HTML page was expected", feed=feed, item=item)
     text = result.content.decode("utf-8", errors="replace")
-    try:
-        body_text = lxml.html.fromstring(text).text_content().strip() if text.strip() else ""
-    except (ValueError, lxml.etree.ParserError) as exc:
-        raise BadInputError("page", f"unparsable HTML: {exc}", feed=feed, item=item) from exc
+    body_text = ""
+    if text.strip():
+        try:
+            tree = lxml.html.fromstring(text)
+        except (ValueError, lxml.etree.ParserError) as exc:
+            raise BadInputError("page", f"unparsable HTML: {exc}", feed=feed, item=item) from exc
+        for node in tree.xpath("//script|//style|//noscript"):
+            node.drop_tree()
+        body_text = tree.text_content().strip()
     if not body_text:
         raise BadInputError("page", "the page has no text", feed=feed, item=item)
     return text
@@ -265,18 +269,27 @@ def _fetch_pages(fetcher, settings, feed, articles, outcome, run_id) -> tuple[li
 
 # --- Pending raw articles -> processed -> main index ------------------------------------------------
 
-def default_processor(es: Elasticsearch, settings: Settings) -> Processor:
-    """The processing stages with their state in Elasticsearch (dedupe signatures, stories)."""
+class StageProcessor:
+    """`pipeline.process.process` with its dedupe registry and story clusters, timing every stage."""
+
+    def __init__(self, registry: Any, clusters: Any):
+        from pipeline.process import StageTimings
+
+        self.registry, self.clusters = registry, clusters
+        self.timings = StageTimings()
+
+    def __call__(self, articles: Iterable[Article]) -> Iterator[Any]:
+        from pipeline.process import process
+
+        return process(articles, registry=self.registry, clusters=self.clusters, timings=self.timings)
+
+
+def default_processor(es: Elasticsearch, settings: Settings) -> StageProcessor:
+    """The processing stages with their state in Elasticsearch (dedupe signatures, stories): what is
+    already indexed counts, so an article seen in an earlier run is recognised."""
     from pipeline import dedupe, stories
-    from pipeline.process import process
 
-    registry = dedupe.ElasticsearchDedupeIndex(es, settings)
-    clusters = stories.ElasticsearchStoryIndex(es, settings)
-
-    def run(article: Article) -> Article | None:
-        return next(iter(process([article], registry=registry, clusters=clusters)), None)
-
-    return run
+    return StageProcessor(dedupe.ElasticsearchDedupeIndex(es, settings), stories.ElasticsearchStoryIndex(es, settings))
 
 
 @dataclass
@@ -342,21 +355,17 @@ def process_articles(
     raw_of: dict[str, str] = {}
     records = []
     t0 = time.monotonic()
-    for hit in raw_hits:
-        raw = Article.from_dict(hit["_source"]).replace(ingested_at=None)
+    from pipeline.process import Failure
+
+    raws = [Article.from_dict(hit["_source"]).replace(ingested_at=None) for hit in raw_hits]
+    for hit, raw, article in zip(raw_hits, raws, processor(raws), strict=True):
         outcome.processed += 1
-        try:
-            article = processor(raw)
-        except Exception as exc:  # the batch boundary: record which article and stage, go on
-            stage = exc.stage if isinstance(exc, PipelineError) else "process"
+        if isinstance(article, Failure):  # one stage broke on this article: record which, go on
             outcome.process_failed += 1
-            records.append(deadletter.record_for(stage, exc, feed=raw.feed, item=raw.raw_url or raw.input,
-                                                 input={"raw_id": hit["_id"]}, run_id=run_id))
+            error = PipelineError(article.stage, article.error, feed=raw.feed, item=raw.raw_url or raw.input)
+            records.append(deadletter.record_for(article.stage, error, feed=raw.feed, item=raw.raw_url or raw.input,
+                                                 input={"raw_id": hit["_id"], "title": raw.raw_title}, run_id=run_id))
             marks[hit["_id"]] = ("failed", None)
-            continue
-        if article is None:
-            outcome.dropped += 1
-            marks[hit["_id"]] = ("dropped", None)
         elif article.relevant is False:
             outcome.irrelevant += 1
             marks[hit["_id"]] = ("irrelevant", article.id)
@@ -371,10 +380,7 @@ def process_articles(
 
     t1 = time.monotonic()
     if to_index:
-        if target_index:
-            report = bulk_index(es, target_index, (article_document(a) for a in to_index))
-        else:
-            report = index_articles(es, settings, to_index)
+        report = index_articles(es, settings, to_index, index=target_index)
         failed = {f["id"] for f in report.failed}
         for f in report.failed:
             outcome.index_failed += 1
@@ -405,7 +411,7 @@ def mark_processed(es: Elasticsearch, settings: Settings, marks: dict[str, tuple
                 "doc": {"processed_at": now, "outcome": what, "article_id": aid, "run_id": run_id}} for rid, (what, aid) in marks.items())
     from elasticsearch import helpers
 
-    ok, errors = helpers.bulk(es, actions, raise_on_error=False, refresh="wait_for")
+    ok, errors = helpers.bulk(es, actions, raise_on_error=False, refresh=True)
     if errors:
         raise TransientError("raw", f"could not mark {len(errors)} raw entries as processed: {errors[0]}; the next run processes them again")
 
@@ -419,6 +425,56 @@ def process_pending(
     for hits in pending_batches(es, settings, settings.process_batch_size):
         marks = process_articles(es, settings, hits, processor, run_id=run_id, outcome=outcome)
         mark_processed(es, settings, marks, run_id)
+    for stage, secs in getattr(getattr(processor, "timings", None), "seconds", {}).items():
+        outcome.durations_s[f"stage_{stage}"] = secs
     if outcome.indexed:
         es.indices.refresh(index=settings.write_alias)
     return outcome
+
+
+# --- The run's summary ------------------------------------------------------------------------------
+
+def summarize(
+    es: Elasticsearch, settings: Settings, *, run_id: str, started_at: datetime | None, outcomes: list[dict[str, Any]],
+    processed: dict[str, Any] | None, delivered: dict[str, Any] | None, dag_id: str = "border_news_ingest",
+) -> RunSummary:
+    """Add up the feed tasks' and the processing task's outcomes into the run's record, and store it.
+    `processed` or `delivered` None means that task failed: the run is recorded as failed."""
+    s = RunSummary(run_id=run_id, dag_id=dag_id)
+    now = datetime.now(UTC)
+    s.started_at = (started_at or now).isoformat()
+    s.finished_at = now.isoformat()
+    s.duration_s = round((now - (started_at or now)).total_seconds(), 3)
+    durations: dict[str, float] = {}
+    s.feeds_total = len(outcomes)
+    for o in outcomes:
+        s.feeds_fetched += o["status"] == "fetched"
+        s.feeds_not_modified += o["status"] == "not_modified"
+        if o["status"] == "failed":
+            s.feeds_failed += 1
+            s.failed_feeds.append(o["feed"])
+        s.entries_seen += o["entries"]
+        s.new += o["new"]
+        s.pages_fetched += o["pages_fetched"]
+        s.pages_failed += o["pages_failed"]
+        s.dead_lettered += o["dead_lettered"]
+        for stage, secs in o["durations_s"].items():
+            durations[stage] = durations.get(stage, 0.0) + secs
+        # Feeds run in parallel: the slowest one is what the run waits for.
+        durations["slowest_feed"] = max(durations.get("slowest_feed", 0.0), sum(o["durations_s"].values()))
+    if processed is not None:
+        for name in ("processed", "irrelevant", "duplicates", "indexed", "index_failed", "process_failed"):
+            setattr(s, name, processed[name])
+        s.dead_lettered += processed["dead_lettered"]
+        for stage, secs in processed["durations_s"].items():
+            durations[stage] = durations.get(stage, 0.0) + secs
+        s.freshness_lag_p50_s = processed.get("freshness_lag_p50_s")
+        s.freshness_lag_p95_s = processed.get("freshness_lag_p95_s")
+        s.freshness_lag_max_s = processed.get("freshness_lag_max_s")
+    if delivered is not None:
+        s.delivered = int(delivered.get("delivered") or 0)
+    s.durations_s = {k: round(v, 3) for k, v in durations.items()}
+    if processed is None or delivered is None:
+        s.state = "failed"
+    runs.write(es, settings, s)
+    return s

@@ -33,7 +33,9 @@ MAPPING: dict[str, Any] = {
         "duration_s": {"type": "float"},
         **{name: {"type": "integer"} for name in COUNTS},
         "durations_s": {"type": "object", "properties": {s: {"type": "float"} for s in (
-            "fetch", "pages", "raw", "process", "index", "deadletter", "deliver")}},
+            "fetch", "pages", "raw", "process", "index", "deadletter", "deliver", "slowest_feed", "stage_clean",
+            "stage_language", "stage_relevance", "stage_dates", "stage_entities", "stage_dedupe", "stage_registry",
+            "stage_stories")}},
         "freshness_lag_p50_s": {"type": "float"},
         "freshness_lag_p95_s": {"type": "float"},
         "freshness_lag_max_s": {"type": "float"},
@@ -101,7 +103,8 @@ class RunSummary:
         """The summary as log lines (also the DAG run's note, in Markdown)."""
         lag = "n/a" if self.freshness_lag_p50_s is None else (
             f"p50 {self.freshness_lag_p50_s:.0f} s, p95 {self.freshness_lag_p95_s:.0f} s, max {self.freshness_lag_max_s:.0f} s")
-        stages = ", ".join(f"{k} {v:.2f} s" for k, v in self.durations_s.items()) or "n/a"
+        stages = ", ".join(f"{k} {v:.2f} s" for k, v in self.durations_s.items() if not k.startswith("stage_")) or "n/a"
+        per_stage = ", ".join(f"{k[6:]} {v:.2f} s" for k, v in self.durations_s.items() if k.startswith("stage_"))
         out = [
             f"run summary {self.run_id} ({self.state})",
             f"- feeds: {self.feeds_total} total, {self.feeds_fetched} fetched, {self.feeds_not_modified} not modified, {self.feeds_failed} failed",
@@ -109,7 +112,7 @@ class RunSummary:
             f"- processed {self.processed}: irrelevant {self.irrelevant}, duplicates {self.duplicates}, "
             f"indexed {self.indexed}, index failures {self.index_failed}, processing failures {self.process_failed}",
             f"- dead-lettered: {self.dead_lettered}; webhook deliveries: {self.delivered}",
-            f"- durations: {stages}",
+            f"- durations: {stages}" + (f"; inside processing: {per_stage}" if per_stage else ""),
             f"- freshness lag (published -> indexed): {lag}",
         ]
         if self.failed_feeds:

@@ -80,7 +80,7 @@ def load(es: Elasticsearch, settings: Settings, feed: str) -> FeedState:
 
 def _update(es: Elasticsearch, settings: Settings, feed: str, doc: dict[str, Any]) -> None:
     index = ensure(es, settings)
-    es.update(index=index, id=feed, doc={"feed": feed, **doc}, doc_as_upsert=True, refresh="wait_for", retry_on_conflict=3)
+    es.update(index=index, id=feed, doc={"feed": feed, **doc}, doc_as_upsert=True, retry_on_conflict=3)
 
 
 def record_success(
@@ -113,5 +113,6 @@ def all_states(es: Elasticsearch, settings: Settings, size: int = 1000) -> list[
     index = settings.index("state")
     if not es.indices.exists(index=index):
         return []
+    es.indices.refresh(index=index)
     hits = es.search(index=index, size=size, sort=[{"feed": "asc"}])["hits"]["hits"]
     return [h["_source"] for h in hits]
