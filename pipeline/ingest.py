@@ -25,7 +25,7 @@ from elasticsearch import Elasticsearch
 from pipeline import deadletter, runs, state
 from pipeline.article import Article
 from pipeline.errors import BadInputError, PipelineError, TransientError
-from pipeline.feeds import FeedConfig, parse_feed
+from pipeline.feeds import FeedConfig, parse_feed, read_feed
 from pipeline.fetch import Fetcher, FetchResult
 from pipeline.index import (
     RAW_MAPPING,
@@ -70,7 +70,7 @@ def fetch_feed(settings: Settings, feed: FeedConfig, fetcher: Fetcher | None = N
     own = fetcher is None
     fetcher = fetcher or Fetcher(settings)
     try:
-        result = fetcher.get(feed.url, feed=feed.name)
+        result = fetcher.get(feed.url, feed=feed.name, allow_private=feed.allow_private_network)
     finally:
         if own:
             fetcher.close()
@@ -126,7 +126,7 @@ def page_html(result: FetchResult, *, feed: str, item: str) -> str:
 
 def fetch_page(fetcher: Fetcher, feed: FeedConfig, article: Article) -> Article:
     """The article with its page's HTML as `raw_html` (the feed's summary stays in `summary`)."""
-    result = fetcher.get(article.raw_url or "", feed=feed.name)
+    result = fetcher.get(article.raw_url or "", feed=feed.name, allow_private=feed.allow_private_network)
     html = page_html(result, feed=feed.name, item=article.raw_url or article.input)
     return article.replace(raw_html=html, raw_text=None, summary=article.summary or article.raw_text or None)
 
@@ -172,13 +172,16 @@ def ingest_feed(
         previous = state.load(es, settings, feed.name)
         etag, last_modified = previous.validators_for(feed.url)
         try:
-            result = fetcher.get(feed.url, etag=etag, last_modified=last_modified, feed=feed.name)
+            result = fetcher.get(feed.url, etag=etag, last_modified=last_modified, feed=feed.name,
+                                 allow_private=feed.allow_private_network)
             if result.not_modified:
                 outcome.status = "not_modified"
                 state.record_success(es, settings, feed.name, url=feed.url, etag=None, last_modified=None,
                                      entries=0, new=0, run_id=run_id, not_modified=True)
                 return outcome
-            articles = parse_feed(result.content, feed_name=feed.name, base_url=result.url, outlet=feed.outlet)
+            parsed = read_feed(result.content, feed_name=feed.name, base_url=result.url, outlet=feed.outlet,
+                               content_type=result.content_type, max_entries=settings.feed_max_entries)
+            articles = parsed.articles
         except PipelineError as exc:
             if exc.transient and not final_attempt:
                 raise
@@ -191,6 +194,9 @@ def ingest_feed(
         finally:
             outcome.durations_s["fetch"] = time.monotonic() - t0
 
+        # What the parser met but got past (bad bytes, a cut-off last entry, entries over the cap): recorded.
+        _dead_letter(es, settings, [deadletter.record_for("parse", p.error, feed=feed.name, item=p.error.item or feed.url,
+                                                          input=p.input, run_id=run_id) for p in parsed.problems], outcome)
         fetched_at = now_iso()
         articles = [a.replace(fetched_at=fetched_at) for a in articles]
         outcome.entries = len(articles)
