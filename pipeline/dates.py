@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 
 from pipeline.article import Article
@@ -394,9 +394,32 @@ def parse_published(value: str | None) -> datetime | None:
     return parsed
 
 
+# A publication date later than the fetch (or now) by more than this is not believed: a wrong year, a
+# scheduled post or a hostile feed would otherwise sort first in every "latest" view for years. The
+# fetch time is used instead, `published_at_source` says "fetched", and `published` keeps what was printed.
+MAX_FUTURE_SKEW = timedelta(days=1)
+
+
+def _not_in_future(published_at: datetime | None, fetched_at: str | None) -> tuple[datetime | None, bool]:
+    """`published_at`, or the fetch time when it lies too far in the future; and whether it was clamped."""
+    if published_at is None:
+        return None, False
+    seen = None
+    if fetched_at:
+        try:
+            seen = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+        except ValueError:
+            seen = None
+    if seen is None or seen.tzinfo is None:
+        seen = datetime.now(UTC)
+    if published_at > seen + MAX_FUTURE_SKEW:
+        return seen, True
+    return published_at, False
+
+
 def normalise(article: Article) -> Article:
     """Set `published_at`, `dates` and the reference date relative dates were resolved against."""
-    published_at = parse_published(article.published)
+    published_at, clamped = _not_in_future(parse_published(article.published), article.fetched_at)
     text = f"{article.title or ''}\n{article.text or ''}" if article.title else (article.text or "")
     if published_at is not None:
         ref = Reference(published_at.date(), True)
@@ -414,7 +437,7 @@ def normalise(article: Article) -> Article:
             dates.append(mention.as_dict())
     return article.replace(
         published_at=published_at.isoformat() if published_at else None,
-        published_at_source=article.published_at_source if published_at else None,
+        published_at_source=("fetched" if clamped else article.published_at_source) if published_at else None,
         dates=dates,
         date_reference=ref.day.isoformat() if ref else None,
         date_reference_source=ref_source,

@@ -43,3 +43,21 @@ def test_long_article_under_the_limit_is_kept_whole():
     paragraphs = [f"Paragraph {i} about the talks at Chushul-Moldo on the LAC." for i in range(2000)]
     article = clean(page("".join(f"<p>{p}</p>" for p in paragraphs)))
     assert article.text == "\n\n".join(paragraphs)
+
+
+def test_publication_date_far_in_the_future_is_clamped_to_the_fetch_time():
+    from pipeline.dates import normalise
+
+    article = Article(input="f#0", published="Thu, 01 Jan 2150 00:00:00 +0000", published_at_source="feed",
+                      fetched_at="2024-11-20T10:00:00+00:00", text="Talks at Depsang.")
+    out = normalise(article)
+    assert (out.published_at, out.published_at_source, out.published, out.date_reference) == (
+        "2024-11-20T10:00:00+00:00", "fetched", "Thu, 01 Jan 2150 00:00:00 +0000", "2024-11-20")
+
+
+def test_publication_date_a_few_hours_ahead_is_kept_as_clock_skew():
+    from pipeline.dates import normalise
+
+    article = Article(input="f#0", published="2024-11-20T20:00:00+00:00", published_at_source="feed",
+                      fetched_at="2024-11-20T10:00:00+00:00", text="Talks at Depsang.")
+    assert (normalise(article).published_at, normalise(article).published_at_source) == ("2024-11-20T20:00:00+00:00", "feed")
