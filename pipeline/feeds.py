@@ -38,6 +38,7 @@ import yaml
 
 from pipeline.article import Article
 from pipeline.errors import BadInputError
+from pipeline.fetch import CP1252_FALLBACK
 
 STAGE = "parse"
 
@@ -106,15 +107,6 @@ class ParsedFeed:
 
 # --- Encodings -----------------------------------------------------------------------------------
 
-def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: read the offending bytes as Windows-1252 (Latin-1 where it has a hole)."""
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    bad = exc.object[exc.start:exc.end]
-    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), exc.end
-
-
-codecs.register_error("border_cp1252", _cp1252_fallback)
 
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:\-]{1,40})["']""")
 _XML_DECL_TEXT = re.compile(r"""^(\s*<\?xml[^>]{0,200}?encoding\s*=\s*)["'][^"']*["']""")
@@ -170,7 +162,7 @@ def decode_feed(content: bytes, content_type: str | None = None) -> tuple[str, s
             continue
     # Nothing decodes cleanly: keep the first choice, with the bad bytes read as Windows-1252.
     name = candidates[0]
-    text = content.decode(name, errors="border_cp1252" if name.startswith("utf-8") else "replace")
+    text = content.decode(name, errors=CP1252_FALLBACK if name.startswith("utf-8") else "replace")
     bad = max(1, len(text) - len(content.decode(name, errors="ignore")))
     warnings.append(f"{bad} invalid {name} byte(s) "
                     f"{'read as Windows-1252' if name.startswith('utf-8') else 'replaced by U+FFFD'}; the rest decoded as {name}")

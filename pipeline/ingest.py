@@ -11,6 +11,7 @@ the two loses nothing: the next run picks the entries up. Only ids and counts go
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -102,6 +103,10 @@ def needs_page(feed: FeedConfig, article: Article) -> bool:
     return feed.fetch_full_page or article.summary is not None or not (article.raw_html or article.raw_text)
 
 
+_SCRIPTS = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]*>|&[#\w]+;")
+
+
 def page_html(result: FetchResult, *, feed: str, item: str) -> str:
     """The HTML of a fetched page; BadInputError when it is not a readable HTML page."""
     ctype = (result.content_type or "").lower()
@@ -109,7 +114,7 @@ def page_html(result: FetchResult, *, feed: str, item: str) -> str:
         raise BadInputError("page", f"not an HTML page (Content-Type {ctype!r})", feed=feed, item=item)
     if b"\x00" in result.content[:4096]:
         raise BadInputError("page", "binary content where an HTML page was expected", feed=feed, item=item)
-    text = result.content.decode("utf-8", errors="replace")
+    text = result.text()  # the page's own charset (HTTP header, <meta>), not UTF-8 regardless
     body_text = ""
     if text.strip():
         try:
@@ -119,6 +124,9 @@ def page_html(result: FetchResult, *, feed: str, item: str) -> str:
         for node in tree.xpath("//script|//style|//noscript"):
             node.drop_tree()
         body_text = tree.text_content().strip()
+        if not body_text:
+            # libxml2 drops what lies deeper than 256 elements; the clean stage reads such pages flat.
+            body_text = _TAGS.sub(" ", _SCRIPTS.sub(" ", text)).strip()
     if not body_text:
         raise BadInputError("page", "the page has no text", feed=feed, item=item)
     return text
