@@ -44,6 +44,7 @@ from pipeline.errors import BadInputError, TransientError
 from pipeline.settings import Settings
 
 STAGE = "fetch"
+MAX_URL_CHARS = 8192  # browsers and servers give up around here; longer is an attack or a broken feed
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 # The absolute monotonic deadline of the fetch running in this thread; read by every socket operation.
@@ -438,6 +439,9 @@ class Fetcher:
             _DEADLINE.reset(token)
 
     def _check_url(self, url: str, feed: str | None, origin: str) -> None:
+        if len(url) > MAX_URL_CHARS:
+            raise BadInputError(STAGE, f"URL is {len(url):,} characters long (limit {MAX_URL_CHARS:,}): not fetched",
+                                feed=feed, item=url[:200] + "…")
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):

@@ -316,6 +316,8 @@ class ProcessOutcome:
     index_failed: int = 0
     process_failed: int = 0
     dead_lettered: int = 0
+    index_blocked: int = 0  # refused because the index takes no writes now: left pending, retried
+    blocked_reason: str | None = None
     durations_s: dict[str, float] = field(default_factory=lambda: {"process": 0.0, "index": 0.0, "deadletter": 0.0})
     lags_s: list[float] = field(default_factory=list)
     indexed_ids: list[str] = field(default_factory=list)
@@ -396,12 +398,19 @@ def process_articles(
     if to_index:
         report = index_articles(es, settings, to_index, index=target_index)
         failed = {f["id"] for f in report.failed}
+        blocked = {f["id"]: f for f in report.failed if index_refuses_writes(f)}
         for f in report.failed:
+            if f["id"] in blocked:
+                continue
             outcome.index_failed += 1
             records.append(deadletter.record_for("index", f"Elasticsearch refused the document: {f['error']}", feed=(f["doc"] or {}).get("feed"),
                                                  item=(f["doc"] or {}).get("url") or f["id"], input={"raw_id": raw_of.get(f["id"]), "doc": f["doc"]}, run_id=run_id))
         now = datetime.now(UTC)
         for a in to_index:
+            if a.id in blocked:  # not marked: the raw entry stays pending for the retry
+                outcome.index_blocked += 1
+                outcome.blocked_reason = outcome.blocked_reason or _reason(blocked[a.id])
+                continue
             if a.id in failed:
                 marks[raw_of[a.id or ""]] = ("failed", a.id)
                 continue
@@ -416,6 +425,24 @@ def process_articles(
     outcome.dead_lettered += deadletter.record(es, settings, records)
     outcome.durations_s["deadletter"] += time.monotonic() - t2
     return marks
+
+
+_BLOCK_ERRORS = ("cluster_block_exception", "es_rejected_execution_exception", "unavailable_shards_exception")
+
+
+def index_refuses_writes(failure: dict[str, Any]) -> bool:
+    """Whether a bulk item failed because the index takes no writes right now (a write or read-only
+    block, the disk flood-stage block, overload), not because of the document: retry, do not dead-letter."""
+    error = failure.get("error")
+    kind = error.get("type") if isinstance(error, dict) else str(error or "")
+    return failure.get("status") in (429, 503) or any(k in (kind or "") for k in _BLOCK_ERRORS)
+
+
+def _reason(failure: dict[str, Any]) -> str:
+    error = failure.get("error")
+    if isinstance(error, dict):
+        return f"{error.get('type')}: {error.get('reason')}"
+    return str(error)
 
 
 def mark_processed(es: Elasticsearch, settings: Settings, marks: dict[str, tuple[str, str | None]], run_id: str | None) -> None:
@@ -439,6 +466,13 @@ def process_pending(
     for hits in pending_batches(es, settings, settings.process_batch_size):
         marks = process_articles(es, settings, hits, processor, run_id=run_id, outcome=outcome)
         mark_processed(es, settings, marks, run_id)
+        if outcome.index_blocked:
+            raise TransientError(
+                "index", f"Elasticsearch refuses writes to {settings.write_alias}: {outcome.blocked_reason}. "
+                f"{outcome.index_blocked} articles were not indexed and stay pending in the raw index (nothing is lost); "
+                "they are indexed when this task is retried. If the index is read-only (index.blocks.write) or the disk "
+                "is full (index.blocks.read_only_allow_delete after the flood-stage watermark), free disk space or "
+                "lift the block, then clear this task")
     for stage, secs in getattr(getattr(processor, "timings", None), "seconds", {}).items():
         outcome.durations_s[f"stage_{stage}"] = secs
     if outcome.indexed:
