@@ -101,3 +101,71 @@ def free_port() -> int:
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+class CuttingProxy:
+    """A TCP proxy on 127.0.0.1 in front of Elasticsearch that forwards requests whole, except the
+    `cut_at`-th bulk request whose body contains `marker`: of that one it forwards the head and half
+    the body, then calls `on_cut()` (which stops the node) and drops the connection."""
+
+    def __init__(self, upstream_port: int, marker: bytes, cut_at: int, on_cut: Callable[[], None]):
+        self.upstream_port, self.marker, self.cut_at, self.on_cut = upstream_port, marker, cut_at, on_cut
+        self.bulks_seen = 0
+        self.cut_done = threading.Event()
+        self.server = RawServer(self._serve)
+
+    @property
+    def url(self) -> str:
+        return self.server.url.rstrip("/")
+
+    def _serve(self, client: socket.socket) -> None:
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
+        buffer = b""
+        client.settimeout(None)
+        try:
+            while True:
+                while b"\r\n\r\n" not in buffer:
+                    chunk = client.recv(65536)
+                    if not chunk:
+                        return
+                    buffer += chunk
+                head, buffer = buffer.split(b"\r\n\r\n", 1)
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value.strip())
+                while len(buffer) < length:
+                    chunk = client.recv(65536)
+                    if not chunk:
+                        return
+                    buffer += chunk
+                body, buffer = buffer[:length], buffer[length:]
+                if b"/_bulk" in head.split(b"\r\n", 1)[0] and self.marker in body and not self.cut_done.is_set():
+                    self.bulks_seen += 1
+                    if self.bulks_seen == self.cut_at:
+                        upstream.sendall(head + b"\r\n\r\n" + body[: length // 2])
+                        time.sleep(0.2)  # the node has started reading this bulk request
+                        self.on_cut()
+                        self.cut_done.set()
+                        return
+                upstream.sendall(head + b"\r\n\r\n" + body)
+        finally:
+            with contextlib.suppress(OSError):
+                upstream.close()
+
+    @staticmethod
+    def _pipe(source: socket.socket, target: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while chunk := source.recv(65536):
+                target.sendall(chunk)
+        with contextlib.suppress(OSError):
+            target.shutdown(socket.SHUT_WR)
+
+    def __enter__(self) -> CuttingProxy:
+        self.server.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.__exit__(*exc)
