@@ -35,9 +35,12 @@ Failures land in `<prefix>-deadletter` with the stage, feed, article and a hint,
 
 
 def _es():
+    """The Elasticsearch client: URL, credentials and TLS from the Airflow connection `border_news_es`
+    when it exists, else from the environment (ES_URL, ES_API_KEY...)."""
     from pipeline import index
+    from pipeline.settings import settings_for_airflow
 
-    return index.client(SETTINGS)
+    return index.client(settings_for_airflow())
 
 
 @dag(

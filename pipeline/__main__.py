@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the CLI's boundary: one clear line on stderr, not a traceback
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"error: {type(exc).__name__}: {settings.redact(str(exc))}", file=sys.stderr)
         if args.debug:
             raise
         return 1

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 
 from pipeline.article import Article
@@ -112,6 +112,20 @@ def _shift_month(d: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+# Future tense right next to a weekday: "will meet on Friday", "शुक्रवार को होगा".
+_FUTURE_BEFORE = re.compile(r"\bwill\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+_FUTURE_AFTER = re.compile(r"\s*को\s+(?:[\u0900-\u097F]+\s+){0,3}?(?:होगा|होगी|होंगे|होगें|जाएगा|जाएगी|जाएंगे|करेगा|करेगी|करेंगे|मिलेंगे)"
+                           r"(?![\u0900-\u0963\u0966-\u097F])")
+
+
+def _future(m: re.Match[str]) -> bool:
+    """Whether the weekday in `m` is in a future-tense clause (then it is the next such day)."""
+    text = m.string
+    before = text[max(0, m.start() - 40):m.start()]
+    return bool(_FUTURE_BEFORE.search(before) or _FUTURE_AFTER.match(text, m.end() - 3 if text[m.end() - 3:m.end()] == " को"
+                                                                      else m.end()))
+
+
 def _infer_year(month: int, day: int | None, ref: Reference | None) -> int | None:
     """The year of a yearless date: the reference's, or the one before when that would be > 6 months ahead."""
     if ref is None:
@@ -129,7 +143,7 @@ Handler = Callable[[re.Match[str], Reference | None], list[tuple[int, int, str, 
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[re.Pattern[str], Handler, bool]]:
+def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
     """(pattern, handler, absolute) in priority order; a later pattern never overlaps an earlier match."""
     en_months, hi_months, en_days, hi_days = _vocabulary()
     full_en = {w: n for w, n in en_months.items() if len(w) > 3 or w == "May"}
@@ -137,7 +151,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool]]:
     MONF = rf"(?P<mon>{_alt(full_en)})"  # noqa: N806  (full names only where a bare name could be a word)
     HMON = rf"(?P<mon>{_alt(hi_months)})"  # noqa: N806
     ORD = r"(?:st|nd|rd|th)?"  # noqa: N806
-    HB = r"(?![\u0900-\u097F])"  # noqa: N806  end of a Devanagari word
+    HB = r"(?![\u0900-\u0963\u0966-\u097F])"  # noqa: N806  end of a Devanagari word
     en_m = lambda m: en_months[m.group("mon").rstrip(".").capitalize()]  # noqa: E731
     hi_m = lambda m: hi_months[m.group("mon")]  # noqa: E731
 
@@ -189,6 +203,19 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool]]:
             return [(m.start(), m.end(), f"{y:04d}-{month_of(m):02d}", "month")]
         return handle
 
+    def relative_month(month_of):
+        """'last October' said in February 2025 is October 2024; 'next March' said in May is next year's."""
+        def handle(m, ref):
+            if ref is None:
+                return []
+            mon, rel, y = month_of(m), m.group("rel").lower(), ref.day.year
+            if rel in ("last", "previous") and mon >= ref.day.month:
+                y -= 1
+            elif rel == "next" and mon <= ref.day.month:
+                y += 1
+            return [(m.start(), m.end(), f"{y:04d}-{mon:02d}", "month")]
+        return handle
+
     def relative_unit(m, ref):
         if ref is None:
             return []
@@ -228,6 +255,8 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool]]:
             target = days[m.group("wd")]
             back = (ref.day.weekday() - target) % 7
             rel = (m.group("rel") or "").lower()
+            if rel != "last" and _future(m):
+                rel = "next"
             if rel == "last" and back == 0:
                 back = 7
             if rel == "next":
@@ -249,64 +278,58 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool]]:
         return [(m.start(), m.end(), f"{y:04d}", "year")]
 
     en_rel = r"(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious)"
-    table: list[tuple[str, Handler, bool]] = [
-        (r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)", iso, True),
-        (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True),
-        (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True),
-        (rf"(?<!\d)(?P<d>\d{{1,2}})\s+{HMON},?\s+(?P<y>\d{{4}})(?!\d)", full(hi_m), True),
-        (rf"\b(?P<mon1>{_alt(full_en)})\s+(?:and|or|to|-|–)\s+{MONF},?\s+(?P<y>\d{{4}})(?!\d)", month_pair, False),
-        (rf"\b{MON},?\s+(?P<y>\d{{4}})(?!\d)", month_year(en_m), False),
-        (rf"{HMON},?\s+(?P<y>\d{{4}})(?!\d)", month_year(hi_m), False),
-        (rf"\b{MONF}\s+{en_rel}\s+year\b", month_relative_year(en_m), False),
+    table: list[tuple[str, Handler, bool, str]] = [  # (pattern, handler, absolute, script it needs)
+        (r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)", iso, True, "any"),
+        (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True, "en"),
+        (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True, "en"),
+        (rf"(?<!\d)(?P<d>\d{{1,2}})\s+{HMON},?\s+(?P<y>\d{{4}})(?!\d)", full(hi_m), True, "hi"),
+        (rf"\b(?P<mon1>{_alt(full_en)})(?:\s+(?:and|or|to)\s+|\s*[-–]\s*){MONF},?\s+(?P<y>\d{{4}})(?!\d)", month_pair, False, "en"),
+        (rf"\b{MON},?\s+(?P<y>\d{{4}})(?!\d)", month_year(en_m), False, "en"),
+        (rf"{HMON},?\s+(?P<y>\d{{4}})(?!\d)", month_year(hi_m), False, "hi"),
+        (rf"\b{MONF}\s+{en_rel}\s+year\b", month_relative_year(en_m), False, "en"),
+        (rf"\b{en_rel}\s+{MONF}\b", relative_month(en_m), False, "en"),
         (rf"(?P<rel>पिछले|इस|अगले|गत)\s+(?:वर्ष|साल)\s+(?:(?:के|की)\s+)?(?:(?:शुरू|अंत|आखिर)\s+(?:में|के)\s+)?{HMON}{HB}",
-         month_relative_year(hi_m), False),
-        (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON}(?![A-Za-z])", yearless_day(en_m), False),
-        (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD}(?![\d:])", yearless_day(en_m), False),
-        (rf"(?<!\d)(?P<d>\d{{1,2}})\s+{HMON}{HB}", yearless_day(hi_m), False),
+         month_relative_year(hi_m), False, "hi"),
+        (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON}(?![A-Za-z])", yearless_day(en_m), False, "en"),
+        (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD}(?![\d:])", yearless_day(en_m), False, "en"),
+        (rf"(?<!\d)(?P<d>\d{{1,2}})\s+{HMON}{HB}", yearless_day(hi_m), False, "hi"),
         (rf"\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?|end of|beginning of)\s+{MONF}\b",
-         yearless_month(en_m), False),
-        (rf"(?<!डोंग )(?<!डोंग\s\s){HMON}\s+(?=में|महीने)", yearless_month(hi_m), False),
-        (rf"\b(?:(?:[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]arlier|[Ll]ater)\s+)?{en_rel}\s+(?P<unit>month|year)\b", relative_unit, False),
-        (r"(?P<rel>पिछले|इस|अगले|गत)\s+(?P<unit>वर्ष|साल|महीने|माह)" + HB, relative_unit, False),
-        (r"\b(?P<n>\d{1,2}|[A-Za-z]+)\s+(?P<unit>days|months|years)\s+ago\b", ago, False),
-        (r"(?P<n>\d{1,2}|[\u0900-\u097F]+)\s+(?P<unit>दिन|महीने|साल|वर्ष)\s+पहले" + HB, ago, False),
-        (r"\b(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b|(?<![\u0900-\u097F])(?P<w2>आज)" + HB,
-         lambda m, ref: day_word(_Renamed(m), ref), False),
-        (rf"\b(?:(?P<rel>[Oo]n|[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<wd>{_alt(en_days)})\b", weekday(en_days), False),
-        (rf"(?P<rel>)(?<![\u0900-\u097F])(?P<wd>{_alt(hi_days)})\s+को", weekday(hi_days), False),
-        (r"(?<![\w₹$£€.,/])(?P<y>(?:19|20)\d{2})(?![\d,]\d|\.\d|s\b|\d|वें|th\b)", year, False),
+         yearless_month(en_m), False, "en"),
+        (rf"(?<!डोंग )(?<!डोंग\s\s){HMON}\s+(?=में|महीने)", yearless_month(hi_m), False, "hi"),
+        (rf"\b(?:(?:[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]arlier|[Ll]ater)\s+)?{en_rel}\s+(?P<unit>month|year)\b", relative_unit, False,
+         "en"),
+        (r"(?P<rel>पिछले|इस|अगले|गत)\s+(?P<unit>वर्ष|साल|महीने|माह)" + HB, relative_unit, False, "hi"),
+        (r"\b(?P<n>\d{1,2}|[A-Za-z]+)\s+(?P<unit>days|months|years)\s+ago\b", ago, False, "en"),
+        (r"(?P<n>\d{1,2}|[\u0900-\u097F]+)\s+(?P<unit>दिन|महीने|साल|वर्ष)\s+पहले" + HB, ago, False, "hi"),
+        (r"\b(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b", day_word, False, "en"),
+        (r"(?<![\u0900-\u0963\u0966-\u097F])(?P<w>आज)" + HB, day_word, False, "hi"),
+        (rf"\b(?:(?P<rel>[Oo]n|[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<wd>{_alt(en_days)})\b", weekday(en_days), False, "en"),
+        (rf"(?P<rel>)(?<![\u0900-\u0963\u0966-\u097F])(?P<wd>{_alt(hi_days)})\s+को", weekday(hi_days), False, "hi"),
+        (r"(?<![\w₹$£€.,/])(?P<y>(?:19|20)\d{2})(?![\d,]\d|\.\d|s\b|\d|वें|th\b)", year, False, "any"),
     ]
-    return [(re.compile(p), h, absolute) for p, h, absolute in table]
+    return [(re.compile(p), h, absolute, script) for p, h, absolute, script in table]
 
 
-class _Renamed:
-    """A match whose `w` group falls back to `w2` (two spellings of one pattern)."""
-
-    def __init__(self, m: re.Match[str]) -> None:
-        self._m = m
-
-    def group(self, name: str) -> str:
-        return self._m.group(name) or self._m.group("w2")
-
-    def start(self, *a) -> int:
-        return self._m.start(*a)
-
-    def end(self, *a) -> int:
-        return self._m.end(*a)
-
-
+_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3}")
 _PREFILTER = re.compile(r"\d|[A-Z][a-z]+day\b|\b(?:last|this|next|previous|ago|today|yesterday|tomorrow)\b|"
                         r"पिछले|इस|अगले|गत|आज|वार\s+को", re.IGNORECASE)
 
 
-def find_dates(text: str, ref: Reference | None) -> list[Mention]:
+def find_dates(text: str, ref: Reference | None, *, absolute_only: bool = False) -> list[Mention]:
     """Every date mention in `text`, resolved against `ref` where needed, in text order."""
     if not text or not _PREFILTER.search(text):
         return []
-    work = text.translate(_HI_NUMBERS)
+    has_hindi = bool(_DEVANAGARI.search(text))
+    work = text.translate(_HI_NUMBERS) if has_hindi else text
+    scripts = {"any", "en"} | ({"hi"} if has_hindi else set())
+    if has_hindi and not _LATIN_WORD.search(text):
+        scripts.discard("en")
     taken: list[tuple[int, int]] = []
     found: list[Mention] = []
-    for pattern, handler, _absolute in _patterns():
+    for pattern, handler, absolute, script in _patterns():
+        if script not in scripts or (absolute_only and not absolute):
+            continue
         for m in pattern.finditer(work):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
@@ -322,7 +345,7 @@ def find_dates(text: str, ref: Reference | None) -> list[Mention]:
 def latest_full_date(text: str) -> date | None:
     """The latest date with day, month and year printed in `text` (a lower bound on its publication)."""
     best = None
-    for mention in find_dates(text, None):
+    for mention in find_dates(text, None, absolute_only=True):
         if mention.granularity == "day":
             d = date.fromisoformat(mention.value)
             best = d if best is None or d > best else best
@@ -371,9 +394,32 @@ def parse_published(value: str | None) -> datetime | None:
     return parsed
 
 
+# A publication date later than the fetch (or now) by more than this is not believed: a wrong year, a
+# scheduled post or a hostile feed would otherwise sort first in every "latest" view for years. The
+# fetch time is used instead, `published_at_source` says "fetched", and `published` keeps what was printed.
+MAX_FUTURE_SKEW = timedelta(days=1)
+
+
+def _not_in_future(published_at: datetime | None, fetched_at: str | None) -> tuple[datetime | None, bool]:
+    """`published_at`, or the fetch time when it lies too far in the future; and whether it was clamped."""
+    if published_at is None:
+        return None, False
+    seen = None
+    if fetched_at:
+        try:
+            seen = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+        except ValueError:
+            seen = None
+    if seen is None or seen.tzinfo is None:
+        seen = datetime.now(UTC)
+    if published_at > seen + MAX_FUTURE_SKEW:
+        return seen, True
+    return published_at, False
+
+
 def normalise(article: Article) -> Article:
     """Set `published_at`, `dates` and the reference date relative dates were resolved against."""
-    published_at = parse_published(article.published)
+    published_at, clamped = _not_in_future(parse_published(article.published), article.fetched_at)
     text = f"{article.title or ''}\n{article.text or ''}" if article.title else (article.text or "")
     if published_at is not None:
         ref = Reference(published_at.date(), True)
@@ -391,7 +437,7 @@ def normalise(article: Article) -> Article:
             dates.append(mention.as_dict())
     return article.replace(
         published_at=published_at.isoformat() if published_at else None,
-        published_at_source=article.published_at_source if published_at else None,
+        published_at_source=("fetched" if clamped else article.published_at_source) if published_at else None,
         dates=dates,
         date_reference=ref.day.isoformat() if ref else None,
         date_reference_source=ref_source,

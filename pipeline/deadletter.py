@@ -37,6 +37,23 @@ MAPPING: dict[str, Any] = {
 }
 
 
+# A keyword longer than 32,766 bytes is refused by Elasticsearch ("immense term"), which would make the
+# record of a hostile input (a 40 kB link) impossible to store: such values are shortened here, and the
+# full value stays in the record's `input`. Error texts are capped too (a hostile body can end up in one).
+MAX_ITEM_CHARS = 2048
+MAX_ERROR_CHARS = 20_000
+
+
+def _keyword(value: str | None) -> str | None:
+    if value is None or len(value) <= MAX_ITEM_CHARS:
+        return value
+    return f"{value[:MAX_ITEM_CHARS]}… ({len(value):,} characters)"
+
+
+def _text(value: str) -> str:
+    return value if len(value) <= MAX_ERROR_CHARS else f"{value[:MAX_ERROR_CHARS]}… ({len(value):,} characters)"
+
+
 def record_for(
     stage: str,
     error: BaseException | str,
@@ -55,9 +72,9 @@ def record_for(
     doc = {
         "stage": stage,
         "feed": feed,
-        "item": item,
+        "item": _keyword(item),
         "error_type": error_type,
-        "error": str(error),
+        "error": _text(str(error)),
         "transient": bool(getattr(error, "transient", False)),
         "run_id": run_id,
         "first_seen_at": now,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
 from typing import Any
 
 import numpy as np
@@ -125,13 +125,21 @@ def fingerprint(article: Article) -> Article:
 
 
 class MemoryDedupeIndex:
-    """Duplicates among the articles seen by this object (one run's inputs), in order of arrival."""
+    """Duplicates among the articles seen by this object (one run's inputs), in order of arrival.
+
+    Each band bucket keeps its BUCKET_SIZE most recent articles (a copy of a copy still leads to the
+    original through `duplicate_of`), and only the VERIFY candidates sharing the most bands are
+    compared: the cost per article stays flat as the run grows.
+    """
+
+    BUCKET_SIZE = 50
+    VERIFY = 10
 
     def __init__(self, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
         self.threshold = threshold
         self._root: dict[str, str] = {}  # id -> id of the original it duplicates (itself if original)
         self._by_hash: dict[str, str] = {}
-        self._by_band: dict[str, list[str]] = defaultdict(list)
+        self._by_band: dict[str, deque[str]] = defaultdict(lambda: deque(maxlen=self.BUCKET_SIZE))
         self._signature: dict[str, np.ndarray] = {}
 
     def find(self, article: Article) -> str | None:
@@ -142,16 +150,15 @@ class MemoryDedupeIndex:
             return self._root[self._by_hash[article.content_hash]]
         if not article.minhash:
             return None
-        best: tuple[float, str] | None = None
-        seen: set[str] = set()
+        shared: Counter[str] = Counter()
         for key in article.minhash_bands or []:
-            for other in self._by_band.get(key, ()):
-                if other in seen:
-                    continue
-                seen.add(other)
-                score = jaccard(article.minhash, self._signature[other])
-                if score >= self.threshold and (best is None or score > best[0]):
-                    best = (score, other)
+            shared.update(self._by_band.get(key, ()))
+        best: tuple[float, str] | None = None
+        # More shared bands means a higher Jaccard: verify only the best few candidates.
+        for other, _ in shared.most_common(self.VERIFY):
+            score = jaccard(article.minhash, self._signature[other])
+            if score >= self.threshold and (best is None or score > best[0]):
+                best = (score, other)
         return self._root[best[1]] if best else None
 
     def add(self, article: Article) -> None:

@@ -54,7 +54,10 @@ _DEVANAGARI_FOLD = str.maketrans(
 
 # What may separate the words of one alias in the text: "S. Jaishankar", "Meeting-Plus", "People's".
 _ALIAS_GAP_RE = re.compile(r"[ \t\u00A0\-\u2010\u2011.'\u2019]{0,3}")
-FUZZY_CUTOFF = 84  # rapidfuzz ratio (0-100) on the phonetic keys; measured on the seeds' variants
+# rapidfuzz ratio (0-100) on the phonetic keys. Devanagari spellings vary a lot (matras, nukta,
+# schwa); Latin ones much less, and a loose Latin cutoff turns "Lai Ching-te" into "Li Qiang".
+FUZZY_CUTOFF = 84
+LATIN_FUZZY_CUTOFF = 92
 ANCHOR_CUTOFF = 86  # stricter when only the first word of an alias matched exactly
 
 
@@ -403,7 +406,7 @@ def _title_pass(
         j = i + 1
         name_end = None
         stolen: list[_Found] = []
-        while j < n and j <= i + 3:
+        while j < n and j <= i + 4:
             if covered[j]:
                 if one_word is None:
                     one_word = _one_word_matches(tokens, matched)
@@ -433,7 +436,7 @@ def _title_pass(
             continue  # a lone initial
         start, end = tokens[i + 1][1], tokens[name_end][2]
         surface = text[start:end]
-        eid = _fuzzy_link(gaz, surface)
+        eid = _fuzzy_link(gaz, surface, FUZZY_CUTOFF if devanagari else LATIN_FUZZY_CUTOFF)
         if eid:
             found.append(_Found(start, end, surface, entity_id=eid))
         elif strong:
@@ -480,9 +483,6 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
             continue
         entity = gaz.entities[eid]
         add(entity.id, entity.name, entity.type, f.surface, True)
-        for implied in entity.implies:
-            target = gaz.entities[implied]
-            add(target.id, target.name, target.type, "", True)
     return list(results.values())
 
 

@@ -11,6 +11,7 @@ the two loses nothing: the next run picks the entries up. Only ids and counts go
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +26,7 @@ from elasticsearch import Elasticsearch
 from pipeline import deadletter, runs, state
 from pipeline.article import Article
 from pipeline.errors import BadInputError, PipelineError, TransientError
-from pipeline.feeds import FeedConfig, parse_feed
+from pipeline.feeds import FeedConfig, parse_feed, read_feed
 from pipeline.fetch import Fetcher, FetchResult
 from pipeline.index import (
     RAW_MAPPING,
@@ -70,7 +71,7 @@ def fetch_feed(settings: Settings, feed: FeedConfig, fetcher: Fetcher | None = N
     own = fetcher is None
     fetcher = fetcher or Fetcher(settings)
     try:
-        result = fetcher.get(feed.url, feed=feed.name)
+        result = fetcher.get(feed.url, feed=feed.name, allow_private=feed.allow_private_network)
     finally:
         if own:
             fetcher.close()
@@ -102,6 +103,10 @@ def needs_page(feed: FeedConfig, article: Article) -> bool:
     return feed.fetch_full_page or article.summary is not None or not (article.raw_html or article.raw_text)
 
 
+_SCRIPTS = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]*>|&[#\w]+;")
+
+
 def page_html(result: FetchResult, *, feed: str, item: str) -> str:
     """The HTML of a fetched page; BadInputError when it is not a readable HTML page."""
     ctype = (result.content_type or "").lower()
@@ -109,7 +114,7 @@ def page_html(result: FetchResult, *, feed: str, item: str) -> str:
         raise BadInputError("page", f"not an HTML page (Content-Type {ctype!r})", feed=feed, item=item)
     if b"\x00" in result.content[:4096]:
         raise BadInputError("page", "binary content where an HTML page was expected", feed=feed, item=item)
-    text = result.content.decode("utf-8", errors="replace")
+    text = result.text()  # the page's own charset (HTTP header, <meta>), not UTF-8 regardless
     body_text = ""
     if text.strip():
         try:
@@ -119,6 +124,9 @@ def page_html(result: FetchResult, *, feed: str, item: str) -> str:
         for node in tree.xpath("//script|//style|//noscript"):
             node.drop_tree()
         body_text = tree.text_content().strip()
+        if not body_text:
+            # libxml2 drops what lies deeper than 256 elements; the clean stage reads such pages flat.
+            body_text = _TAGS.sub(" ", _SCRIPTS.sub(" ", text)).strip()
     if not body_text:
         raise BadInputError("page", "the page has no text", feed=feed, item=item)
     return text
@@ -126,7 +134,7 @@ def page_html(result: FetchResult, *, feed: str, item: str) -> str:
 
 def fetch_page(fetcher: Fetcher, feed: FeedConfig, article: Article) -> Article:
     """The article with its page's HTML as `raw_html` (the feed's summary stays in `summary`)."""
-    result = fetcher.get(article.raw_url or "", feed=feed.name)
+    result = fetcher.get(article.raw_url or "", feed=feed.name, allow_private=feed.allow_private_network)
     html = page_html(result, feed=feed.name, item=article.raw_url or article.input)
     return article.replace(raw_html=html, raw_text=None, summary=article.summary or article.raw_text or None)
 
@@ -172,13 +180,16 @@ def ingest_feed(
         previous = state.load(es, settings, feed.name)
         etag, last_modified = previous.validators_for(feed.url)
         try:
-            result = fetcher.get(feed.url, etag=etag, last_modified=last_modified, feed=feed.name)
+            result = fetcher.get(feed.url, etag=etag, last_modified=last_modified, feed=feed.name,
+                                 allow_private=feed.allow_private_network)
             if result.not_modified:
                 outcome.status = "not_modified"
                 state.record_success(es, settings, feed.name, url=feed.url, etag=None, last_modified=None,
                                      entries=0, new=0, run_id=run_id, not_modified=True)
                 return outcome
-            articles = parse_feed(result.content, feed_name=feed.name, base_url=result.url, outlet=feed.outlet)
+            parsed = read_feed(result.content, feed_name=feed.name, base_url=result.url, outlet=feed.outlet,
+                               content_type=result.content_type, max_entries=settings.feed_max_entries)
+            articles = parsed.articles
         except PipelineError as exc:
             if exc.transient and not final_attempt:
                 raise
@@ -191,6 +202,9 @@ def ingest_feed(
         finally:
             outcome.durations_s["fetch"] = time.monotonic() - t0
 
+        # What the parser met but got past (bad bytes, a cut-off last entry, entries over the cap): recorded.
+        _dead_letter(es, settings, [deadletter.record_for("parse", p.error, feed=feed.name, item=p.error.item or feed.url,
+                                                          input=p.input, run_id=run_id) for p in parsed.problems], outcome)
         fetched_at = now_iso()
         articles = [a.replace(fetched_at=fetched_at) for a in articles]
         outcome.entries = len(articles)
@@ -302,6 +316,8 @@ class ProcessOutcome:
     index_failed: int = 0
     process_failed: int = 0
     dead_lettered: int = 0
+    index_blocked: int = 0  # refused because the index takes no writes now: left pending, retried
+    blocked_reason: str | None = None
     durations_s: dict[str, float] = field(default_factory=lambda: {"process": 0.0, "index": 0.0, "deadletter": 0.0})
     lags_s: list[float] = field(default_factory=list)
     indexed_ids: list[str] = field(default_factory=list)
@@ -382,12 +398,19 @@ def process_articles(
     if to_index:
         report = index_articles(es, settings, to_index, index=target_index)
         failed = {f["id"] for f in report.failed}
+        blocked = {f["id"]: f for f in report.failed if index_refuses_writes(f)}
         for f in report.failed:
+            if f["id"] in blocked:
+                continue
             outcome.index_failed += 1
             records.append(deadletter.record_for("index", f"Elasticsearch refused the document: {f['error']}", feed=(f["doc"] or {}).get("feed"),
                                                  item=(f["doc"] or {}).get("url") or f["id"], input={"raw_id": raw_of.get(f["id"]), "doc": f["doc"]}, run_id=run_id))
         now = datetime.now(UTC)
         for a in to_index:
+            if a.id in blocked:  # not marked: the raw entry stays pending for the retry
+                outcome.index_blocked += 1
+                outcome.blocked_reason = outcome.blocked_reason or _reason(blocked[a.id])
+                continue
             if a.id in failed:
                 marks[raw_of[a.id or ""]] = ("failed", a.id)
                 continue
@@ -402,6 +425,24 @@ def process_articles(
     outcome.dead_lettered += deadletter.record(es, settings, records)
     outcome.durations_s["deadletter"] += time.monotonic() - t2
     return marks
+
+
+_BLOCK_ERRORS = ("cluster_block_exception", "es_rejected_execution_exception", "unavailable_shards_exception")
+
+
+def index_refuses_writes(failure: dict[str, Any]) -> bool:
+    """Whether a bulk item failed because the index takes no writes right now (a write or read-only
+    block, the disk flood-stage block, overload), not because of the document: retry, do not dead-letter."""
+    error = failure.get("error")
+    kind = error.get("type") if isinstance(error, dict) else str(error or "")
+    return failure.get("status") in (429, 503) or any(k in (kind or "") for k in _BLOCK_ERRORS)
+
+
+def _reason(failure: dict[str, Any]) -> str:
+    error = failure.get("error")
+    if isinstance(error, dict):
+        return f"{error.get('type')}: {error.get('reason')}"
+    return str(error)
 
 
 def mark_processed(es: Elasticsearch, settings: Settings, marks: dict[str, tuple[str, str | None]], run_id: str | None) -> None:
@@ -425,6 +466,13 @@ def process_pending(
     for hits in pending_batches(es, settings, settings.process_batch_size):
         marks = process_articles(es, settings, hits, processor, run_id=run_id, outcome=outcome)
         mark_processed(es, settings, marks, run_id)
+        if outcome.index_blocked:
+            raise TransientError(
+                "index", f"Elasticsearch refuses writes to {settings.write_alias}: {outcome.blocked_reason}. "
+                f"{outcome.index_blocked} articles were not indexed and stay pending in the raw index (nothing is lost); "
+                "they are indexed when this task is retried. If the index is read-only (index.blocks.write) or the disk "
+                "is full (index.blocks.read_only_allow_delete after the flood-stage watermark), free disk space or "
+                "lift the block, then clear this task")
     for stage, secs in getattr(getattr(processor, "timings", None), "seconds", {}).items():
         outcome.durations_s[f"stage_{stage}"] = secs
     if outcome.indexed:

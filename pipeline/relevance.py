@@ -25,22 +25,70 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _ACRONYM = re.compile(r"^[A-Z0-9]{2,6}$")
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9]+|[\u0900-\u0963\u0966-\u097F\u200c\u200d]+")
+
+
 def _key(term: str) -> str:
     return " ".join(term.split()).lower()
 
 
-def _pattern(terms: list[str]) -> re.Pattern[str] | None:
-    """One alternation, longest first; Latin whole-word, Devanagari word-start, acronyms case-sensitive."""
-    parts = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        body = r"\s+".join(re.escape(w) for w in term.split())
-        if _DEVANAGARI.search(term):
-            parts.append(rf"(?<![\u0900-\u097F]){body}")
-        elif _ACRONYM.match(term):
-            parts.append(rf"(?-i:\b{body}\b)")
-        else:
-            parts.append(rf"\b{body}\b")
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+def _tokens(term: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(term))
+
+
+class _Matcher:
+    """Longest-match, left-to-right scan of word tokens against the terms (one dict lookup per n-gram).
+
+    Token lookups are much cheaper than one regex alternation of hundreds of terms tried at every
+    character. Latin tokens compare lower-cased, except ALL-CAPS acronyms which must match exactly;
+    a Devanagari term's last word matches at a word start (Hindi inflects by suffix).
+    """
+
+    def __init__(self, terms: list[str]) -> None:
+        self.entries: dict[tuple[str, ...], tuple[str, tuple[str, ...] | None]] = {}
+        self.max_len = 1
+        self.devanagari_last: set[str] = set()
+        for term in terms:
+            toks = _tokens(term)
+            if not toks:
+                continue
+            exact = toks if _ACRONYM.match(term) else None
+            self.entries[tuple(t.lower() for t in toks)] = (_key(term), exact)
+            self.max_len = max(self.max_len, len(toks))
+            if _DEVANAGARI.search(toks[-1]):
+                self.devanagari_last.add(toks[-1])
+
+    @lru_cache(maxsize=65536)  # noqa: B019  (one matcher per process; tokens repeat across articles)
+    def _forms(self, token: str) -> tuple[str, ...]:
+        """The token itself and, for Devanagari, its prefixes that end a term ("चीनी" -> "चीनी", "चीन")."""
+        if not _DEVANAGARI.match(token):
+            return (token,)
+        return (token,) + tuple(token[:k] for k in range(len(token) - 1, 0, -1) if token[:k] in self.devanagari_last)
+
+    def counts(self, text: str) -> dict[str, int]:
+        original = _TOKEN.findall(text)
+        lowered = [t.lower() for t in original]
+        counts: dict[str, int] = {}
+        i, n = 0, len(lowered)
+        entries = self.entries
+        while i < n:
+            matched = 0
+            for length in range(min(self.max_len, n - i), 0, -1):
+                head = tuple(lowered[i:i + length - 1])
+                for last in self._forms(lowered[i + length - 1]):
+                    entry = entries.get(head + (last,))
+                    if entry is None:
+                        continue
+                    key, exact = entry
+                    if exact is not None and tuple(original[i:i + length]) != exact:
+                        continue
+                    counts[key] = counts.get(key, 0) + 1
+                    matched = length
+                    break
+                if matched:
+                    break
+            i += matched or 1
+        return counts
 
 
 @dataclass(frozen=True)
@@ -52,7 +100,7 @@ class Terms:
     india: frozenset[str]
     china: frozenset[str]
     both: frozenset[str]
-    pattern: re.Pattern[str]
+    matcher: _Matcher
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +115,8 @@ def terms(path: Path = DATA) -> Terms:
     india = frozenset(_key(t) for t in data.get("india", []))
     china = frozenset(_key(t) for t in data.get("china", []))
     both = frozenset(_key(t) for t in data.get("implies_both", []))
-    everything = list(data.get("positive") or {}) + list(data.get("negative") or {}) + data["india"] + data["china"]
+    everything = (list(data.get("positive") or {}) + list(data.get("negative") or {}) + data["india"] + data["china"]
+                  + data.get("implies_both", []))
     return Terms(
         threshold=float(data.get("threshold", 0.5)),
         scale=float(data.get("scale", 6.0)),
@@ -76,17 +125,14 @@ def terms(path: Path = DATA) -> Terms:
         india=india,
         china=china,
         both=both,
-        pattern=_pattern(everything),
+        matcher=_Matcher(everything),
     )
 
 
 def relevance_score(text: str) -> tuple[float, dict[str, int]]:
     """Score in 0..1 for `text`, and the matched terms with their counts (for explanations)."""
     t = terms()
-    counts: dict[str, int] = {}
-    for m in t.pattern.finditer(text):
-        key = _key(m.group(0))
-        counts[key] = counts.get(key, 0) + 1
+    counts = t.matcher.counts(text)
     positive = negative = 0.0
     for key, n in counts.items():
         w = t.weights.get(key, 0.0)

@@ -4,8 +4,10 @@ then passed in. No stage reads the environment itself."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,8 +21,9 @@ def _bool(value: str | None, default: bool) -> bool:
 @dataclass(frozen=True)
 class Settings:
     es_url: str = "http://127.0.0.1:9200"
-    es_api_key: str | None = None
+    es_api_key: str | None = field(default=None, repr=False)
     es_username: str | None = None
+    # Secrets: never in the repr (logs, tracebacks); `redact` removes them from any message.
     es_password: str | None = field(default=None, repr=False)
     es_verify_certs: bool = True
     es_ca_certs: str | None = None
@@ -30,6 +33,12 @@ class Settings:
     fetch_timeout: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_retries: int = 2
+    fetch_connect_timeout: float = 10.0
+    # Total time for one fetch, headers and body included: a server that drips bytes is cut off here.
+    fetch_deadline: float = 60.0
+    fetch_max_redirects: int = 5
+    # Entries kept from one feed per fetch; the rest are dead-lettered (with their links), not dropped.
+    feed_max_entries: int = 2000
     user_agent: str = "border-watch/0.1 (+https://github.com/border-watch)"
     # Loopback/private destinations are refused unless allowed (SSRF); tests allow 127.0.0.1.
     allow_private_networks: bool = False
@@ -57,6 +66,10 @@ class Settings:
             fetch_timeout=float(e.get("BORDER_FETCH_TIMEOUT") or default.fetch_timeout),
             fetch_max_bytes=int(e.get("BORDER_FETCH_MAX_BYTES") or default.fetch_max_bytes),
             fetch_retries=int(e.get("BORDER_FETCH_RETRIES") or default.fetch_retries),
+            fetch_connect_timeout=float(e.get("BORDER_FETCH_CONNECT_TIMEOUT") or default.fetch_connect_timeout),
+            fetch_deadline=float(e.get("BORDER_FETCH_DEADLINE") or default.fetch_deadline),
+            fetch_max_redirects=int(e.get("BORDER_FETCH_MAX_REDIRECTS") or default.fetch_max_redirects),
+            feed_max_entries=int(e.get("BORDER_FEED_MAX_ENTRIES") or default.feed_max_entries),
             allow_private_networks=_bool(e.get("BORDER_ALLOW_PRIVATE_NETWORKS"), False),
             schedule=e.get("BORDER_SCHEDULE") or default.schedule,
             task_retries=int(e.get("BORDER_TASK_RETRIES") or default.task_retries),
@@ -75,3 +88,62 @@ class Settings:
     @property
     def write_alias(self) -> str:
         return f"{self.index_prefix}-write"
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return self.redact(f"Settings({shown})")
+
+    def redact(self, text: str) -> str:
+        """`text` with this settings' secrets (password, API key, credentials in the URL) replaced by ***."""
+        for secret in (self.es_password, self.es_api_key):
+            if secret and len(secret) >= 3:
+                text = text.replace(secret, "***")
+        return _URL_CREDENTIALS.sub(r"\1***@", text)
+
+
+# --- Elasticsearch settings from an Airflow connection (the DAG layer; Airflow is imported lazily) ---
+
+ES_CONNECTION_ID = "border_news_es"
+_URL_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s:]+:[^/@\s]*@", re.I)
+
+
+def es_settings_from_connection(conn: Any, base: Settings | None = None) -> Settings:
+    """`base` (default: from the environment) with the Elasticsearch URL, credentials and TLS options of
+    an Airflow connection: host (with or without scheme), port, schema ('https'/'http'), login and
+    password (basic auth), extra `api_key` (wins over basic auth), `verify_certs`, `ca_certs`."""
+    base = base or Settings.from_env()
+    extra = dict(getattr(conn, "extra_dejson", None) or {})
+    host = (conn.host or "").strip()
+    if not host:
+        raise ValueError(f"Airflow connection {getattr(conn, 'conn_id', '?')!r} has no host: set the Elasticsearch URL")
+    if "://" in host:
+        scheme, host = host.split("://", 1)
+    else:
+        scheme = (conn.schema or extra.get("scheme") or "https").lower()
+    host = host.rstrip("/")
+    url = f"{scheme}://{host}" + (f":{conn.port}" if conn.port and ":" not in host.rsplit("]", 1)[-1] else "")
+    api_key = extra.get("api_key") or None
+    verify = extra.get("verify_certs", base.es_verify_certs)
+    return replace(
+        base,
+        es_url=url,
+        es_api_key=api_key,
+        es_username=None if api_key else (conn.login or None),
+        es_password=None if api_key else (conn.password or None),
+        es_verify_certs=verify if isinstance(verify, bool) else _bool(str(verify), True),
+        es_ca_certs=extra.get("ca_certs") or base.es_ca_certs,
+    )
+
+
+def settings_for_airflow(conn_id: str = ES_CONNECTION_ID, env: dict[str, str] | None = None) -> Settings:
+    """Settings for a DAG task: from the environment, with Elasticsearch taken from the Airflow
+    connection `conn_id` when it exists (secrets stay in Airflow's connection store, not in files)."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    base = Settings.from_env(env)
+    try:
+        conn = Connection.get(conn_id)
+    except AirflowNotFoundException:
+        return base
+    return es_settings_from_connection(conn, base)

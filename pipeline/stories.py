@@ -26,7 +26,7 @@ with the index) and in the current batch.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,27 +175,66 @@ def best_match(key: StoryKey, candidates: list[StoryKey]) -> StoryKey | None:
     return best[1] if best else None
 
 
+def _days_around(values: tuple[str | None, ...] | list[str | None], tolerance: int = DATE_TOLERANCE_DAYS) -> set[str]:
+    days = {_day(v) for v in values} - {None}
+    return {(d + dt.timedelta(days=n)).isoformat() for d in days for n in range(-tolerance, tolerance + 1)}
+
+
 class MemoryStoryIndex:
-    """Stories among the articles seen by this object (one run's inputs), in order of arrival."""
+    """Stories among the articles seen by this object (one run's inputs), in order of arrival.
+
+    Candidates are looked up in buckets keyed by (entity id, day), each holding the BUCKET_SIZE most
+    recent articles, and only the CANDIDATES sharing the most entities are scored: the cost per
+    article stays flat however many articles mention "Rajnath Singh" on the same day.
+    """
+
+    BUCKET_SIZE = 50
+    CANDIDATES = 30
 
     def __init__(self) -> None:
         self._keys: dict[str, StoryKey] = {}
-        self._by_entity: dict[str, list[str]] = defaultdict(list)
+        self._order: dict[str, int] = {}
+        self._by_day: dict[tuple[str, str], deque[str]] = defaultdict(self._bucket)  # any day B mentions
+        self._by_story_date: dict[tuple[str, str], deque[str]] = defaultdict(self._bucket)  # B's story date
+        self._undated: dict[str, deque[str]] = defaultdict(self._bucket)  # B without a story date
+        self._recent: dict[str, deque[str]] = defaultdict(self._bucket)  # every B, for undated A
+
+    def _bucket(self) -> deque[str]:
+        return deque(maxlen=self.BUCKET_SIZE)
 
     def story_of(self, article_id: str | None) -> str | None:
         key = self._keys.get(article_id or "")
         return key.story_id if key else None
 
     def candidates(self, key: StoryKey) -> list[StoryKey]:
-        ids = {i for e in key.entities for i in self._by_entity.get(e, ())}
-        return [self._keys[i] for i in sorted(ids)]
+        """The recent articles sharing the most entities with `key` whose dates may agree with it."""
+        shared: Counter[str] = Counter()
+        for e in key.entities:
+            if key.story_date:
+                for d in _days_around([key.story_date]):
+                    shared.update(self._by_day.get((e, d), ()))
+                for d in _days_around(key.story_dates):
+                    shared.update(self._by_story_date.get((e, d), ()))
+                shared.update(self._undated.get(e, ()))
+            else:
+                shared.update(self._recent.get(e, ()))
+        best = sorted(shared, key=lambda i: (-shared[i], -self._order[i]))[: self.CANDIDATES]
+        return [self._keys[i] for i in best]
 
     def add(self, key: StoryKey) -> None:
         if key.id in self._keys:
             return
         self._keys[key.id] = key
+        self._order[key.id] = len(self._order)
+        days = {x for x in (*key.story_dates, key.story_date) if x}
         for e in key.entities:
-            self._by_entity[e].append(key.id)
+            self._recent[e].append(key.id)
+            if key.story_date:
+                self._by_story_date[(e, key.story_date)].append(key.id)
+            else:
+                self._undated[e].append(key.id)
+            for d in days:
+                self._by_day[(e, d)].append(key.id)
 
     def assign(self, article: Article) -> Article:
         """Set the story key fields and `story_id`, and remember the article."""

@@ -39,7 +39,7 @@ def canonical_url(url: str | None) -> str | None:
     """The canonical form of `url` (None or '' stays None; a string that is not a URL is returned stripped)."""
     if not url:
         return None
-    url = url.strip()
+    url = "".join(url.split())  # pretty-printed feeds break long links over lines; a URL has no whitespace
     parts = urlsplit(url)
     if not parts.scheme or not parts.netloc:
         return url

@@ -135,3 +135,12 @@ def test_outlet_suffix_is_removed_from_the_title():
 def test_markup_detection():
     assert has_markup("<p>x</p>")
     assert not has_markup("a < b and c > d")
+
+
+def test_toi_titles_broken_over_lines_are_joined():
+    from pipeline.feeds import parse_feed
+    from tests.conftest import REALFEEDS
+
+    first = parse_feed((REALFEEDS / "toi_topstories_rss.xml").read_bytes(), feed_name="toi")[0]
+    assert "\n" in first.raw_title
+    assert clean(first).title == "'Kaun sa dharm ganda hai?': BJP flays Mamata over 'provocative speech' at Eid event"

@@ -187,3 +187,20 @@ def test_devanagari_digits_are_read():
 
 def test_toi_year_glued_to_the_time_is_parsed():
     assert parse_published("Mon, 31 Mar 202510:50:41 +0530").isoformat() == "2025-03-31T10:50:41+05:30"
+
+
+def test_a_danda_ends_a_hindi_date():
+    assert mentions("बैठक 14 जुलाई। फिर आज।") == [("14 जुलाई", "2024-07-14", "day"), ("आज", "2024-11-20", "day")]
+
+
+def test_future_tense_weekday_is_the_next_one():
+    assert mentions("Singh will meet Dong on Friday.") == [("on Friday", "2024-11-22", "day")]
+    assert mentions("अगला मुकाबला शुक्रवार को होगा।") == [("शुक्रवार को", "2024-11-22", "day")]
+
+
+def test_last_month_name_and_month_ranges():
+    assert mentions("leaders met in Kazan last October; troops massed in April-May 2020") == [
+        ("last October", "2024-10", "month"),  # the latest October before November 2024
+        ("April", "2020-04", "month"),
+        ("May 2020", "2020-05", "month"),
+    ]

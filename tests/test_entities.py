@@ -64,7 +64,7 @@ def test_seed_000_hindi_key_entities():
     }
     assert {"location/vientiane", "location/laos", "location/rio-de-janeiro", "location/kazan", "location/demchok",
             "location/depsang-plains", "location/eastern-ladakh", "location/line-of-actual-control",
-            "event/admm-plus", "event/brics-summit", "organization/brics", "organization/g20",
+            "event/admm-plus", "event/brics-summit", "event/g20-summit",
             "event/kailash-mansarovar-yatra", "organization/mea", "organization/ministry-of-defence",
             "event/special-representatives-mechanism"} <= found
 
@@ -73,8 +73,8 @@ def test_seed_001_english_key_entities():
     found = ids(seed_text("001"))
     assert {e for e in found if e.startswith("person/")} == {
         "person/rajnath-singh", "person/dong-jun", "person/narendra-modi", "person/xi-jinping"}
-    assert {"location/vientiane", "location/laos", "event/admm-plus", "organization/asean", "location/eastern-ladakh",
-            "location/galwan-valley", "event/galwan-clash", "location/depsang-plains", "location/demchok",
+    assert {"location/vientiane", "location/laos", "event/admm-plus", "location/eastern-ladakh",
+            "event/galwan-clash", "location/depsang-plains", "location/demchok",
             "location/line-of-actual-control"} <= found
 
 
@@ -82,7 +82,7 @@ def test_seed_002_english_key_entities():
     found = ids(seed_text("002"))
     assert {e for e in found if e.startswith("person/")} == {
         "person/rajnath-singh", "person/dong-jun", "person/s-jaishankar", "person/wang-yi"}
-    assert {"location/vientiane", "event/admm-plus", "organization/g20", "location/rio-de-janeiro", "location/brazil",
+    assert {"location/vientiane", "event/admm-plus", "event/g20-summit", "location/rio-de-janeiro", "location/brazil",
             "event/special-representatives-mechanism", "event/foreign-secretary-vice-minister-mechanism",
             "organization/mea", "location/demchok", "location/depsang-plains", "location/eastern-ladakh"} <= found
 
@@ -100,7 +100,7 @@ def test_seed_004_english_key_entities():
         "person/rajnath-singh", "person/dong-jun", "person/li-shangfu", "person/narendra-modi", "person/xi-jinping",
         "person/s-jaishankar", "person/upendra-dwivedi"}
     assert {"location/galwan-valley", "location/pangong-lake", "location/gogra-hot-springs", "location/depsang-plains",
-            "location/demchok", "location/line-of-actual-control", "organization/sco", "event/brics-summit",
+            "location/demchok", "location/line-of-actual-control", "event/sco-summit", "event/brics-summit",
             "organization/asean", "location/laos"} <= found
 
 
@@ -205,16 +205,24 @@ def test_names_inside_other_words_are_not_tagged(text):
 
 def test_possessive_and_hyphen_variants_match_whole_aliases():
     assert ids("Ladakh's passes and the ADMM Plus meeting near Gogra Hot Springs") == {
-        "location/ladakh", "event/admm-plus", "organization/asean", "location/gogra-hot-springs"}
+        "location/ladakh", "event/admm-plus", "location/gogra-hot-springs"}
 
 
-def test_longest_alias_wins_and_implied_entities_are_added_without_mentions():
-    found = find_entities("the 2020 Galwan Valley clashes")
-    assert found == [
+def test_longest_alias_wins_and_implied_entities_are_not_tagged():
+    assert find_entities("the 2020 Galwan Valley clashes") == [
         {"id": "event/galwan-clash", "name": "Galwan Valley clash", "type": "event",
-         "mentions": ["Galwan Valley clashes"], "linked": True},
-        {"id": "location/galwan-valley", "name": "Galwan Valley", "type": "location", "mentions": [], "linked": True},
-    ]
+         "mentions": ["Galwan Valley clashes"], "linked": True}]
+
+
+def test_lai_ching_te_is_not_fuzzily_taken_for_li_qiang():
+    assert ids("days after President Lai Ching-te's speech") == {"person/lai-ching-te"}
+    assert ids("President Lai Chingde spoke") == {"unlinked/person/lai-chingde"}
+
+
+def test_a_name_after_a_title_may_have_four_words_with_initials():
+    assert find_entities("Lt Gen K J Ramesh Bhatia visited Leh.")[0] == {
+        "id": "unlinked/person/k-j-ramesh-bhatia", "name": "K J Ramesh Bhatia", "type": "person",
+        "mentions": ["K J Ramesh Bhatia"], "linked": False}
 
 
 def test_an_alias_does_not_span_a_line_break():

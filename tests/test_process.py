@@ -39,3 +39,12 @@ def test_processing_is_a_stream_in_input_order():
     results = process(iter(articles), registry=MemoryDedupeIndex(), clusters=MemoryStoryIndex())
     assert next(results).input == articles[0].input
     assert [r.input for r in results] == [a.input for a in articles[1:]]
+
+
+def test_every_processed_field_has_a_place_in_the_strict_index_mapping():
+    import dataclasses
+
+    from pipeline.index import ARTICLE_MAPPING, RAW_ONLY_FIELDS
+
+    fields = {f.name for f in dataclasses.fields(Article)} - set(RAW_ONLY_FIELDS)
+    assert sorted(fields - set(ARTICLE_MAPPING["properties"])) == []

@@ -63,3 +63,8 @@ def test_source_is_the_outlet_domain(url, outlet):
 def test_source_of_nothing_is_none():
     assert source_of(None) is None
     assert source_of("not a url") is None
+
+
+def test_a_link_broken_over_lines_by_a_pretty_printer_is_joined():
+    assert canonical_url("https://timesofindia.indiatimes.com/india/story/\n                articleshow/1.cms") == (
+        "https://timesofindia.indiatimes.com/india/story/articleshow/1.cms")
