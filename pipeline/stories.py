@@ -4,7 +4,8 @@ The story key of an article is language-independent:
 - `story_entities`: the linked, non-generic entity ids named in its *lead* (title and first
   paragraphs, LEAD_MIN_CHARS to LEAD_CHARS characters: who met whom, where, at which forum) — the entities stage gives
   the same ids for "राजनाथ सिंह" and "Rajnath Singh". When the lead names fewer than two, every
-  linked entity of the article is used; entities they imply are added ("Eastern Ladakh" -> "Ladakh").
+  linked entity of the article is used; entities they imply are added ("Eastern Ladakh" -> "Ladakh");
+  the dateline's place ("New Delhi:") is left out.
 - `story_date`: the day of the event: the first day-granularity date the text mentions, when it is
   not after the publication day (+1) nor more than EVENT_WINDOW_DAYS before it; else the publication
   day; else None. `story_dates`: every day mentioned, plus the publication day.
@@ -76,6 +77,9 @@ def story_entities(article: Article) -> list[str]:
     generic = gaz.generic_ids
     linked = [e for e in article.entities if e.get("linked") and e["id"] not in generic]
     lead = lead_text(article)
+    dateline = article.dateline or ""
+    # The place a report is filed from ("New Delhi:") is not what it is about.
+    linked = [e for e in linked if not (dateline and all(m in dateline for m in e.get("mentions", [])))]
     chosen = {e["id"] for e in linked if any(m and m in lead for m in e.get("mentions", []))}
     if len(chosen) < 2:
         chosen = {e["id"] for e in linked}

@@ -174,6 +174,14 @@ def test_unknown_name_after_a_hindi_honorific_is_tagged_unlinked_with_a_romanise
          "linked": False}]
 
 
+def test_a_title_ending_a_sentence_does_not_take_the_next_sentence_as_a_name():
+    assert find_entities("It was confirmed by the Minister. Later that day, troops moved.") == []
+
+
+def test_an_abbreviated_title_with_a_full_stop_is_still_a_title():
+    assert [e["id"] for e in find_entities("Gen. Rashim Bali reviewed the troops.")] == ["unlinked/person/rashim-bali"]
+
+
 def test_a_weak_title_followed_by_ordinary_words_tags_nothing():
     assert find_entities("विदेश मंत्री हालांकि नहीं आए। The Minister Of State spoke.") == []
 
