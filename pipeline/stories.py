@@ -277,26 +277,38 @@ class ElasticsearchStoryIndex:
             raise TransientError(STAGE, f"story lookup failed: {exc}", item=article.input) from exc
         return response["hits"]["hits"]
 
-    def indexed_candidates(self, article: Article) -> list[StoryKey]:
-        """Indexed articles sharing an entity with `article`, in its date window (or undated)."""
-        if not article.story_entities:
-            return []
-        query: dict[str, Any] = {"bool": {"filter": [{"terms": {"story_entities": article.story_entities}}]}}
-        day = _day(article.story_date)
-        if day is not None:
-            window = dt.timedelta(days=self.WINDOW_DAYS)
-            query["bool"]["filter"].append({"bool": {"should": [
-                {"range": {"story_date": {"gte": (day - window).isoformat(), "lte": (day + window).isoformat()}}},
-                {"terms": {"story_dates": [(day + dt.timedelta(days=n)).isoformat() for n in (-1, 0, 1)]}},
-                {"bool": {"must_not": {"exists": {"field": "story_date"}}}},
-            ], "minimum_should_match": 1}})
-        # More shared entities score higher: the best candidates come first.
-        query["bool"]["should"] = [{"term": {"story_entities": e}} for e in article.story_entities]
-        return [StoryKey.from_source(h["_id"], h["_source"]) for h in self._search(query, self.CANDIDATES, article)]
+    def indexed_lookup(self, article: Article) -> tuple[str | None, list[StoryKey]]:
+        """One search: the story of `article` itself if it is already indexed (a re-run keeps its
+        story), and the indexed articles sharing an entity with it in its date window (or undated),
+        best first."""
+        clauses: list[dict[str, Any]] = []
+        if article.id:
+            clauses.append({"ids": {"values": [article.id], "boost": 1000}})
+        if article.story_entities:
+            candidates: dict[str, Any] = {"bool": {"filter": [{"terms": {"story_entities": article.story_entities}}]}}
+            day = _day(article.story_date)
+            if day is not None:
+                window = dt.timedelta(days=self.WINDOW_DAYS)
+                candidates["bool"]["filter"].append({"bool": {"should": [
+                    {"range": {"story_date": {"gte": (day - window).isoformat(), "lte": (day + window).isoformat()}}},
+                    {"terms": {"story_dates": [(day + dt.timedelta(days=n)).isoformat() for n in (-1, 0, 1)]}},
+                    {"bool": {"must_not": {"exists": {"field": "story_date"}}}},
+                ], "minimum_should_match": 1}})
+            # More shared entities score higher: the best candidates come first.
+            candidates["bool"]["should"] = [{"term": {"story_entities": e}} for e in article.story_entities]
+            clauses.append(candidates)
+        if not clauses:
+            return None, []
+        query = {"bool": {"should": clauses, "minimum_should_match": 1}}
+        own, found = None, []
+        for hit in self._search(query, self.CANDIDATES + 1, article):
+            if hit["_id"] == article.id:
+                own = hit["_source"].get("story_id") or hit["_id"]
+            else:
+                found.append(StoryKey.from_source(hit["_id"], hit["_source"]))
+        return own, found[: self.CANDIDATES]
 
-    def _indexed_story_of(self, article_id: str | None, article: Article) -> str | None:
-        if not article_id:
-            return None
+    def _indexed_story_of(self, article_id: str, article: Article) -> str | None:
         hits = self._search({"ids": {"values": [article_id]}}, 1, article)
         return (hits[0]["_source"].get("story_id") or hits[0]["_id"]) if hits else None
 
@@ -308,9 +320,9 @@ class ElasticsearchStoryIndex:
         if story_id is None and article.duplicate_of:
             story_id = self._indexed_story_of(article.duplicate_of, article)
         if story_id is None:
-            story_id = self._indexed_story_of(article.id, article)  # a re-run keeps its story
-        if story_id is None:
-            match = best_match(key, self.indexed_candidates(article)) or best_match(key, self.batch.candidates(key))
-            story_id = match.story_id if match else key.id
+            story_id, candidates = self.indexed_lookup(article)
+            if story_id is None:
+                match = best_match(key, candidates) or best_match(key, self.batch.candidates(key))
+                story_id = match.story_id if match else key.id
         self.batch.add(_key(article, story_id))
         return article.replace(story_id=story_id)
