@@ -128,8 +128,18 @@ def _meta_published(tree) -> str | None:
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 
 
-def page_to_text(page: str) -> tuple[str, str | None, str | None, str | None]:
-    """A full HTML page -> (body text, title, byline, published string from the page metadata)."""
+def _page_url(tree) -> str | None:
+    for node in tree.iter("link"):
+        if (node.get("rel") or "").lower() == "canonical" and node.get("href"):
+            return node.get("href").strip()
+    for node in tree.iter("meta"):
+        if (node.get("property") or "").lower() == "og:url" and node.get("content"):
+            return node.get("content").strip()
+    return None
+
+
+def page_to_text(page: str) -> tuple[str, str | None, str | None, str | None, str | None]:
+    """A full HTML page -> (body text, title, byline, published string, canonical url) from the page."""
     import lxml.etree
     import lxml.html
     import trafilatura
@@ -139,14 +149,15 @@ def page_to_text(page: str) -> tuple[str, str | None, str | None, str | None]:
     except (lxml.etree.ParserError, ValueError) as exc:
         raise BadInputError(STAGE, f"unparsable HTML page: {exc}") from exc
     published = _meta_published(tree)
+    page_url = _page_url(tree)
     if published is None and (m := _JSONLD_DATE.search(page)):
         published = m.group(1)
     head_title = tree.findtext(".//title")
     doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=False)
     if doc is None or not (doc.text or "").strip():
-        return fragment_to_text(page), head_title, None, published
+        return fragment_to_text(page), head_title, None, published, page_url
     published = published or doc.date
-    return doc.text, doc.title or head_title, doc.author, published
+    return doc.text, doc.title or head_title, doc.author, published, page_url
 
 
 def clean_title(raw_title: str | None, source: str | None = None) -> str | None:
@@ -194,8 +205,11 @@ def clean(article: Article) -> Article:
     raw_html = article.raw_html or ""
     if raw_html and has_markup(raw_html):
         if _FULL_PAGE.search(raw_html[:4000]):
-            body, page_title, author, page_published = page_to_text(raw_html)
+            body, page_title, author, page_published, page_url = page_to_text(raw_html)
             byline = byline or author
+            if url is None and page_url and page_url.startswith(("http://", "https://")):
+                url = canonical_url(page_url)
+                source = article.source or source_of(url)
             if not published and page_published:
                 published, published_source = page_published, "page"
         else:

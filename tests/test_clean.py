@@ -144,3 +144,12 @@ def test_toi_titles_broken_over_lines_are_joined():
     first = parse_feed((REALFEEDS / "toi_topstories_rss.xml").read_bytes(), feed_name="toi")[0]
     assert "\n" in first.raw_title
     assert clean(first).title == "'Kaun sa dharm ganda hai?': BJP flays Mamata over 'provocative speech' at Eid event"
+
+
+def test_a_page_without_a_known_link_takes_its_canonical_link():
+    page = """<html><head><link rel="canonical" href="https://www.ndtv.com/india-news/story-1/amp?utm_source=x">
+    <title>Army completes patrolling in Depsang</title></head><body><article><h1>Army completes patrolling in Depsang</h1>
+    <p>The Indian Army completed patrolling to a key point in Depsang in eastern Ladakh, officials said on Friday evening.</p>
+    </article></body></html>"""
+    a = clean(Article(raw_html=page))
+    assert (a.url, a.source) == ("https://www.ndtv.com/india-news/story-1", "ndtv.com")
