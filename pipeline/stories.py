@@ -27,7 +27,7 @@ with the index) and in the current batch.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict, deque
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ from elastic_transport import TransportError
 from elasticsearch import Elasticsearch, NotFoundError
 
 from pipeline.article import Article
+from pipeline.dedupe import members, push
 from pipeline.entities import gazetteer
 from pipeline.errors import TransientError
 from pipeline.settings import Settings
@@ -198,13 +199,11 @@ class MemoryStoryIndex:
     def __init__(self) -> None:
         self._keys: dict[str, StoryKey] = {}
         self._order: dict[str, int] = {}
-        self._by_day: dict[tuple[str, str], deque[str]] = defaultdict(self._bucket)  # any day B mentions
-        self._by_story_date: dict[tuple[str, str], deque[str]] = defaultdict(self._bucket)  # B's story date
-        self._undated: dict[str, deque[str]] = defaultdict(self._bucket)  # B without a story date
-        self._recent: dict[str, deque[str]] = defaultdict(self._bucket)  # every B, for undated A
-
-    def _bucket(self) -> deque[str]:
-        return deque(maxlen=self.BUCKET_SIZE)
+        # Buckets of the most recent ids (see dedupe.push: not deques, which cost ~600 bytes each).
+        self._by_day: dict[tuple[str, str], str | list[str]] = {}  # (entity, any day B mentions)
+        self._by_story_date: dict[tuple[str, str], str | list[str]] = {}  # (entity, B's story date)
+        self._undated: dict[str, str | list[str]] = {}  # entity -> B without a story date
+        self._recent: dict[str, str | list[str]] = {}  # entity -> every B, for undated A
 
     def story_of(self, article_id: str | None) -> str | None:
         key = self._keys.get(article_id or "")
@@ -216,12 +215,12 @@ class MemoryStoryIndex:
         for e in key.entities:
             if key.story_date:
                 for d in _days_around([key.story_date]):
-                    shared.update(self._by_day.get((e, d), ()))
+                    shared.update(members(self._by_day, (e, d)))
                 for d in _days_around(key.story_dates):
-                    shared.update(self._by_story_date.get((e, d), ()))
-                shared.update(self._undated.get(e, ()))
+                    shared.update(members(self._by_story_date, (e, d)))
+                shared.update(members(self._undated, e))
             else:
-                shared.update(self._recent.get(e, ()))
+                shared.update(members(self._recent, e))
         best = sorted(shared, key=lambda i: (-shared[i], -self._order[i]))[: self.CANDIDATES]
         return [self._keys[i] for i in best]
 
@@ -232,13 +231,13 @@ class MemoryStoryIndex:
         self._order[key.id] = len(self._order)
         days = {x for x in (*key.story_dates, key.story_date) if x}
         for e in key.entities:
-            self._recent[e].append(key.id)
+            push(self._recent, e, key.id, self.BUCKET_SIZE)
             if key.story_date:
-                self._by_story_date[(e, key.story_date)].append(key.id)
+                push(self._by_story_date, (e, key.story_date), key.id, self.BUCKET_SIZE)
             else:
-                self._undated[e].append(key.id)
+                push(self._undated, e, key.id, self.BUCKET_SIZE)
             for d in days:
-                self._by_day[(e, d)].append(key.id)
+                push(self._by_day, (e, d), key.id, self.BUCKET_SIZE)
 
     def assign(self, article: Article) -> Article:
         """Set the story key fields and `story_id`, and remember the article."""
