@@ -32,9 +32,13 @@ _FULL_PAGE = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", r
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\u200e\u200f]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _SENTENCE_END = re.compile(r"[.।?!:;,]\s*[\"'”’)]?\s*$")
+# "ByHT News Desk", "By Sudhi Ranjan Sen", "Written by: ..."; not "Bypoll results ..." nor "By Monday, ...".
 _BYLINE = re.compile(
-    r"^(?:(?:written|reported|edited|posted)\s+by|by)\s*[:\-]?\s*(?P<name>[A-Z\u0900-\u097F].{1,80})$", re.I
+    r"^(?:(?:[Ww]ritten|[Rr]eported|[Ee]dited|[Pp]osted)\s+by\s*:?\s*|B[yY](?:\s*:\s*|\s+|(?=[A-Z])))"
+    r"(?P<name>[A-Z\u0900-\u097F][^.!?;]{1,60})$"
 )
+_NOT_A_NAME = re.compile(r"^(?:the|a|an|then|now|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|"
+                         r"May|June|July|August|September|October|November|December|early|late|next|last)\b", re.I)
 _BYLINE_HI = re.compile(r"^(?:द्वारा|लेखक|रिपोर्ट)\s*[:\-]\s*(?P<name>\S.{1,60})$")
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
@@ -239,7 +243,8 @@ def clean(article: Article) -> Article:
         scanned += 1
         if title and _same_text(line, title):
             lines.pop(0)
-        elif (m := _BYLINE.match(line) or _BYLINE_HI.match(line)) and len(line) <= 90:
+        elif (m := _BYLINE.match(line) or _BYLINE_HI.match(line)) and len(m.group("name").split()) <= 8 \
+                and not _NOT_A_NAME.match(m.group("name")):
             byline = byline or m.group("name").strip()
             lines.pop(0)
         elif m := _DATE_LINE.match(line):

@@ -153,3 +153,11 @@ def test_a_page_without_a_known_link_takes_its_canonical_link():
     </article></body></html>"""
     a = clean(Article(raw_html=page))
     assert (a.url, a.source) == ("https://www.ndtv.com/india-news/story-1", "ndtv.com")
+
+
+def test_lines_starting_with_by_are_not_always_bylines():
+    body = "Body of the article goes on here with enough words to count."
+    assert clean(Article(raw_title="T", raw_text=f"Bypoll results: BJP wins\n{body}")).byline is None
+    assert clean(Article(raw_title="T", raw_text=f"By Monday, troops had pulled back from Depsang\n{body}")).byline is None
+    assert clean(Article(raw_title="T", raw_text=f"By Sudhi Ranjan Sen, New Delhi\n{body}")).byline == "Sudhi Ranjan Sen, New Delhi"
+    assert clean(Article(raw_title="T", raw_text=f"Written by: Rezaul H Laskar\n{body}")).byline == "Rezaul H Laskar"
