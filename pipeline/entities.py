@@ -158,7 +158,7 @@ _PHONETIC_RULES = [
     (re.compile(r"ee"), "i"),
     (re.compile(r"oo"), "u"),
     (re.compile(r"([a-z])\1+"), r"\1"),
-    (re.compile(r"[^a-z ]"), ""),
+    (re.compile(r"[^a-z0-9 ]"), ""),
 ]
 
 

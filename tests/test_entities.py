@@ -36,6 +36,19 @@ def test_gazetteer_ids_are_slugs_prefixed_by_their_type():
         assert kind == e.type and slug and slug == slug.lower() and " " not in slug, entity_id
 
 
+def test_every_devanagari_alias_of_a_person_sounds_like_one_of_its_latin_aliases():
+    # Catches a Hindi spelling pasted under the wrong person, or a typo, when the file is extended.
+    from rapidfuzz import fuzz
+
+    far = []
+    for e in entities.gazetteer().entities.values():
+        latin = [entities.phonetic_key(a) for a in e.aliases if not entities.is_devanagari(a)]
+        for alias in (a for a in e.aliases if entities.is_devanagari(a) and e.type == "person"):
+            if max(fuzz.ratio(entities.phonetic_key(alias), key) for key in latin) < 60:
+                far.append((e.id, alias))
+    assert far == []
+
+
 def test_gazetteer_rejects_an_alias_claimed_by_two_entities(tmp_path):
     path = tmp_path / "g.yaml"
     path.write_text(
