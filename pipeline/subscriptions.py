@@ -20,7 +20,7 @@ import ipaddress
 import json
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -151,6 +151,32 @@ def follow(
             time.sleep(poll_interval_s)
 
 
+def consume(
+    es: Elasticsearch,
+    settings: Settings,
+    consumer: str,
+    handle: Callable[[Change], None],
+    filters: Filters | None = None,
+    *,
+    batch_size: int = 100,
+) -> tuple[int, str]:
+    """Hand every document that is new for the named `consumer` to `handle`, in ingest order, then
+    return `(how many, cursor)`. The cursor is kept in Elasticsearch after each page, once `handle`
+    returned for all of it (so a crash re-hands at most that page)."""
+    cursor = load_cursor(es, settings, consumer) or "0"
+    handled = 0
+    while True:
+        page = read_changes(es, settings, cursor, filters, size=batch_size)
+        for change in page.changes:
+            handle(change)
+            handled += 1
+        if page.cursor != cursor:
+            cursor = page.cursor
+            save_cursor(es, settings, consumer, cursor)
+        if len(page.changes) < batch_size:
+            return handled, cursor
+
+
 def load_cursor(es: Elasticsearch, settings: Settings, consumer: str) -> str | None:
     """The cursor a named consumer saved, or None."""
     try:
@@ -276,6 +302,7 @@ def _post_with_retries(
 def deliver_new(
     es: Elasticsearch,
     settings: Settings,
+    indexed_ids: Iterable[str] | None = None,
     *,
     http: httpx.Client | None = None,
     max_attempts: int = 4,
@@ -287,7 +314,11 @@ def deliver_new(
 
     Per subscription, in ingest order; a document that cannot be delivered after `max_attempts`
     stops that subscription for this call (its cursor stays before it, so the next call retries it)
-    while the other subscriptions go on."""
+    while the other subscriptions go on. What is new is decided by each subscription's cursor, not by
+    `indexed_ids` (the ids the calling run indexed): a document a failed earlier call did not deliver
+    must go out now even if this run indexed nothing. `indexed_ids` is accepted for the caller's
+    convenience and not used."""
+    del indexed_ids
     report = DeliveryReport()
     if not es.indices.exists(index=settings.index("subscriptions")):
         return report
