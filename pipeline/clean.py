@@ -20,12 +20,13 @@ from pathlib import Path
 import yaml
 
 from pipeline.article import Article
+from pipeline.errors import BadInputError
 from pipeline.urls import canonical_url, source_of
 
 STAGE = "clean"
 DATA = Path(__file__).parent / "data" / "debris.yaml"
 
-_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-zA-Z0-9:-]*\s*|!--.*?--)>", re.S)
+_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-zA-Z0-9:-]*\s*|!--.*?--|![dD][oO][cC][tT][yY][pP][eE][^<>]*)>", re.S)
 _FULL_PAGE = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I)
 # Invisible characters that carry no meaning here; ZWJ/ZWNJ (U+200C/U+200D) are kept: Devanagari needs them.
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\u200e\u200f]")
@@ -129,10 +130,14 @@ _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 
 def page_to_text(page: str) -> tuple[str, str | None, str | None, str | None]:
     """A full HTML page -> (body text, title, byline, published string from the page metadata)."""
+    import lxml.etree
     import lxml.html
     import trafilatura
 
-    tree = lxml.html.fromstring(page)
+    try:
+        tree = lxml.html.fromstring(page)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise BadInputError(STAGE, f"unparsable HTML page: {exc}") from exc
     published = _meta_published(tree)
     if published is None and (m := _JSONLD_DATE.search(page)):
         published = m.group(1)
@@ -242,6 +247,8 @@ def clean(article: Article) -> Article:
         dateline = m.group("place")
 
     text = "\n\n".join(lines)
+    if not text and not title:
+        raise BadInputError(STAGE, "nothing left after cleaning: no title and no text", item=article.input or None)
     return article.replace(
         url=url,
         source=source,

@@ -258,7 +258,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool]]:
         (rf"\b{MON},?\s+(?P<y>\d{{4}})(?!\d)", month_year(en_m), False),
         (rf"{HMON},?\s+(?P<y>\d{{4}})(?!\d)", month_year(hi_m), False),
         (rf"\b{MONF}\s+{en_rel}\s+year\b", month_relative_year(en_m), False),
-        (rf"(?P<rel>पिछले|इस|अगले|गत)\s+(?:वर्ष|साल)\s+(?:के|की)\s+(?:(?:शुरू|अंत|आखिर)\s+(?:में|के)\s+)?{HMON}{HB}",
+        (rf"(?P<rel>पिछले|इस|अगले|गत)\s+(?:वर्ष|साल)\s+(?:(?:के|की)\s+)?(?:(?:शुरू|अंत|आखिर)\s+(?:में|के)\s+)?{HMON}{HB}",
          month_relative_year(hi_m), False),
         (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON}(?![A-Za-z])", yearless_day(en_m), False),
         (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD}(?![\d:])", yearless_day(en_m), False),

@@ -54,14 +54,19 @@ _DEVANAGARI_FOLD = str.maketrans(
 
 # What may separate the words of one alias in the text: "S. Jaishankar", "Meeting-Plus", "People's".
 _ALIAS_GAP_RE = re.compile(r"[ \t\u00A0\-\u2010\u2011.'\u2019]{0,3}")
-FUZZY_CUTOFF = 84  # rapidfuzz ratio (0-100) on the phonetic keys; measured on the seeds' variants
+# rapidfuzz ratio (0-100) on the phonetic keys. Devanagari spellings vary a lot (matras, nukta,
+# schwa); Latin ones much less, and a loose Latin cutoff turns "Lai Ching-te" into "Li Qiang".
+FUZZY_CUTOFF = 84
+LATIN_FUZZY_CUTOFF = 92
 ANCHOR_CUTOFF = 86  # stricter when only the first word of an alias matched exactly
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_devanagari(token: str) -> bool:
     return bool(_DEVANAGARI_RE.search(token))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # news vocabulary repeats: most words are normalised once
 def normalise_token(token: str) -> str:
     """Matching key of one word: Devanagari folded; Latin case-folded unless an ALL-CAPS acronym."""
     if is_devanagari(token):
@@ -297,6 +302,7 @@ class _Found:
     weak_candidates: tuple[str, ...] = ()
     unlinked_name: str = ""
     unlinked_type: str = "person"
+    dropped: bool = False  # a place name that turned out to be part of a person's name
 
 
 def _gap_ok(text: str, end: int, start: int, allow_dot: bool = False) -> bool:
@@ -372,10 +378,25 @@ def _anchor_pass(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], 
     return found
 
 
-def _title_pass(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool]) -> list[_Found]:
+def _one_word_matches(tokens: list[tuple[str, int, int]], matched: list[_Found]) -> dict[int, _Found]:
+    """Token index -> one-word gazetteer match of a place or organisation there."""
+    starts = {start: k for k, (_, start, _) in enumerate(tokens)}
+    result = {}
+    for f in matched:
+        k = starts.get(f.start)
+        if k is not None and tokens[k][2] == f.end and f.entity_id and not f.entity_id.startswith("person/"):
+            result[k] = f
+    return result
+
+
+def _title_pass(
+    gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool], matched: list[_Found]
+) -> list[_Found]:
     """Names after a title or honorific that the gazetteer did not match."""
     found = []
     n = len(tokens)
+    # One-word matches of places/organisations that may continue a name ("Gen Rashim Bali").
+    one_word: dict[int, _Found] | None = None
     for i in range(n - 1):
         raw = text[tokens[i][1] : tokens[i][2]]
         devanagari = is_devanagari(raw)
@@ -384,7 +405,14 @@ def _title_pass(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], c
             continue
         j = i + 1
         name_end = None
-        while j < n and j <= i + 3 and not covered[j]:
+        stolen: list[_Found] = []
+        while j < n and j <= i + 4:
+            if covered[j]:
+                if one_word is None:
+                    one_word = _one_word_matches(tokens, matched)
+                if j == i + 1 or j not in one_word or devanagari:
+                    break
+                stolen.append(one_word[j])
             word = text[tokens[j][1] : tokens[j][2]]
             prev_end = tokens[j - 1][2]
             if devanagari:
@@ -408,7 +436,7 @@ def _title_pass(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], c
             continue  # a lone initial
         start, end = tokens[i + 1][1], tokens[name_end][2]
         surface = text[start:end]
-        eid = _fuzzy_link(gaz, surface)
+        eid = _fuzzy_link(gaz, surface, FUZZY_CUTOFF if devanagari else LATIN_FUZZY_CUTOFF)
         if eid:
             found.append(_Found(start, end, surface, entity_id=eid))
         elif strong:
@@ -416,6 +444,8 @@ def _title_pass(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], c
             found.append(_Found(start, end, surface, unlinked_name=name))
         else:
             continue
+        for f in stolen:
+            f.dropped = f.start < end
         for k in range(i + 1, name_end + 1):
             covered[k] = True
     return found
@@ -427,8 +457,8 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
     tokens = tokenize(text)
     found, covered = _gazetteer_pass(gaz, text, tokens)
     found += _anchor_pass(gaz, text, tokens, covered)
-    found += _title_pass(gaz, text, tokens, covered)
-    found.sort(key=lambda f: f.start)
+    found += _title_pass(gaz, text, tokens, covered, found)
+    found = sorted((f for f in found if not f.dropped), key=lambda f: f.start)
 
     strong_positions: dict[str, list[int]] = {}
     for f in found:
@@ -453,9 +483,6 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
             continue
         entity = gaz.entities[eid]
         add(entity.id, entity.name, entity.type, f.surface, True)
-        for implied in entity.implies:
-            target = gaz.entities[implied]
-            add(target.id, target.name, target.type, "", True)
     return list(results.values())
 
 

@@ -2,7 +2,8 @@
 
 A transparent weighted-term score over bilingual (Latin + Devanagari) terms kept in
 `pipeline/data/relevance.yaml`: border places, military and diplomatic mechanisms in, sport / trade /
-film out, and both an India and a China mention needed. Sets `relevant` and `relevance_score` (0..1).
+film out, and both an India and a China mention needed (a place such as Galwan or the LAC stands
+for both). Sets `relevant` and `relevance_score` (0..1).
 It does not drop anything: the DAG keeps rejected articles out of the main index and counts them.
 """
 
@@ -50,6 +51,7 @@ class Terms:
     weights: dict[str, float]  # lower-cased term -> weight (negative for negative terms)
     india: frozenset[str]
     china: frozenset[str]
+    both: frozenset[str]
     pattern: re.Pattern[str]
 
 
@@ -64,6 +66,7 @@ def terms(path: Path = DATA) -> Terms:
         weights[_key(term)] = -float(w)
     india = frozenset(_key(t) for t in data.get("india", []))
     china = frozenset(_key(t) for t in data.get("china", []))
+    both = frozenset(_key(t) for t in data.get("implies_both", []))
     everything = list(data.get("positive") or {}) + list(data.get("negative") or {}) + data["india"] + data["china"]
     return Terms(
         threshold=float(data.get("threshold", 0.5)),
@@ -72,6 +75,7 @@ def terms(path: Path = DATA) -> Terms:
         weights=weights,
         india=india,
         china=china,
+        both=both,
         pattern=_pattern(everything),
     )
 
@@ -93,8 +97,9 @@ def relevance_score(text: str) -> tuple[float, dict[str, int]]:
             negative += contribution
     raw = positive - negative
     score = 1 - math.exp(-raw / t.scale) if raw > 0 else 0.0
-    has_india = any(k in t.india for k in counts)
-    has_china = any(k in t.china for k in counts)
+    implied = any(k in t.both for k in counts)
+    has_india = implied or any(k in t.india for k in counts)
+    has_china = implied or any(k in t.china for k in counts)
     if not (has_india and has_china):
         score *= t.no_context_factor
     return round(score, 4), counts

@@ -71,3 +71,10 @@ def test_hindi_terms_match_inflected_words():
 def test_real_publisher_feeds_have_nothing_about_the_border(name):
     articles = [score(clean(a)) for a in parse_feed((REALFEEDS / name).read_bytes(), feed_name=name)]
     assert [a.title for a in articles if a.relevant] == []
+
+
+def test_a_border_place_stands_for_china_when_china_is_not_named():
+    a = score(Article(title="Four years after Galwan, Army keeps vigil",
+                      text="Four years after the Galwan Valley clash, in which 20 Indian soldiers were killed, the Indian Army "
+                           "holds positions along the Line of Actual Control in eastern Ladakh."))
+    assert a.relevant is True

@@ -1,0 +1,273 @@
+"""Stories stage: articles that report the same event share a `story_id`, across outlets and languages.
+
+The story key of an article is language-independent:
+- `story_entities`: the linked, non-generic entity ids named in its *lead* (title and first
+  paragraphs, LEAD_MIN_CHARS to LEAD_CHARS characters: who met whom, where, at which forum) — the entities stage gives
+  the same ids for "राजनाथ सिंह" and "Rajnath Singh". When the lead names fewer than two, every
+  linked entity of the article is used; entities they imply are added ("Eastern Ladakh" -> "Ladakh").
+- `story_date`: the day of the event: the first day-granularity date the text mentions, when it is
+  not after the publication day (+1) nor more than EVENT_WINDOW_DAYS before it; else the publication
+  day; else None. `story_dates`: every day mentioned, plus the publication day.
+
+Two articles are in the same story when
+- their entity similarity (weighted Jaccard: people 3, events 2, organisations and places 1) is at
+  least ENTITY_THRESHOLD, and they share at least one person when both name people, and
+- their dates agree: one's `story_date` is within DATE_TOLERANCE_DAYS of a day the other mentions.
+  When either has no `story_date` (a preview without a date), dates cannot tell, and the entity
+  similarity must reach UNDATED_ENTITY_THRESHOLD instead.
+The article joins the story of its best-scoring match; otherwise it starts a story whose id is its
+own id. A duplicate joins the story of the article it duplicates.
+
+`MemoryStoryIndex` matches within the given inputs; `ElasticsearchStoryIndex` looks candidates up in
+the index (a `terms` query on `story_entities` filtered by a date window, so the cost does not grow
+with the index) and in the current batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from elastic_transport import TransportError
+from elasticsearch import Elasticsearch, NotFoundError
+
+from pipeline.article import Article
+from pipeline.entities import gazetteer
+from pipeline.errors import TransientError
+from pipeline.settings import Settings
+
+STAGE = "stories"
+LEAD_MIN_CHARS, LEAD_CHARS = 250, 600
+EVENT_WINDOW_DAYS = 14
+DATE_TOLERANCE_DAYS = 1
+ENTITY_THRESHOLD = 0.25
+UNDATED_ENTITY_THRESHOLD = 0.4
+TYPE_WEIGHTS = {"person": 3.0, "event": 2.0, "organization": 1.0, "location": 1.0}
+
+
+def _day(value: str | None) -> dt.date | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def lead_text(article: Article) -> str:
+    """Title and the first paragraphs, until LEAD_MIN_CHARS (at most LEAD_CHARS) of text."""
+    parts = [article.title or ""]
+    size = 0
+    for paragraph in (article.text or "").split("\n"):
+        if not paragraph.strip():
+            continue
+        parts.append(paragraph[: LEAD_CHARS - size])
+        size += len(parts[-1])
+        if size >= LEAD_MIN_CHARS:
+            break
+    return "\n".join(parts)
+
+
+def story_entities(article: Article) -> list[str]:
+    """Ids of the linked, non-generic entities that name the story (those in the lead, see module doc)."""
+    gaz = gazetteer()
+    generic = gaz.generic_ids
+    linked = [e for e in article.entities if e.get("linked") and e["id"] not in generic]
+    lead = lead_text(article)
+    chosen = {e["id"] for e in linked if any(m and m in lead for m in e.get("mentions", []))}
+    if len(chosen) < 2:
+        chosen = {e["id"] for e in linked}
+    # "Eastern Ladakh" implies "Ladakh" whether or not the text also says "Ladakh" on its own.
+    chosen |= {i for e in list(chosen) if e in gaz.entities for i in gaz.entities[e].implies}
+    return sorted(chosen - generic)
+
+
+def story_dates(article: Article) -> tuple[str | None, list[str]]:
+    """(`story_date`, `story_dates`) of an article, from the dates stage's day-granularity dates."""
+    days = [d["value"] for d in article.dates if d.get("granularity") == "day" and _day(d.get("value"))]
+    published = _day(article.published_at)
+    story_date = None
+    if days:
+        first = _day(days[0])
+        if published is None or (published - dt.timedelta(days=EVENT_WINDOW_DAYS) <= first <= published + dt.timedelta(days=1)):
+            story_date = first
+    if story_date is None and published is not None:
+        story_date = published
+    all_days = set(days)
+    if published is not None:
+        all_days.add(published.isoformat())
+    return (story_date.isoformat() if story_date else None), sorted(all_days)
+
+
+def entity_similarity(a: list[str], b: list[str]) -> float:
+    """Weighted Jaccard similarity of two sets of entity ids (weights by the id's type)."""
+    sa, sb = set(a), set(b)
+    union = sa | sb
+    if not union:
+        return 0.0
+
+    def weight(ids: set[str]) -> float:
+        return sum(TYPE_WEIGHTS.get(i.split("/", 1)[0], 1.0) for i in ids)
+
+    return weight(sa & sb) / weight(union)
+
+
+@dataclass(frozen=True)
+class StoryKey:
+    id: str
+    story_id: str
+    entities: tuple[str, ...]
+    story_date: str | None
+    story_dates: tuple[str, ...]
+
+    @classmethod
+    def from_source(cls, doc_id: str, src: dict[str, Any]) -> StoryKey:
+        return cls(doc_id, src.get("story_id") or doc_id, tuple(src.get("story_entities") or ()),
+                   src.get("story_date"), tuple(src.get("story_dates") or ()))
+
+
+def _dates_agree(a: StoryKey, b: StoryKey) -> bool | None:
+    """True/False when both have a story date, None when dates cannot tell."""
+    da, db = _day(a.story_date), _day(b.story_date)
+    if da is None or db is None:
+        return None
+    tolerance = dt.timedelta(days=DATE_TOLERANCE_DAYS)
+    days_b = {_day(x) for x in (*b.story_dates, b.story_date)} - {None}
+    days_a = {_day(x) for x in (*a.story_dates, a.story_date)} - {None}
+    return any(abs(da - d) <= tolerance for d in days_b) or any(abs(db - d) <= tolerance for d in days_a)
+
+
+def story_score(a: StoryKey, b: StoryKey) -> float:
+    """Entity similarity of two articles if they can be the same story, else 0."""
+    persons_a = {i for i in a.entities if i.startswith("person/")}
+    persons_b = {i for i in b.entities if i.startswith("person/")}
+    if persons_a and persons_b and not persons_a & persons_b:
+        return 0.0
+    similarity = entity_similarity(list(a.entities), list(b.entities))
+    agree = _dates_agree(a, b)
+    if agree is False:
+        return 0.0
+    threshold = ENTITY_THRESHOLD if agree else UNDATED_ENTITY_THRESHOLD
+    return similarity if similarity >= threshold else 0.0
+
+
+def with_story_key(article: Article) -> Article:
+    """Set `story_entities`, `story_date` and `story_dates` (pure)."""
+    story_date, days = story_dates(article)
+    return article.replace(story_entities=story_entities(article), story_date=story_date, story_dates=days)
+
+
+def _key(article: Article, story_id: str | None = None) -> StoryKey:
+    return StoryKey(article.id or article.input, story_id or article.story_id or article.id or article.input,
+                    tuple(article.story_entities or ()), article.story_date, tuple(article.story_dates or ()))
+
+
+def best_match(key: StoryKey, candidates: list[StoryKey]) -> StoryKey | None:
+    best: tuple[float, StoryKey] | None = None
+    for other in candidates:
+        if other.id == key.id:
+            continue
+        score = story_score(key, other)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, other)
+    return best[1] if best else None
+
+
+class MemoryStoryIndex:
+    """Stories among the articles seen by this object (one run's inputs), in order of arrival."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, StoryKey] = {}
+        self._by_entity: dict[str, list[str]] = defaultdict(list)
+
+    def story_of(self, article_id: str | None) -> str | None:
+        key = self._keys.get(article_id or "")
+        return key.story_id if key else None
+
+    def candidates(self, key: StoryKey) -> list[StoryKey]:
+        ids = {i for e in key.entities for i in self._by_entity.get(e, ())}
+        return [self._keys[i] for i in sorted(ids)]
+
+    def add(self, key: StoryKey) -> None:
+        if key.id in self._keys:
+            return
+        self._keys[key.id] = key
+        for e in key.entities:
+            self._by_entity[e].append(key.id)
+
+    def assign(self, article: Article) -> Article:
+        """Set the story key fields and `story_id`, and remember the article."""
+        article = with_story_key(article)
+        key = _key(article)
+        story_id = self.story_of(article.duplicate_of) or self.story_of(article.id)
+        if story_id is None:
+            match = best_match(key, self.candidates(key))
+            story_id = match.story_id if match else key.id
+        self.add(_key(article, story_id))
+        return article.replace(story_id=story_id)
+
+
+class ElasticsearchStoryIndex:
+    """Stories of the indexed articles (looked up in Elasticsearch) and of the current batch."""
+
+    CANDIDATES = 30
+    WINDOW_DAYS = 7  # candidates' story_date within this many days of the article's
+
+    def __init__(self, es: Elasticsearch, settings: Settings) -> None:
+        self.es = es
+        self.settings = settings
+        self.batch = MemoryStoryIndex()
+        self.lookups = 0
+
+    def _search(self, query: dict[str, Any], size: int, article: Article) -> list[dict[str, Any]]:
+        self.lookups += 1
+        try:
+            response = self.es.search(
+                index=self.settings.read_alias, query=query, size=size,
+                source=["story_id", "story_entities", "story_date", "story_dates"],
+            )
+        except NotFoundError:
+            return []
+        except TransportError as exc:
+            raise TransientError(STAGE, f"story lookup failed: {exc}", item=article.input) from exc
+        return response["hits"]["hits"]
+
+    def indexed_candidates(self, article: Article) -> list[StoryKey]:
+        """Indexed articles sharing an entity with `article`, in its date window (or undated)."""
+        if not article.story_entities:
+            return []
+        query: dict[str, Any] = {"bool": {"filter": [{"terms": {"story_entities": article.story_entities}}]}}
+        day = _day(article.story_date)
+        if day is not None:
+            window = dt.timedelta(days=self.WINDOW_DAYS)
+            query["bool"]["filter"].append({"bool": {"should": [
+                {"range": {"story_date": {"gte": (day - window).isoformat(), "lte": (day + window).isoformat()}}},
+                {"terms": {"story_dates": [(day + dt.timedelta(days=n)).isoformat() for n in (-1, 0, 1)]}},
+                {"bool": {"must_not": {"exists": {"field": "story_date"}}}},
+            ], "minimum_should_match": 1}})
+        # More shared entities score higher: the best candidates come first.
+        query["bool"]["should"] = [{"term": {"story_entities": e}} for e in article.story_entities]
+        return [StoryKey.from_source(h["_id"], h["_source"]) for h in self._search(query, self.CANDIDATES, article)]
+
+    def _indexed_story_of(self, article_id: str | None, article: Article) -> str | None:
+        if not article_id:
+            return None
+        hits = self._search({"ids": {"values": [article_id]}}, 1, article)
+        return (hits[0]["_source"].get("story_id") or hits[0]["_id"]) if hits else None
+
+    def assign(self, article: Article) -> Article:
+        """Set the story key fields and `story_id`: an indexed story first, else one of this batch."""
+        article = with_story_key(article)
+        key = _key(article)
+        story_id = self.batch.story_of(article.duplicate_of)
+        if story_id is None and article.duplicate_of:
+            story_id = self._indexed_story_of(article.duplicate_of, article)
+        if story_id is None:
+            story_id = self._indexed_story_of(article.id, article)  # a re-run keeps its story
+        if story_id is None:
+            match = best_match(key, self.indexed_candidates(article)) or best_match(key, self.batch.candidates(key))
+            story_id = match.story_id if match else key.id
+        self.batch.add(_key(article, story_id))
+        return article.replace(story_id=story_id)
