@@ -43,4 +43,4 @@ def test_downstream_dag_after_an_ingest_run_logs_every_new_article(dag_env, sett
     run_dag()
     run_dag("border_news_downstream_example")
     assert capsys.readouterr().out.count("new article #") == 5
-    assert subscriptions.load_cursor(es, settings, "downstream-example") == "5"
+    assert subscriptions.load_cursor(es, settings, "downstream-example") == f"5@{settings.index_prefix}-v1"
