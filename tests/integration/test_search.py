@@ -90,3 +90,13 @@ def test_subscriptions_commands_never_print_the_secret(indexed, capsys, monkeypa
     assert "very-secret-value" not in out
     assert out.splitlines()[0] == f"subscription app -> http://127.0.0.1:9/hook from cursor 3@{indexed.index_prefix}-v1"
     assert out.splitlines()[-1] == "removed app"
+
+
+def test_follow_command_with_a_consumer_name_resumes_where_it_stopped(es, indexed, capsys):
+    assert main(["follow", "--until-idle", "--consumer", "app"]) == 0
+    first = [json.loads(line)["document"]["id"] for line in capsys.readouterr().out.splitlines()]
+    index.index_articles(es, indexed, seed_articles()[:1])
+    assert main(["follow", "--until-idle", "--consumer", "app"]) == 0
+    rest = [json.loads(line)["document"]["id"] for line in capsys.readouterr().out.splitlines()]
+    assert (first, len(rest)) == (["a0", "a1", "a2"], 1)
+    assert rest[0] not in first
