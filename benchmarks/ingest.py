@@ -20,6 +20,7 @@ import http.server
 import json
 import os
 import random
+import secrets
 import shutil
 import signal
 import socket
@@ -260,7 +261,7 @@ def main() -> int:
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
-        "AIRFLOW__API_AUTH__JWT_SECRET": "bench-only-secret-" + stamp,
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(16),  # shared by the API server and the workers
         "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{api_port}",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "10",
         "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
