@@ -49,17 +49,29 @@ def client(settings: Settings) -> Elasticsearch:
     return Elasticsearch(settings.es_url, **kwargs)
 
 
+_ACTIVE: set[str] = set()  # indices seen with an active primary shard by this process
+
+
 def ensure_index(es: Elasticsearch, name: str, mappings: dict[str, Any], settings: dict[str, Any] | None = None) -> bool:
-    """Create `name` if it does not exist; return True if it was created."""
+    """Create `name` if it does not exist; return True if it was created.
+
+    When it exists, wait (once per process and index) until its primary shard is active: a concurrent
+    worker may have just created it, and reads of a shard still recovering fail with a 503."""
     if es.indices.exists(index=name):
+        if name not in _ACTIVE:
+            es.cluster.health(index=name, wait_for_status="yellow", timeout="30s")
+            _ACTIVE.add(name)
         return False
     body_settings = {"number_of_shards": 1, "number_of_replicas": 0, **(settings or {})}
     try:
         es.indices.create(index=name, mappings=mappings, settings=body_settings)
     except Exception as exc:  # a concurrent worker may have created it first
         if "resource_already_exists_exception" in str(exc):
+            es.cluster.health(index=name, wait_for_status="yellow", timeout="30s")
+            _ACTIVE.add(name)
             return False
         raise
+    _ACTIVE.add(name)  # create waits for the primary shard
     return True
 
 
