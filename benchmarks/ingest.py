@@ -275,6 +275,8 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
     }
     airflow = str(Path(sys.executable).parent / "airflow")
+    # The copied DB may hold runs of the DAG from tests (or a scheduled run left queued): start clean.
+    subprocess.run([airflow, "dags", "delete", "border_news_ingest", "--yes"], env=env, capture_output=True, text=True)
     procs = []
     for cmd in (["api-server", "--host", "127.0.0.1", "--port", str(api_port), "--workers", "1"], ["dag-processor"], ["scheduler"]):
         log = (home / f"{cmd[0]}.log").open("wb")
