@@ -38,9 +38,13 @@ _FULL_PAGE = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", r
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\u200e\u200f]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _SENTENCE_END = re.compile(r"[.।?!:;,]\s*[\"'”’)]?\s*$")
+# "ByHT News Desk", "By Sudhi Ranjan Sen", "Written by: ..."; not "Bypoll results ..." nor "By Monday, ...".
 _BYLINE = re.compile(
-    r"^(?:(?:written|reported|edited|posted)\s+by|by)\s*[:\-]?\s*(?P<name>[A-Z\u0900-\u097F].{1,80})$", re.I
+    r"^(?:(?:[Ww]ritten|[Rr]eported|[Ee]dited|[Pp]osted)\s+by\s*:?\s*|B[yY](?:\s*:\s*|\s+|(?=[A-Z])))"
+    r"(?P<name>[A-Z\u0900-\u097F][^.!?;]{1,60})$"
 )
+_NOT_A_NAME = re.compile(r"^(?:the|a|an|then|now|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|"
+                         r"May|June|July|August|September|October|November|December|early|late|next|last)\b", re.I)
 _BYLINE_HI = re.compile(r"^(?:द्वारा|लेखक|रिपोर्ट)\s*[:\-]\s*(?P<name>\S.{1,60})$")
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
@@ -149,8 +153,18 @@ def _meta_published(tree) -> str | None:
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 
 
-def page_to_text(page: str) -> tuple[str, str | None, str | None, str | None]:
-    """A full HTML page -> (body text, title, byline, published string from the page metadata)."""
+def _page_url(tree) -> str | None:
+    for node in tree.iter("link"):
+        if (node.get("rel") or "").lower() == "canonical" and node.get("href"):
+            return node.get("href").strip()
+    for node in tree.iter("meta"):
+        if (node.get("property") or "").lower() == "og:url" and node.get("content"):
+            return node.get("content").strip()
+    return None
+
+
+def page_to_text(page: str) -> tuple[str, str | None, str | None, str | None, str | None]:
+    """A full HTML page -> (body text, title, byline, published string, canonical url) from the page."""
     import lxml.etree
     import lxml.html
     import trafilatura
@@ -160,14 +174,15 @@ def page_to_text(page: str) -> tuple[str, str | None, str | None, str | None]:
     except (lxml.etree.ParserError, ValueError) as exc:
         raise BadInputError(STAGE, f"unparsable HTML page: {exc}") from exc
     published = _meta_published(tree)
+    page_url = _page_url(tree)
     if published is None and (m := _JSONLD_DATE.search(page)):
         published = m.group(1)
     head_title = tree.findtext(".//title")
     doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=False)
     if doc is None or not (doc.text or "").strip():
-        return fragment_to_text(page), head_title, None, published
+        return fragment_to_text(page), head_title, None, published, page_url
     published = published or doc.date
-    return doc.text, doc.title or head_title, doc.author, published
+    return doc.text, doc.title or head_title, doc.author, published, page_url
 
 
 def clean_title(raw_title: str | None, source: str | None = None) -> str | None:
@@ -215,8 +230,11 @@ def clean(article: Article) -> Article:
     raw_html = article.raw_html or ""
     if raw_html and has_markup(raw_html):
         if _FULL_PAGE.search(raw_html[:4000]):
-            body, page_title, author, page_published = page_to_text(raw_html)
+            body, page_title, author, page_published, page_url = page_to_text(raw_html)
             byline = byline or author
+            if url is None and page_url and page_url.startswith(("http://", "https://")):
+                url = canonical_url(page_url)
+                source = article.source or source_of(url)
             if not published and page_published:
                 published, published_source = page_published, "page"
         else:
@@ -246,7 +264,8 @@ def clean(article: Article) -> Article:
         scanned += 1
         if title and _same_text(line, title):
             lines.pop(0)
-        elif (m := _BYLINE.match(line) or _BYLINE_HI.match(line)) and len(line) <= 90:
+        elif (m := _BYLINE.match(line) or _BYLINE_HI.match(line)) and len(m.group("name").split()) <= 8 \
+                and not _NOT_A_NAME.match(m.group("name")):
             byline = byline or m.group("name").strip()
             lines.pop(0)
         elif m := _DATE_LINE.match(line):

@@ -165,6 +165,21 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         value = _day(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         return [(m.start(), m.end(), value, "day")] if value else []
 
+    def day_range(month_of):
+        """"February 17 to 20, 2025", "18-19 November", "17-20 फरवरी": both ends, each a day."""
+        def handle(m, ref):
+            mon = month_of(m)
+            d1, d2 = int(m.group("d")), int(m.group("d2"))
+            if d2 <= d1:
+                return []
+            y = int(m.group("y")) if m.group("y") else _infer_year(mon, d1, ref)
+            first, last = (_day(y, mon, d1), _day(y, mon, d2)) if y else (None, None)
+            if not (first and last):
+                return []
+            first_end = m.end("d")  # "February 17", or "17" in "17-20 फरवरी"
+            return [(m.start(), first_end, first, "day"), (m.start("d2"), m.end(), last, "day")]
+        return handle
+
     def month_year(month_of):
         def handle(m, ref):
             y, mon = int(m.group("y")), month_of(m)
@@ -279,6 +294,12 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
 
     en_rel = r"(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious)"
     table: list[tuple[str, Handler, bool, str]] = [  # (pattern, handler, absolute, script it needs)
+        (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD}(?:\s*[-–]\s*|\s+(?:to|and)\s+)(?P<d2>\d{{1,2}}){ORD}(?:,?\s+(?P<y>\d{{4}}))?(?![\d:])",
+         day_range(en_m), True, "en"),
+        (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}(?:\s*[-–]\s*|\s+(?:to|and)\s+)(?P<d2>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON}(?:,?\s+(?P<y>\d{{4}}))?(?![\d:])",
+         day_range(en_m), True, "en"),
+        (rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:[-–]|से)\s*(?P<d2>\d{{1,2}})\s+{HMON}(?:,?\s+(?P<y>\d{{4}}))?{HB}(?!\s*\d)",
+         day_range(hi_m), True, "hi"),
         (r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)", iso, True, "any"),
         (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True, "en"),
         (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True, "en"),

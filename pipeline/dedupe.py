@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import zlib
-from collections import Counter, defaultdict, deque
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -124,6 +124,28 @@ def fingerprint(article: Article) -> Article:
     )
 
 
+def push(buckets: dict, key: object, value: str, size: int) -> None:
+    """Add `value` to the bucket `key`, keeping its `size` most recent values. A bucket of one value is
+    the value itself: most band keys are seen once, and a list per key would double the memory."""
+    bucket = buckets.get(key)
+    if bucket is None:
+        buckets[key] = value
+    elif isinstance(bucket, str):
+        buckets[key] = [bucket, value]
+    else:
+        bucket.append(value)
+        if len(bucket) > size:
+            del bucket[0]
+
+
+def members(buckets: dict, key: object) -> list[str] | tuple[str, ...]:
+    """The values in bucket `key` (see `push`)."""
+    bucket = buckets.get(key)
+    if bucket is None:
+        return ()
+    return (bucket,) if isinstance(bucket, str) else bucket
+
+
 class MemoryDedupeIndex:
     """Duplicates among the articles seen by this object (one run's inputs), in order of arrival.
 
@@ -139,7 +161,9 @@ class MemoryDedupeIndex:
         self.threshold = threshold
         self._root: dict[str, str] = {}  # id -> id of the original it duplicates (itself if original)
         self._by_hash: dict[str, str] = {}
-        self._by_band: dict[str, deque[str]] = defaultdict(lambda: deque(maxlen=self.BUCKET_SIZE))
+        # Band key (as its in-process hash: an int is smaller than the string) -> recent ids.
+        # Not deques: most buckets hold one id, and an empty deque alone is ~600 bytes.
+        self._by_band: dict[int, str | list[str]] = {}
         self._signature: dict[str, np.ndarray] = {}
 
     def find(self, article: Article) -> str | None:
@@ -152,7 +176,7 @@ class MemoryDedupeIndex:
             return None
         shared: Counter[str] = Counter()
         for key in article.minhash_bands or []:
-            shared.update(self._by_band.get(key, ()))
+            shared.update(members(self._by_band, hash(key)))
         best: tuple[float, str] | None = None
         # More shared bands means a higher Jaccard: verify only the best few candidates.
         for other, _ in shared.most_common(self.VERIFY):
@@ -171,7 +195,7 @@ class MemoryDedupeIndex:
         if article.minhash:
             self._signature[article.id] = np.asarray(article.minhash, dtype=np.uint64)
             for key in article.minhash_bands or []:
-                self._by_band[key].append(article.id)
+                push(self._by_band, hash(key), article.id, self.BUCKET_SIZE)
 
     def check(self, article: Article) -> Article:
         """Set `duplicate_of` (the earlier article's id, or None) and remember the article."""

@@ -158,7 +158,7 @@ _PHONETIC_RULES = [
     (re.compile(r"ee"), "i"),
     (re.compile(r"oo"), "u"),
     (re.compile(r"([a-z])\1+"), r"\1"),
-    (re.compile(r"[^a-z ]"), ""),
+    (re.compile(r"[^a-z0-9 ]"), ""),
 ]
 
 
@@ -268,6 +268,7 @@ _LATIN_TITLES = {
     "Minister": True, "Spokesperson": True, "Commander": True, "Chancellor": True, "Senator": True,
     "Councillor": True, "Counsellor": True, "Secretary": False, "Chief": False,
 }
+_ABBREVIATED_TITLES = {"Gen", "Lt", "Col", "Maj", "Dr", "Mr", "Ms", "Mrs", "Brig"}
 _LATIN_NOT_NAMES = {
     "The", "Of", "On", "In", "And", "For", "To", "At", "With", "From", "By", "As", "A", "An", "Is", "Was", "Has",
     "Said", "Says", "Told", "Will", "Would", "Who", "Which", "That", "This", "But", "Also", "Had", "Monday",
@@ -418,14 +419,16 @@ def _title_pass(
             if devanagari:
                 if not is_devanagari(word) or tokens[j][0] in _HI_NOT_NAMES or tokens[j][0] in _HI_TITLES:
                     break
-                if not _gap_ok(text, prev_end, tokens[j][1], allow_dot=True):
+                short_before = len(text[tokens[j - 1][1] : prev_end]) <= 2  # an initial ("एस.", "डॉ.")
+                if not _gap_ok(text, prev_end, tokens[j][1], allow_dot=short_before):
                     break
             else:
                 if not (word[0].isupper() and word[1:2].islower() or len(word) == 1 and word.isupper()):
                     break
                 if word in _LATIN_NOT_NAMES or word in _LATIN_TITLES:
                     break
-                allow_dot = j == i + 1 or len(text[tokens[j - 1][1] : prev_end]) == 1
+                # "Gen. Upendra", "K. J. Singh" — but not "said the Minister. Later, ..."
+                allow_dot = (j == i + 1 and raw in _ABBREVIATED_TITLES) or len(text[tokens[j - 1][1] : prev_end]) == 1
                 if not _gap_ok(text, prev_end, tokens[j][1], allow_dot=allow_dot):
                     break
             name_end = j

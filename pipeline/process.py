@@ -10,6 +10,7 @@ added to a `StageTimings` when one is passed (benchmarks, the DAG's run summary)
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -111,3 +112,37 @@ def process(
     pipeline = stages(registry, clusters)
     for article in articles:
         yield run_stages(article, pipeline, timings, clock)
+
+
+@dataclass
+class BatchResult:
+    """A processed batch, split for the caller: what to index, what to dead-letter, and what to report."""
+
+    articles: list[Article]
+    failures: list[Failure]
+    timings: StageTimings
+
+    def summary(self) -> dict[str, Any]:
+        """Counts an operator reads in the run summary: kept (relevant, not a duplicate), rejected, ..."""
+        duplicates = sum(1 for a in self.articles if a.duplicate_of)
+        relevant = [a for a in self.articles if a.relevant and not a.duplicate_of]
+        return {
+            "processed": len(self.articles),
+            "failed": len(self.failures),
+            "failed_by_stage": dict(sorted(Counter(f.stage for f in self.failures).items())),
+            "duplicates": duplicates,
+            "rejected_not_relevant": sum(1 for a in self.articles if not a.relevant and not a.duplicate_of),
+            "kept": len(relevant),
+            "stories": len({a.story_id for a in relevant}),
+            "seconds_by_stage": {k: round(v, 3) for k, v in self.timings.seconds.items()},
+        }
+
+
+def process_batch(articles: Iterable[Article], *, registry: DedupeRegistry, clusters: StoryClusters) -> BatchResult:
+    """Process a whole batch (a DAG task's input) and keep the results apart by outcome."""
+    timings = StageTimings()
+    done: list[Article] = []
+    failures: list[Failure] = []
+    for result in process(articles, registry=registry, clusters=clusters, timings=timings):
+        (failures if isinstance(result, Failure) else done).append(result)
+    return BatchResult(done, failures, timings)

@@ -4,7 +4,8 @@ The story key of an article is language-independent:
 - `story_entities`: the linked, non-generic entity ids named in its *lead* (title and first
   paragraphs, LEAD_MIN_CHARS to LEAD_CHARS characters: who met whom, where, at which forum) — the entities stage gives
   the same ids for "राजनाथ सिंह" and "Rajnath Singh". When the lead names fewer than two, every
-  linked entity of the article is used; entities they imply are added ("Eastern Ladakh" -> "Ladakh").
+  linked entity of the article is used; entities they imply are added ("Eastern Ladakh" -> "Ladakh");
+  the dateline's place ("New Delhi:") is left out.
 - `story_date`: the day of the event: the first day-granularity date the text mentions, when it is
   not after the publication day (+1) nor more than EVENT_WINDOW_DAYS before it; else the publication
   day; else None. `story_dates`: every day mentioned, plus the publication day.
@@ -26,7 +27,7 @@ with the index) and in the current batch.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict, deque
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ from elastic_transport import TransportError
 from elasticsearch import Elasticsearch, NotFoundError
 
 from pipeline.article import Article
+from pipeline.dedupe import members, push
 from pipeline.entities import gazetteer
 from pipeline.errors import TransientError
 from pipeline.settings import Settings
@@ -76,6 +78,9 @@ def story_entities(article: Article) -> list[str]:
     generic = gaz.generic_ids
     linked = [e for e in article.entities if e.get("linked") and e["id"] not in generic]
     lead = lead_text(article)
+    dateline = article.dateline or ""
+    # The place a report is filed from ("New Delhi:") is not what it is about.
+    linked = [e for e in linked if not (dateline and all(m in dateline for m in e.get("mentions", [])))]
     chosen = {e["id"] for e in linked if any(m and m in lead for m in e.get("mentions", []))}
     if len(chosen) < 2:
         chosen = {e["id"] for e in linked}
@@ -194,13 +199,11 @@ class MemoryStoryIndex:
     def __init__(self) -> None:
         self._keys: dict[str, StoryKey] = {}
         self._order: dict[str, int] = {}
-        self._by_day: dict[tuple[str, str], deque[str]] = defaultdict(self._bucket)  # any day B mentions
-        self._by_story_date: dict[tuple[str, str], deque[str]] = defaultdict(self._bucket)  # B's story date
-        self._undated: dict[str, deque[str]] = defaultdict(self._bucket)  # B without a story date
-        self._recent: dict[str, deque[str]] = defaultdict(self._bucket)  # every B, for undated A
-
-    def _bucket(self) -> deque[str]:
-        return deque(maxlen=self.BUCKET_SIZE)
+        # Buckets of the most recent ids (see dedupe.push: not deques, which cost ~600 bytes each).
+        self._by_day: dict[tuple[str, str], str | list[str]] = {}  # (entity, any day B mentions)
+        self._by_story_date: dict[tuple[str, str], str | list[str]] = {}  # (entity, B's story date)
+        self._undated: dict[str, str | list[str]] = {}  # entity -> B without a story date
+        self._recent: dict[str, str | list[str]] = {}  # entity -> every B, for undated A
 
     def story_of(self, article_id: str | None) -> str | None:
         key = self._keys.get(article_id or "")
@@ -212,12 +215,12 @@ class MemoryStoryIndex:
         for e in key.entities:
             if key.story_date:
                 for d in _days_around([key.story_date]):
-                    shared.update(self._by_day.get((e, d), ()))
+                    shared.update(members(self._by_day, (e, d)))
                 for d in _days_around(key.story_dates):
-                    shared.update(self._by_story_date.get((e, d), ()))
-                shared.update(self._undated.get(e, ()))
+                    shared.update(members(self._by_story_date, (e, d)))
+                shared.update(members(self._undated, e))
             else:
-                shared.update(self._recent.get(e, ()))
+                shared.update(members(self._recent, e))
         best = sorted(shared, key=lambda i: (-shared[i], -self._order[i]))[: self.CANDIDATES]
         return [self._keys[i] for i in best]
 
@@ -228,13 +231,13 @@ class MemoryStoryIndex:
         self._order[key.id] = len(self._order)
         days = {x for x in (*key.story_dates, key.story_date) if x}
         for e in key.entities:
-            self._recent[e].append(key.id)
+            push(self._recent, e, key.id, self.BUCKET_SIZE)
             if key.story_date:
-                self._by_story_date[(e, key.story_date)].append(key.id)
+                push(self._by_story_date, (e, key.story_date), key.id, self.BUCKET_SIZE)
             else:
-                self._undated[e].append(key.id)
+                push(self._undated, e, key.id, self.BUCKET_SIZE)
             for d in days:
-                self._by_day[(e, d)].append(key.id)
+                push(self._by_day, (e, d), key.id, self.BUCKET_SIZE)
 
     def assign(self, article: Article) -> Article:
         """Set the story key fields and `story_id`, and remember the article."""
@@ -273,26 +276,38 @@ class ElasticsearchStoryIndex:
             raise TransientError(STAGE, f"story lookup failed: {exc}", item=article.input) from exc
         return response["hits"]["hits"]
 
-    def indexed_candidates(self, article: Article) -> list[StoryKey]:
-        """Indexed articles sharing an entity with `article`, in its date window (or undated)."""
-        if not article.story_entities:
-            return []
-        query: dict[str, Any] = {"bool": {"filter": [{"terms": {"story_entities": article.story_entities}}]}}
-        day = _day(article.story_date)
-        if day is not None:
-            window = dt.timedelta(days=self.WINDOW_DAYS)
-            query["bool"]["filter"].append({"bool": {"should": [
-                {"range": {"story_date": {"gte": (day - window).isoformat(), "lte": (day + window).isoformat()}}},
-                {"terms": {"story_dates": [(day + dt.timedelta(days=n)).isoformat() for n in (-1, 0, 1)]}},
-                {"bool": {"must_not": {"exists": {"field": "story_date"}}}},
-            ], "minimum_should_match": 1}})
-        # More shared entities score higher: the best candidates come first.
-        query["bool"]["should"] = [{"term": {"story_entities": e}} for e in article.story_entities]
-        return [StoryKey.from_source(h["_id"], h["_source"]) for h in self._search(query, self.CANDIDATES, article)]
+    def indexed_lookup(self, article: Article) -> tuple[str | None, list[StoryKey]]:
+        """One search: the story of `article` itself if it is already indexed (a re-run keeps its
+        story), and the indexed articles sharing an entity with it in its date window (or undated),
+        best first."""
+        clauses: list[dict[str, Any]] = []
+        if article.id:
+            clauses.append({"ids": {"values": [article.id], "boost": 1000}})
+        if article.story_entities:
+            candidates: dict[str, Any] = {"bool": {"filter": [{"terms": {"story_entities": article.story_entities}}]}}
+            day = _day(article.story_date)
+            if day is not None:
+                window = dt.timedelta(days=self.WINDOW_DAYS)
+                candidates["bool"]["filter"].append({"bool": {"should": [
+                    {"range": {"story_date": {"gte": (day - window).isoformat(), "lte": (day + window).isoformat()}}},
+                    {"terms": {"story_dates": [(day + dt.timedelta(days=n)).isoformat() for n in (-1, 0, 1)]}},
+                    {"bool": {"must_not": {"exists": {"field": "story_date"}}}},
+                ], "minimum_should_match": 1}})
+            # More shared entities score higher: the best candidates come first.
+            candidates["bool"]["should"] = [{"term": {"story_entities": e}} for e in article.story_entities]
+            clauses.append(candidates)
+        if not clauses:
+            return None, []
+        query = {"bool": {"should": clauses, "minimum_should_match": 1}}
+        own, found = None, []
+        for hit in self._search(query, self.CANDIDATES + 1, article):
+            if hit["_id"] == article.id:
+                own = hit["_source"].get("story_id") or hit["_id"]
+            else:
+                found.append(StoryKey.from_source(hit["_id"], hit["_source"]))
+        return own, found[: self.CANDIDATES]
 
-    def _indexed_story_of(self, article_id: str | None, article: Article) -> str | None:
-        if not article_id:
-            return None
+    def _indexed_story_of(self, article_id: str, article: Article) -> str | None:
         hits = self._search({"ids": {"values": [article_id]}}, 1, article)
         return (hits[0]["_source"].get("story_id") or hits[0]["_id"]) if hits else None
 
@@ -304,9 +319,9 @@ class ElasticsearchStoryIndex:
         if story_id is None and article.duplicate_of:
             story_id = self._indexed_story_of(article.duplicate_of, article)
         if story_id is None:
-            story_id = self._indexed_story_of(article.id, article)  # a re-run keeps its story
-        if story_id is None:
-            match = best_match(key, self.indexed_candidates(article)) or best_match(key, self.batch.candidates(key))
-            story_id = match.story_id if match else key.id
+            story_id, candidates = self.indexed_lookup(article)
+            if story_id is None:
+                match = best_match(key, candidates) or best_match(key, self.batch.candidates(key))
+                story_id = match.story_id if match else key.id
         self.batch.add(_key(article, story_id))
         return article.replace(story_id=story_id)

@@ -20,7 +20,7 @@ import ipaddress
 import json
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +30,7 @@ import httpx
 from elasticsearch import Elasticsearch, NotFoundError
 
 from pipeline import sequence
-from pipeline.index import ensure_index
+from pipeline.index import current_index, ensure_index
 from pipeline.search import Filters, es_query
 from pipeline.settings import Settings
 
@@ -79,23 +79,32 @@ def _now() -> str:
 # --- Change feed -------------------------------------------------------------------------------
 
 
-def parse_cursor(cursor: str | int | None) -> int:
-    """The sequence number a cursor stands for (None or "" = from the beginning)."""
+@dataclass(frozen=True)
+class Position:
+    """Where a reader is: the last sequence number it has passed, in which concrete index."""
+
+    seq: int = 0
+    index: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.seq}@{self.index}" if self.index else str(self.seq)
+
+
+def parse_cursor(cursor: str | int | None) -> Position:
+    """The position a cursor stands for: `<seq>@<index>`, or a bare `<seq>` (None/"" = the beginning)."""
     if cursor is None or cursor == "":
-        return 0
-    try:
-        value = int(cursor)
-    except ValueError:
-        raise ValueError(f"not a change-feed cursor: {cursor!r} (expected a non-negative integer)") from None
-    if value < 0:
-        raise ValueError(f"not a change-feed cursor: {cursor!r} (expected a non-negative integer)")
-    return value
+        return Position()
+    seq, _, index_name = str(cursor).partition("@")
+    if not seq.isdigit():
+        raise ValueError(f"not a change-feed cursor: {cursor!r} (expected <number> or <number>@<index>)")
+    return Position(int(seq), index_name or None)
 
 
 @dataclass(frozen=True)
 class Change:
     document: dict[str, Any]
     cursor: str  # resume after this document with this cursor
+    seq: int = 0  # the document's ingest_seq
 
 
 @dataclass
@@ -106,26 +115,42 @@ class ChangePage:
 
 def current_cursor(es: Elasticsearch, settings: Settings) -> str:
     """A cursor at 'now': following from it yields only documents indexed later."""
-    return str(sequence.watermark(es, settings))
+    return str(Position(sequence.watermark(es, settings), current_index(es, settings)))
 
 
 def read_changes(
     es: Elasticsearch, settings: Settings, cursor: str | int | None = None, filters: Filters | None = None, size: int = 100,
 ) -> ChangePage:
-    """One page of the change feed: matching documents after `cursor`, oldest first."""
-    after = parse_cursor(cursor)
+    """One page of the change feed: matching documents after `cursor`, oldest first.
+
+    Reads the concrete index behind the read alias. When the alias has moved since the cursor was
+    made (a reprocess filled a new index version and switched), the reader goes back to just before the
+    first number of the new index: it receives every reprocessed document once more (a new version),
+    and none that first appeared in the new index is skipped."""
+    position = parse_cursor(cursor)
     limit = sequence.watermark(es, settings)  # read BEFORE searching: all below it is searchable
-    if limit <= after or not es.indices.exists_alias(name=settings.read_alias):
-        return ChangePage(cursor=str(after))
+    target = current_index(es, settings)
+    if target is None:
+        return ChangePage(cursor=str(position))
+    after = position.seq
+    if position.index and position.index != target:
+        first = es.search(index=target, size=0, aggs={"first": {"min": {"field": "ingest_seq"}}})["aggregations"]["first"]["value"]
+        # A number below `first` not yet searchable is above `limit` (everything up to it is
+        # searchable), so it is still ahead of the reader.
+        after = min(after, limit, int(first) - 1 if first is not None else limit)
+    if limit <= after:
+        return ChangePage(cursor=str(Position(after, target)))
     query = es_query(filters or Filters())
     query["bool"]["filter"].append({"range": {"ingest_seq": {"gt": after, "lte": limit}}})
     hits = es.search(
-        index=settings.read_alias, query=query, sort=[{"ingest_seq": "asc"}], size=size,
-        source_excludes=["minhash"],
+        index=target, query=query, sort=[{"ingest_seq": "asc"}], size=size, source_excludes=["minhash"],
     )["hits"]["hits"]
-    changes = [Change(document=h["_source"], cursor=str(h["_source"]["ingest_seq"])) for h in hits]
+    changes = [
+        Change(document=h["_source"], cursor=str(Position(h["_source"]["ingest_seq"], target)), seq=h["_source"]["ingest_seq"])
+        for h in hits
+    ]
     # A full page may have more after it; a short one means every number up to the watermark was seen.
-    return ChangePage(changes=changes, cursor=changes[-1].cursor if len(hits) == size else str(limit))
+    return ChangePage(changes=changes, cursor=changes[-1].cursor if len(hits) == size else str(Position(limit, target)))
 
 
 def follow(
@@ -149,6 +174,32 @@ def follow(
             if stop_when_idle:
                 return
             time.sleep(poll_interval_s)
+
+
+def consume(
+    es: Elasticsearch,
+    settings: Settings,
+    consumer: str,
+    handle: Callable[[Change], None],
+    filters: Filters | None = None,
+    *,
+    batch_size: int = 100,
+) -> tuple[int, str]:
+    """Hand every document that is new for the named `consumer` to `handle`, in ingest order, then
+    return `(how many, cursor)`. The cursor is kept in Elasticsearch after each page, once `handle`
+    returned for all of it (so a crash re-hands at most that page)."""
+    cursor = load_cursor(es, settings, consumer) or "0"
+    handled = 0
+    while True:
+        page = read_changes(es, settings, cursor, filters, size=batch_size)
+        for change in page.changes:
+            handle(change)
+            handled += 1
+        if page.cursor != cursor:
+            cursor = page.cursor
+            save_cursor(es, settings, consumer, cursor)
+        if len(page.changes) < batch_size:
+            return handled, cursor
 
 
 def load_cursor(es: Elasticsearch, settings: Settings, consumer: str) -> str | None:
@@ -276,6 +327,7 @@ def _post_with_retries(
 def deliver_new(
     es: Elasticsearch,
     settings: Settings,
+    indexed_ids: Iterable[str] | None = None,
     *,
     http: httpx.Client | None = None,
     max_attempts: int = 4,
@@ -287,7 +339,11 @@ def deliver_new(
 
     Per subscription, in ingest order; a document that cannot be delivered after `max_attempts`
     stops that subscription for this call (its cursor stays before it, so the next call retries it)
-    while the other subscriptions go on."""
+    while the other subscriptions go on. What is new is decided by each subscription's cursor, not by
+    `indexed_ids` (the ids the calling run indexed): a document a failed earlier call did not deliver
+    must go out now even if this run indexed nothing. `indexed_ids` is accepted for the caller's
+    convenience and not used."""
+    del indexed_ids
     report = DeliveryReport()
     if not es.indices.exists(index=settings.index("subscriptions")):
         return report

@@ -144,3 +144,20 @@ def test_toi_titles_broken_over_lines_are_joined():
     first = parse_feed((REALFEEDS / "toi_topstories_rss.xml").read_bytes(), feed_name="toi")[0]
     assert "\n" in first.raw_title
     assert clean(first).title == "'Kaun sa dharm ganda hai?': BJP flays Mamata over 'provocative speech' at Eid event"
+
+
+def test_a_page_without_a_known_link_takes_its_canonical_link():
+    page = """<html><head><link rel="canonical" href="https://www.ndtv.com/india-news/story-1/amp?utm_source=x">
+    <title>Army completes patrolling in Depsang</title></head><body><article><h1>Army completes patrolling in Depsang</h1>
+    <p>The Indian Army completed patrolling to a key point in Depsang in eastern Ladakh, officials said on Friday evening.</p>
+    </article></body></html>"""
+    a = clean(Article(raw_html=page))
+    assert (a.url, a.source) == ("https://www.ndtv.com/india-news/story-1", "ndtv.com")
+
+
+def test_lines_starting_with_by_are_not_always_bylines():
+    body = "Body of the article goes on here with enough words to count."
+    assert clean(Article(raw_title="T", raw_text=f"Bypoll results: BJP wins\n{body}")).byline is None
+    assert clean(Article(raw_title="T", raw_text=f"By Monday, troops had pulled back from Depsang\n{body}")).byline is None
+    assert clean(Article(raw_title="T", raw_text=f"By Sudhi Ranjan Sen, New Delhi\n{body}")).byline == "Sudhi Ranjan Sen, New Delhi"
+    assert clean(Article(raw_title="T", raw_text=f"Written by: Rezaul H Laskar\n{body}")).byline == "Rezaul H Laskar"

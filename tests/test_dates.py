@@ -204,3 +204,18 @@ def test_last_month_name_and_month_ranges():
         ("April", "2020-04", "month"),
         ("May 2020", "2020-05", "month"),
     ]
+
+
+def test_day_ranges_give_both_days():
+    assert mentions("talks from February 17 to 20, 2025; the summit on November 18-19; 17-20 फरवरी 2025 को") == [
+        ("February 17", "2025-02-17", "day"),
+        ("20, 2025", "2025-02-20", "day"),
+        ("November 18", "2024-11-18", "day"),
+        ("19", "2024-11-19", "day"),
+        ("17", "2025-02-17", "day"),
+        ("20 फरवरी 2025", "2025-02-20", "day"),
+    ]
+
+
+def test_a_backwards_range_is_not_a_range():
+    assert mentions("5 to 3 March") == [("3 March", "2024-03-03", "day")]

@@ -162,3 +162,12 @@ def test_measured_similarity_of_copies_is_above_and_of_other_articles_below_the_
               for i in range(len(SEED_FILES)) for j in range(i + 1, len(SEED_FILES))]
     assert min(copies) >= dedupe.NEAR_DUPLICATE_THRESHOLD + 0.05
     assert max(others) <= dedupe.NEAR_DUPLICATE_THRESHOLD - 0.4
+
+
+def test_a_bucket_keeps_its_most_recent_values_and_one_value_as_itself():
+    buckets: dict = {}
+    dedupe.push(buckets, "k", "a", size=2)
+    assert (buckets["k"], dedupe.members(buckets, "k")) == ("a", ("a",))
+    for value in "bcd":
+        dedupe.push(buckets, "k", value, size=2)
+    assert (dedupe.members(buckets, "k"), dedupe.members(buckets, "missing")) == (["c", "d"], ())

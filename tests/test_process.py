@@ -48,3 +48,19 @@ def test_every_processed_field_has_a_place_in_the_strict_index_mapping():
 
     fields = {f.name for f in dataclasses.fields(Article)} - set(RAW_ONLY_FIELDS)
     assert sorted(fields - set(ARTICLE_MAPPING["properties"])) == []
+
+
+def test_a_batch_summary_counts_what_an_operator_needs():
+    from pipeline.process import process_batch
+
+    raw = read_file(str(SEEDS / "feed.xml")) + [
+        Article(input="cricket", raw_text="India beat China by nine wickets in the Asian Games cricket final; the batters chased 107."),
+        Article(input="empty", raw_html="<html><body></body></html>"),
+    ]
+    seeds = [a for p in sorted(SEEDS.glob("*.txt")) for a in read_file(str(p))]
+    batch = process_batch(seeds + raw, registry=MemoryDedupeIndex(), clusters=MemoryStoryIndex())
+    summary = batch.summary()
+    assert {k: summary[k] for k in ("processed", "failed", "failed_by_stage", "duplicates", "rejected_not_relevant", "kept")} == {
+        "processed": 11, "failed": 1, "failed_by_stage": {"clean": 1}, "duplicates": 5, "rejected_not_relevant": 1, "kept": 5}
+    assert [f.input for f in batch.failures] == ["empty"]
+    assert summary["stories"] == len({a.story_id for a in batch.articles[:5]})

@@ -72,3 +72,29 @@ def test_one_missing_input_does_not_stop_the_others():
     assert result.returncode == 1
     assert [r["input"] for r in records(result.stdout)] == [SEED_FILES[0]]
     assert "cannot read: No such file or directory" in result.stderr
+
+
+def test_html_page_input(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        """<!doctype html><html><head><title>Depsang patrols resume | Example</title>
+        <link rel="canonical" href="https://www.example.com/india/depsang-patrols?utm_medium=social">
+        <meta property="article:published_time" content="2024-11-04T18:30:00+05:30"></head>
+        <body><nav>Menu Explore</nav><article><h1>Depsang patrols resume</h1>
+        <p>Indian and Chinese troops resumed patrolling in Depsang along the Line of Actual Control on Monday.</p>
+        <p>READ | Other story</p>
+        <p>Disengagement at Demchok was completed late last month, the Army said in eastern Ladakh.</p>
+        </article></body></html>""",
+        encoding="utf-8",
+    )
+    result = run_cli(str(page))
+    assert result.returncode == 0, result.stderr
+    [r] = records(result.stdout)
+    assert (r["input"], r["url"], r["source"], r["title"]) == (
+        str(page), "https://www.example.com/india/depsang-patrols", "example.com", "Depsang patrols resume")
+    assert (r["published_at"], r["published_at_source"]) == ("2024-11-04T18:30:00+05:30", "page")
+    assert r["text"] == ("Indian and Chinese troops resumed patrolling in Depsang along the Line of Actual Control on Monday.\n\n"
+                         "Disengagement at Demchok was completed late last month, the Army said in eastern Ladakh.")
+    assert r["dates"] == [{"text": "on Monday", "value": "2024-11-04", "granularity": "day"},
+                          {"text": "late last month", "value": "2024-10", "granularity": "month"}]
+    assert r["relevant"] is True

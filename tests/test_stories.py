@@ -70,6 +70,12 @@ def test_story_key_of_the_english_seed_matches_the_hindi_one():
                                 "location/vientiane", "organization/asean", "person/dong-jun", "person/rajnath-singh"]
 
 
+def test_the_dateline_place_is_not_part_of_the_story_key():
+    text = "New Delhi:\nRajnath Singh will meet Dong Jun in Laos."
+    a = Article(text=text, dateline="New Delhi", entities=find_entities(text))
+    assert stories.story_entities(a) == ["location/laos", "person/dong-jun", "person/rajnath-singh"]
+
+
 def test_story_date_is_the_publication_day_when_the_first_date_is_long_before_it():
     a = Article(published_at="2024-11-25T10:00:00+05:30", dates=[day("2020-06-15"), day("2024-11-24")])
     assert stories.story_dates(a) == ("2024-11-25", ["2020-06-15", "2024-11-24", "2024-11-25"])

@@ -1,33 +1,25 @@
-"""Articles for the contract tests: the seed feed, parsed by the pipeline's feed parser, carried to
-what the index receives. Replaced by `pipeline.process` once the processing stages are merged."""
+"""Articles for the contract tests: the seed feed through the real pipeline (feed parser, then every
+processing stage via `pipeline.process`), and small numbered articles for sequence tests."""
 
 from __future__ import annotations
 
-import hashlib
+from datetime import UTC, datetime
 
 from pipeline.article import Article
+from pipeline.dedupe import MemoryDedupeIndex
 from pipeline.feeds import parse_feed
+from pipeline.process import process
+from pipeline.stories import MemoryStoryIndex
 from tests.conftest import SEEDS
 
 
 def seed_articles() -> list[Article]:
-    """The five seed documents as processed articles (id, title, text, language, one entity)."""
+    """The seed feed's entries as the ingest DAG would index them: processed, relevant, not duplicates."""
     raw = parse_feed((SEEDS / "feed.xml").read_bytes(), feed_name="fixture-seeds", outlet="fixtures.border-watch.example")
-    out = []
-    for article in raw:
-        text = (article.raw_text or article.raw_html or "").strip()
-        hindi = any("\u0900" <= ch <= "\u097f" for ch in text[:200])
-        out.append(article.replace(
-            id=hashlib.sha256(article.raw_url.encode()).hexdigest()[:32],
-            url=article.raw_url.split("?")[0],
-            title=article.raw_title,
-            text=text,
-            language="hi" if hindi else "en",
-            content_hash=hashlib.sha256(text.encode()).hexdigest(),
-            entities=[{"id": "Q1", "name": "Rajnath Singh", "type": "person"}] if "Singh" in text or "सिंह" in text else [],
-            ingested_at="2026-11-24T09:00:00+00:00",
-        ))
-    return out
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    processed = process(raw, registry=MemoryDedupeIndex(), clusters=MemoryStoryIndex())
+    return [a.replace(ingested_at=now) for a in processed
+            if isinstance(a, Article) and a.relevant and not a.duplicate_of]
 
 
 def numbered_articles(prefix: str, count: int) -> list[Article]:

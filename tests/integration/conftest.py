@@ -54,3 +54,19 @@ def run_record(es, settings, run) -> dict:
     return es.get(index=settings.index("runs"), id=run.run_id)["_source"]
 
 
+
+
+def asset_events(run) -> list[dict]:
+    """The `extra` of each Asset event on the index Asset that this run emitted."""
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    from pipeline.assets import INDEX_ASSET_URI
+
+    with create_session() as session:
+        rows = session.scalars(
+            select(AssetEvent).join(AssetModel, AssetModel.id == AssetEvent.asset_id)
+            .where(AssetModel.uri == INDEX_ASSET_URI, AssetEvent.source_run_id == run.run_id)
+        ).all()
+        return [dict(r.extra) for r in rows]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from pipeline import index, sequence
 from pipeline.search import Filters
 from pipeline.subscriptions import follow, read_changes
@@ -17,8 +19,9 @@ def test_follow_yields_documents_in_ingest_order_and_resumes_from_a_cursor(es, s
     first = list(follow(es, settings, stop_when_idle=True))
     index.index_articles(es, settings, numbered_articles("b", 2))
     rest = list(follow(es, settings, cursor=first[-1].cursor, stop_when_idle=True))
-    assert [(c.document["id"], c.cursor) for c in first] == [("a-0", "1"), ("a-1", "2"), ("a-2", "3")]
-    assert [(c.document["id"], c.cursor) for c in rest] == [("b-0", "4"), ("b-1", "5")]
+    v1 = f"{settings.index_prefix}-v1"
+    assert [(c.document["id"], c.cursor) for c in first] == [("a-0", f"1@{v1}"), ("a-1", f"2@{v1}"), ("a-2", f"3@{v1}")]
+    assert [(c.document["id"], c.cursor) for c in rest] == [("b-0", f"4@{v1}"), ("b-1", f"5@{v1}")]
 
 
 def test_follow_with_filters_yields_only_matching_documents(es, settings):
@@ -37,7 +40,7 @@ def test_reader_waits_for_a_slower_writer_that_took_earlier_numbers(es, settings
     index.bulk_index(es, settings.write_alias, docs, refresh=True)
     sequence.release(es, settings, slow)
     after = read_changes(es, settings, before.cursor)
-    assert (before.changes, before.cursor) == ([], "0")
+    assert (before.changes, before.cursor) == ([], f"0@{settings.index_prefix}-v1")
     assert [c.document["id"] for c in after.changes] == ["slow-0", "slow-1", "fast-0", "fast-1"]
 
 
@@ -93,3 +96,28 @@ def test_concurrent_writers_and_a_follower_see_every_document_exactly_once(es, s
     assert sorted(doc_id for doc_id, _ in seen) == expected  # none skipped, none repeated
     assert [seq for _, seq in seen] == sorted(seq for _, seq in seen)  # in ingest order
     assert len({seq for _, seq in seen}) == writers * batches * batch_size
+
+
+def test_after_a_reprocess_switches_the_alias_the_follower_gets_the_new_version_of_every_document(es, settings):
+    index.index_articles(es, settings, numbered_articles("a", 3))
+    before = list(follow(es, settings, stop_when_idle=True))
+    new = f"{settings.index_prefix}-v1-r2"
+    index.ensure_index(es, new, index.ensure_template(es, settings))
+    reprocessed = [a.replace(title=f"reprocessed {a.id}") for a in numbered_articles("a", 3)]
+    index.index_articles(es, settings, [*reprocessed, *numbered_articles("only-new", 1)], index=new)
+    during = read_changes(es, settings, before[-1].cursor)  # still reading v1: passes numbers 4-7
+    index.switch_aliases(es, settings, new)
+    after = list(follow(es, settings, cursor=during.cursor, stop_when_idle=True))
+    assert [c.document["id"] for c in before] == ["a-0", "a-1", "a-2"]
+    assert (during.changes, during.cursor) == ([], f"7@{settings.index_prefix}-v1")
+    assert [(c.document["id"], c.document["title"], c.cursor) for c in after] == [
+        ("a-0", "reprocessed a-0", f"4@{new}"), ("a-1", "reprocessed a-1", f"5@{new}"),
+        ("a-2", "reprocessed a-2", f"6@{new}"), ("only-new-0", "Border talks only-new 0", f"7@{new}")]
+
+
+def test_a_cursor_is_a_number_and_the_index_it_was_read_in():
+    from pipeline.subscriptions import Position, parse_cursor
+
+    assert (parse_cursor("12@news-v1"), parse_cursor("7"), parse_cursor(None)) == (Position(12, "news-v1"), Position(7), Position())
+    with pytest.raises(ValueError, match="not a change-feed cursor"):
+        parse_cursor("-3")

@@ -68,8 +68,12 @@ def test_indexed_seed_documents_read_back_from_elasticsearch_match_the_json_sche
     hits = es.search(index=settings.read_alias, size=100)["hits"]["hits"]
     validator = jsonschema.Draft202012Validator(SCHEMA)
     errors = {h["_id"]: [e.message for e in validator.iter_errors(h["_source"])] for h in hits}
+    fields = set().union(*(h["_source"] for h in hits))
     assert len(hits) == 5
     assert errors == {h["_id"]: [] for h in hits}
+    # processed documents, not bare ones: the schema was checked on what the stages really produce
+    assert {"people", "people_ids", "locations", "entity_ids", "dates_mentioned", "story_id", "minhash_bands",
+            "content_hash", "published_at", "ingest_seq", "language"} <= fields
 
 
 def test_json_schema_refuses_a_document_with_a_field_outside_the_contract(es, settings):
@@ -77,3 +81,15 @@ def test_json_schema_refuses_a_document_with_a_field_outside_the_contract(es, se
     doc = es.get(index=settings.read_alias, id="a-0")["_source"]
     validator = jsonschema.Draft202012Validator(SCHEMA)
     assert [e.validator for e in validator.iter_errors({**doc, "colour": "red"})] == ["additionalProperties"]
+
+
+def test_init_index_command_creates_v1_behind_the_aliases_and_says_which_analyzers(es, settings, monkeypatch, capsys):
+    from pipeline.__main__ import main
+
+    monkeypatch.setenv("ES_URL", settings.es_url)
+    monkeypatch.setenv("BORDER_INDEX_PREFIX", settings.index_prefix)
+    assert main(["init-index"]) == 0
+    p = settings.index_prefix
+    assert capsys.readouterr().out == (
+        f"{p} (read) and {p}-write (write) -> {p}-v1; language sub-fields: none (this cluster has no english/hindi analyzers)\n")
+    assert sorted(es.indices.get_alias(name=settings.read_alias)) == [f"{p}-v1"]

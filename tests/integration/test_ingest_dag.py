@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import SEEDS
-from tests.integration.conftest import counts, run_dag, run_note, run_record
+from tests.integration.conftest import asset_events, counts, run_dag, run_note, run_record
 
 NEW_ITEM = """
     <item>
@@ -50,6 +50,7 @@ def test_first_run_indexes_the_seeds_a_rerun_adds_nothing_and_one_new_item_adds_
     assert record["indexed"] == len(set(h["_id"] for h in es.search(index=settings.read_alias, size=20)["hits"]["hits"]))
     assert set(record["durations_s"]) >= {"fetch", "raw", "process", "index"}
     assert f"indexed {record['indexed']}," in run_note(first)  # the listener plugin set the run's note
+    assert asset_events(first) == [{"indexed": record["indexed"]}]
 
     # Same feed again: the server answers 304 to the stored ETag; nothing new anywhere.
     second = run_dag()
@@ -57,6 +58,7 @@ def test_first_run_indexes_the_seeds_a_rerun_adds_nothing_and_one_new_item_adds_
     assert counts(es, settings) == (5, indexed)
     record = run_record(es, settings, second)
     assert (record["feeds_fetched"], record["feeds_not_modified"], record["new"], record["indexed"]) == (0, 1, 0, 0)
+    assert asset_events(second) == []  # nothing new: no event for downstream DAGs
 
     # The feed gains one item: exactly one new raw entry and one new document.
     feed.body, feed.etag = _feed_with_new_item(), '"v2"'

@@ -75,8 +75,9 @@ def test_follow_command_prints_json_lines_and_resumes_from_the_cursor(es, indexe
     index.index_articles(es, indexed, seed_articles()[:1])
     assert main(["follow", "--until-idle", "--cursor", first[-1]["cursor"]]) == 0
     rest = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(c["cursor"], c["document"]["id"]) for c in first] == [("1", "a0"), ("3", "a2")]
-    assert [c["cursor"] for c in rest] == ["4"]
+    v1 = f"{indexed.index_prefix}-v1"
+    assert [(c["cursor"], c["document"]["id"]) for c in first] == [(f"1@{v1}", "a0"), (f"3@{v1}", "a2")]
+    assert [c["cursor"] for c in rest] == [f"4@{v1}"]
 
 
 def test_subscriptions_commands_never_print_the_secret(indexed, capsys, monkeypatch):
@@ -87,5 +88,15 @@ def test_subscriptions_commands_never_print_the_secret(indexed, capsys, monkeypa
     assert main(["subscriptions", "remove", "app"]) == 0
     out = capsys.readouterr().out
     assert "very-secret-value" not in out
-    assert out.splitlines()[0] == "subscription app -> http://127.0.0.1:9/hook from cursor 3"
+    assert out.splitlines()[0] == f"subscription app -> http://127.0.0.1:9/hook from cursor 3@{indexed.index_prefix}-v1"
     assert out.splitlines()[-1] == "removed app"
+
+
+def test_follow_command_with_a_consumer_name_resumes_where_it_stopped(es, indexed, capsys):
+    assert main(["follow", "--until-idle", "--consumer", "app"]) == 0
+    first = [json.loads(line)["document"]["id"] for line in capsys.readouterr().out.splitlines()]
+    index.index_articles(es, indexed, seed_articles()[:1])
+    assert main(["follow", "--until-idle", "--consumer", "app"]) == 0
+    rest = [json.loads(line)["document"]["id"] for line in capsys.readouterr().out.splitlines()]
+    assert (first, len(rest)) == (["a0", "a1", "a2"], 1)
+    assert rest[0] not in first
