@@ -15,9 +15,17 @@ export AIRFLOW__LOGGING__BASE_LOG_FOLDER := $(CURDIR)/.airflow/logs
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: run test pytest setup lint es-start es-stop stop bench clean
+.PHONY: run test pytest setup lint es-start es-stop stop bench clean chromium bench-ingest
 
-setup: $(VENV_STAMP) .airflow/.migrated
+setup: $(VENV_STAMP) .airflow/.migrated chromium
+
+# Headless Chromium for the Airflow UI plugin test (Debian packages; as root, only when missing).
+chromium:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "chromium/chromium-driver missing: run 'make chromium' as root"; exit 1; fi; \
+	  apt-get install -y chromium chromium-driver >/dev/null 2>&1 || \
+	  { apt-get update >/dev/null && apt-get install -y chromium chromium-driver >/dev/null; }; \
+	fi
 
 $(VENV_STAMP): pyproject.toml
 	test -x .venv/bin/python || python3 -m venv .venv
@@ -52,3 +60,7 @@ stop es-stop:
 
 clean: stop
 	rm -rf .airflow .cache/elasticsearch/data .cache/elasticsearch/logs .cache/elasticsearch/run
+
+# Ingest benchmark (real Airflow scheduler, LocalExecutor): make bench-ingest ARGS='--minutes 5'
+bench-ingest: setup
+	scripts/with-elasticsearch.sh .venv/bin/python benchmarks/ingest.py $(ARGS)

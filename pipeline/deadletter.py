@@ -30,6 +30,8 @@ MAPPING: dict[str, Any] = {
         "run_id": {"type": "keyword"},
         "first_seen_at": {"type": "date"},
         "last_seen_at": {"type": "date"},
+        "attempts": {"type": "integer"},
+        "hint": {"type": "text"},
         "input": {"type": "object", "enabled": False},
     },
 }
@@ -60,18 +62,51 @@ def record_for(
         "run_id": run_id,
         "first_seen_at": now,
         "last_seen_at": now,
+        "attempts": 1,
+        "hint": hint_for(stage, error),
         "input": input,
     }
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32], doc
 
 
+HINTS = {
+    "fetch": "check the URL in the feed list and whether the site is up; transient errors are retried by the next run",
+    "page": "the article page could not be fetched or read; the article was kept with its feed summary (permanent) "
+            "or will be retried by the next run (transient)",
+    "parse": "the feed is not valid RSS/Atom: open the URL in a browser; fix or remove the feed in the feed list",
+    "index": "Elasticsearch refused the document: see the error; fix the mapping or the stage, then re-run the DAG",
+}
+
+
+def hint_for(stage: str, error: BaseException | str) -> str:
+    """What an operator can do about a failure in `stage`."""
+    if getattr(error, "transient", False):
+        return "transient: the next run (or an Airflow retry) tries again; nothing to do unless it keeps failing"
+    return HINTS.get(stage, "fix the input or the stage named here, then re-run: records are replaced, not duplicated")
+
+
 def record(es: Elasticsearch, settings: Settings, records: list[tuple[str, dict[str, Any]]]) -> int:
-    """Write dead-letter records; returns how many were written. Raises if any could not be stored."""
+    """Write dead-letter records; returns how many were written. Raises if any could not be stored.
+
+    A record seen before keeps its `first_seen_at` and has its `attempts` counted up, so re-running a
+    DAG run replaces records instead of piling them up."""
     if not records:
         return 0
     index = settings.index("deadletter")
     ensure_index(es, index, MAPPING)
-    report = bulk_index(es, index, records, refresh="wait_for")
+    merged: dict[str, dict[str, Any]] = {}
+    for doc_id, doc in records:  # the same failure twice in one batch: one record, two attempts
+        if doc_id in merged:
+            doc = {**doc, "first_seen_at": merged[doc_id]["first_seen_at"], "attempts": merged[doc_id]["attempts"] + 1}
+        merged[doc_id] = doc
+    previous = es.mget(index=index, ids=list(merged), source_includes=["first_seen_at", "attempts"])["docs"]
+    for prev in previous:
+        if prev.get("found"):
+            src = prev["_source"]
+            doc = merged[prev["_id"]]
+            doc["first_seen_at"] = src.get("first_seen_at") or doc["first_seen_at"]
+            doc["attempts"] = int(src.get("attempts") or 1) + doc.get("attempts", 1)
+    report = bulk_index(es, index, list(merged.items()), refresh="wait_for")
     if report.failed:
         raise RuntimeError(f"could not store {len(report.failed)} dead-letter records in {index}: {report.failed[0]['error']}")
     return report.ok

@@ -6,13 +6,18 @@ dropped. Writes use stable ids, so re-running a batch overwrites instead of dupl
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import ApiError, Elasticsearch, helpers
 
+from pipeline import sequence
 from pipeline.settings import Settings
 
 RAW_MAPPING: dict[str, Any] = {
@@ -81,15 +86,23 @@ def bulk_index(
     op_type: str = "index",
     refresh: bool | str = False,
     chunk_size: int = 500,
+    version_field: str | None = None,
 ) -> BulkReport:
-    """Index `(id, doc)` pairs; op_type 'create' keeps the first version of a document."""
+    """Index `(id, doc)` pairs; op_type 'create' keeps the first version of a document.
+
+    With `version_field`, that field of each document is its external version: a write with a lower
+    or equal version than the stored one is refused by Elasticsearch and counted as a no-op."""
     report = BulkReport()
     sources: dict[str, dict[str, Any]] = {}
 
     def actions() -> Iterator[dict[str, Any]]:
         for doc_id, doc in docs:
             sources[doc_id] = doc
-            yield {"_op_type": op_type, "_index": index, "_id": doc_id, "_source": doc}
+            action = {"_op_type": op_type, "_index": index, "_id": doc_id, "_source": doc}
+            if version_field:
+                action["_version"] = doc[version_field]
+                action["_version_type"] = "external"
+            yield action
 
     for ok, item in helpers.streaming_bulk(
         es, actions(), chunk_size=chunk_size, raise_on_error=False, raise_on_exception=False,
@@ -106,7 +119,7 @@ def bulk_index(
                 report.updated += 1
             elif outcome == "noop":
                 report.noop += 1
-        elif op_type == "create" and result.get("status") == 409:
+        elif result.get("status") == 409 and (op_type == "create" or version_field):
             report.noop += 1  # already there: the stable id made the re-run a no-op
         else:
             report.failed.append(
@@ -117,46 +130,69 @@ def bulk_index(
 
 
 # --- The main index: versioned (`<prefix>-v1`) behind a read alias (`<prefix>`) and a write alias.
+# The contract of its documents: `pipeline/data/mapping-v<N>.json` and `schema/article-v<N>.schema.json`.
+# A breaking change (a field removed, renamed or retyped) makes a new version of both.
 INDEX_VERSION = 1
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# Analyzers that only a full distribution has (module analysis-common); sub-fields using them are
+# dropped where the cluster lacks them (the integration-test distribution).
+LANGUAGE_ANALYZERS = ("english", "hindi")
+INDEX_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
 
-ARTICLE_MAPPING: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "id": {"type": "keyword"},
-        "input": {"type": "keyword"},
-        "feed": {"type": "keyword"},
-        "url": {"type": "keyword"},
-        "source": {"type": "keyword"},
-        "title": {"type": "text", "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
-        "byline": {"type": "keyword"},
-        "text": {"type": "text"},
-        "language": {"type": "keyword"},
-        "published": {"type": "keyword", "index": False},
-        "published_at": {"type": "date"},
-        "published_at_source": {"type": "keyword"},
-        "dateline": {"type": "keyword"},
-        "date_reference": {"type": "date", "format": "yyyy-MM-dd"},
-        "date_reference_source": {"type": "keyword"},
-        "dates": {"type": "object", "properties": {"text": {"type": "keyword"}, "value": {"type": "keyword"}, "granularity": {"type": "keyword"}}},
-        "entities": {"type": "object", "properties": {"id": {"type": "keyword"}, "name": {"type": "keyword"}, "type": {"type": "keyword"}, "mentions": {"type": "keyword"}, "linked": {"type": "boolean"}}},
-        "relevant": {"type": "boolean"},
-        "relevance_score": {"type": "float"},
-        "content_hash": {"type": "keyword"},
-        "minhash": {"type": "long", "index": False, "doc_values": False},
-        "duplicate_of": {"type": "keyword"},
-        "story_id": {"type": "keyword"},
-        "fetched_at": {"type": "date"},
-        "ingested_at": {"type": "date"},
-        "schema_version": {"type": "integer"},
-        "minhash_bands": {"type": "keyword"},
-        "story_date": {"type": "date", "format": "yyyy-MM-dd"},
-        "story_dates": {"type": "date", "format": "yyyy-MM-dd"},
-        "story_entities": {"type": "keyword"},
-    },
-}
+
+def load_mapping(version: int = INDEX_VERSION) -> dict[str, Any]:
+    """The mapping of version `version` of the article index, as the data file gives it."""
+    return json.loads((DATA_DIR / f"mapping-v{version}.json").read_text(encoding="utf-8"))
+
+
+ARTICLE_MAPPING: dict[str, Any] = load_mapping(INDEX_VERSION)
 
 # Fields of `Article` that are kept only in the raw index, not in the article index.
 RAW_ONLY_FIELDS = ("raw_url", "raw_title", "raw_text", "raw_html", "summary")
+
+
+def available_analyzers(es: Elasticsearch, names: Iterable[str] = LANGUAGE_ANALYZERS) -> list[str]:
+    """Which of the named analyzers this cluster has (asked with `_analyze`)."""
+    found = []
+    for name in names:
+        try:
+            es.indices.analyze(analyzer=name, text="border")
+        except ApiError as exc:
+            if exc.status_code != 400:
+                raise
+            continue
+        found.append(name)
+    return found
+
+
+def mapping_for_cluster(mapping: dict[str, Any], analyzers: Iterable[str]) -> dict[str, Any]:
+    """`mapping` without the sub-fields whose analyzer is not in `analyzers`; `_meta` records which."""
+    have = set(analyzers) | {"standard", "simple", "whitespace", "keyword"}
+    result = copy.deepcopy(mapping)
+    for spec in result["properties"].values():
+        subfields = spec.get("fields")
+        if subfields:
+            spec["fields"] = {k: v for k, v in subfields.items() if v.get("analyzer", "standard") in have}
+    result.setdefault("_meta", {})["language_analyzers"] = sorted(set(analyzers) & set(LANGUAGE_ANALYZERS))
+    return result
+
+
+def template_name(settings: Settings) -> str:
+    return f"{settings.index_prefix}-articles"
+
+
+def ensure_template(es: Elasticsearch, settings: Settings, version: int = INDEX_VERSION) -> dict[str, Any]:
+    """Install the composable index template for `<prefix>-v*` (mapping of `version`, adapted to the
+    cluster's analyzers); return the mapping it carries."""
+    mapping = mapping_for_cluster(load_mapping(version), available_analyzers(es))
+    es.indices.put_index_template(
+        name=template_name(settings),
+        index_patterns=[f"{settings.index_prefix}-v*"],
+        template={"settings": INDEX_SETTINGS, "mappings": mapping},
+        priority=200,
+        meta={"schema_version": version, "owner": "border-watch pipeline/index.py"},
+    )
+    return mapping
 
 
 def versioned_index(settings: Settings, version: int) -> str:
@@ -172,9 +208,11 @@ def current_index(es: Elasticsearch, settings: Settings) -> str | None:
 
 
 def create_index_version(es: Elasticsearch, settings: Settings, version: int) -> str:
-    """Create `<prefix>-v<version>` (no aliases yet); return its name."""
+    """Create `<prefix>-v<version>` (no aliases yet) from the template; return its name."""
     name = versioned_index(settings, version)
-    ensure_index(es, name, ARTICLE_MAPPING)
+    if not es.indices.exists(index=name):
+        mapping = ensure_template(es, settings, version)
+        ensure_index(es, name, mapping)
     return name
 
 
@@ -198,19 +236,137 @@ def ensure_main_index(es: Elasticsearch, settings: Settings, version: int = INDE
     if existing:
         return existing
     name = create_index_version(es, settings, version)
+    sequence.ensure_counter(es, settings)
     switch_aliases(es, settings, name)
     return name
 
 
+# Entity types (as the entities stage names them, case-insensitive) -> flat fields for filtering.
+ENTITY_FIELDS: dict[str, tuple[str, str]] = {
+    "person": ("people", "people_ids"),
+    "per": ("people", "people_ids"),
+    "people": ("people", "people_ids"),
+    "organization": ("organizations", "organization_ids"),
+    "organisation": ("organizations", "organization_ids"),
+    "org": ("organizations", "organization_ids"),
+    "location": ("locations", "location_ids"),
+    "place": ("locations", "location_ids"),
+    "loc": ("locations", "location_ids"),
+    "gpe": ("locations", "location_ids"),
+    "event": ("events", "event_ids"),
+}
+_DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+
+
+def entity_fields(entities: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    """Flat keyword fields from the `entities` list: names and ids per type, and all ids."""
+    out: dict[str, list[str]] = {}
+
+    def add(field_name: str, value: Any) -> None:
+        if value:
+            values = out.setdefault(field_name, [])
+            if value not in values:
+                values.append(str(value))
+
+    for entity in entities:
+        names_field, ids_field = ENTITY_FIELDS.get(str(entity.get("type", "")).lower(), (None, None))
+        add("entity_ids", entity.get("id"))
+        if names_field and ids_field:
+            add(names_field, entity.get("name"))
+            add(ids_field, entity.get("id"))
+    return out
+
+
+def dates_mentioned(dates: Iterable[dict[str, Any]]) -> list[str]:
+    """The normalised values of the dates an article mentions (year, month or day precision)."""
+    values: list[str] = []
+    for date in dates:
+        value = str(date.get("value") or "")
+        if _DATE_VALUE.match(value) and value not in values:
+            values.append(value.replace(" ", "T"))
+    return values
+
+
 def article_document(article: Any) -> tuple[str, dict[str, Any]]:
-    """`(id, document)` of a processed article for the article index."""
-    doc = {k: v for k, v in article.to_dict().items() if k not in RAW_ONLY_FIELDS and v is not None}
+    """`(id, document)` of a processed article for the article index (without `ingest_seq`)."""
     if not article.id:
         raise ValueError(f"article {article.input} has no id: run the dedupe stage first")
+    doc = {k: v for k, v in article.to_dict().items() if k not in RAW_ONLY_FIELDS and v is not None}
+    doc.update(entity_fields(doc.get("entities") or []))
+    mentioned = dates_mentioned(doc.get("dates") or [])
+    if mentioned:
+        doc["dates_mentioned"] = mentioned
     return article.id, doc
 
 
-def index_articles(es: Elasticsearch, settings: Settings, articles: Iterable[Any], refresh: bool | str = False) -> BulkReport:
-    """Bulk-index processed articles through the write alias under their stable ids."""
+# Fields that change on every run without the article changing: not compared to decide "unchanged".
+_VOLATILE_FIELDS = frozenset({"ingest_seq", "ingested_at", "fetched_at"})
+
+
+def _unchanged(stored: dict[str, Any] | None, doc: dict[str, Any]) -> bool:
+    if stored is None:
+        return False
+    def strip(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in d.items() if k not in _VOLATILE_FIELDS}
+
+    return strip(stored) == strip(doc)
+
+
+def index_articles(
+    es: Elasticsearch,
+    settings: Settings,
+    articles: Iterable[Any],
+    refresh: bool | str = False,
+    *,
+    index: str | None = None,
+    chunk_size: int = 500,
+    lease_ttl_s: float = sequence.DEFAULT_LEASE_TTL_S,
+) -> BulkReport:
+    """Bulk-index processed articles through the write alias (or `index`) under their stable ids,
+    each new or changed one with the next `ingest_seq`; an unchanged one is left alone (no-op).
+
+    Numbers come from a lease (`pipeline.sequence`), released only once the documents are searchable,
+    so the change feed never skips one. `ingest_seq` is also the document's external version: of two
+    concurrent writes of one id, the later number wins. Documents are searchable when it returns,
+    whatever `refresh` says (kept for callers written against the first version)."""
     ensure_main_index(es, settings)
-    return bulk_index(es, settings.write_alias, (article_document(a) for a in articles), refresh=refresh)
+    target = index or settings.write_alias
+    report = BulkReport()
+    docs = [article_document(a) for a in articles]
+    for start in range(0, len(docs), chunk_size):
+        _index_chunk(es, settings, target, docs[start : start + chunk_size], report, lease_ttl_s)
+    return report
+
+
+def _index_chunk(
+    es: Elasticsearch, settings: Settings, target: str, docs: list[tuple[str, dict[str, Any]]],
+    report: BulkReport, lease_ttl_s: float,
+) -> None:
+    stored = es.mget(index=target, ids=[doc_id for doc_id, _ in docs])["docs"] if docs else []
+    changed = []
+    for (doc_id, doc), found in zip(docs, stored, strict=True):
+        if _unchanged(found.get("_source") if found.get("found") else None, doc):
+            report.ok += 1
+            report.noop += 1
+        else:
+            changed.append((doc_id, doc))
+    for _attempt in range(3):
+        if not changed:
+            return
+        lease = sequence.allocate(es, settings, len(changed), ttl_s=lease_ttl_s)
+        numbered = [(doc_id, {**doc, "ingest_seq": seq}) for (doc_id, doc), seq in zip(changed, lease.numbers(), strict=True)]
+        part = bulk_index(es, target, numbered, version_field="ingest_seq")
+        es.indices.refresh(index=target)  # searchable before the lease is released
+        if sequence.release(es, settings, lease):
+            report.ok += part.ok
+            report.created += part.created
+            report.updated += part.updated
+            report.noop += part.noop
+            report.failed.extend(part.failed)
+            return
+        # The lease expired meanwhile and a reader may have passed these numbers: index them again
+        # under new numbers so that none is skipped.
+        failed_ids = {f["id"] for f in part.failed}
+        changed = [(doc_id, doc) for doc_id, doc in changed if doc_id not in failed_ids]
+        report.failed.extend(part.failed)
+    raise RuntimeError(f"could not index {len(changed)} articles in {target}: their sequence lease kept expiring")

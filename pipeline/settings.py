@@ -33,6 +33,12 @@ class Settings:
     user_agent: str = "border-watch/0.1 (+https://github.com/border-watch)"
     # Loopback/private destinations are refused unless allowed (SSRF); tests allow 127.0.0.1.
     allow_private_networks: bool = False
+    # Ingest DAG: cron or preset (BORDER_SCHEDULE), Airflow retries of transient feed failures,
+    # concurrent page fetches per feed, articles per processing batch.
+    schedule: str = "*/5 * * * *"
+    task_retries: int = 3
+    page_concurrency: int = 4
+    process_batch_size: int = 500
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -52,6 +58,10 @@ class Settings:
             fetch_max_bytes=int(e.get("BORDER_FETCH_MAX_BYTES") or default.fetch_max_bytes),
             fetch_retries=int(e.get("BORDER_FETCH_RETRIES") or default.fetch_retries),
             allow_private_networks=_bool(e.get("BORDER_ALLOW_PRIVATE_NETWORKS"), False),
+            schedule=e.get("BORDER_SCHEDULE") or default.schedule,
+            task_retries=int(e.get("BORDER_TASK_RETRIES") or default.task_retries),
+            page_concurrency=int(e.get("BORDER_PAGE_CONCURRENCY") or default.page_concurrency),
+            process_batch_size=int(e.get("BORDER_PROCESS_BATCH_SIZE") or default.process_batch_size),
         )
 
     def index(self, kind: str) -> str:

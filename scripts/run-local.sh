@@ -21,7 +21,9 @@ run_date=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
 if ! .venv/bin/airflow dags test border_news_ingest "$run_date" > .airflow/last-run.log 2>&1; then
   echo "DAG run failed; last lines of .airflow/last-run.log:"; tail -40 .airflow/last-run.log; exit 1
 fi
-grep -E "raw index:|run summary|Marking run" .airflow/last-run.log | tail -5 || true
+echo
+echo "== run summary (also in the runs index, and the DAG run's note)"
+grep -E "^run summary |^- (feeds|entries|processed|dead-lettered|durations|freshness|failed feeds)" .airflow/last-run.log | tail -8 || true
 echo
 echo "== Elasticsearch at $ES_URL"
 .venv/bin/python -m pipeline summary

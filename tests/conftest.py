@@ -116,4 +116,5 @@ def es(settings: Settings):
     es = client(settings)
     yield es
     es.indices.delete(index=f"{settings.index_prefix}*", ignore_unavailable=True, allow_no_indices=True, expand_wildcards="all")
+    es.options(ignore_status=404).indices.delete_index_template(name=f"{settings.index_prefix}*")
     es.close()

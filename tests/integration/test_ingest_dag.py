@@ -1,40 +1,116 @@
-"""The ingest DAG, run for real with dag.test() against the real cluster and a feed on 127.0.0.1."""
+"""The ingest DAG, run for real with dag.test() against the real cluster and feeds on 127.0.0.1."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.conftest import SEEDS
+from tests.integration.conftest import counts, run_dag, run_note, run_record
+
+NEW_ITEM = """
+    <item>
+      <title>Indian and Chinese troops complete disengagement at Depsang and Demchok in eastern Ladakh</title>
+      <link>https://fixtures.border-watch.example/en/depsang-demchok-disengagement-complete</link>
+      <pubDate>Wed, 30 Oct 2024 09:15:00 +0530</pubDate>
+      <content:encoded><![CDATA[<p>NEW DELHI: Indian and Chinese troops have completed disengagement at Depsang and
+      Demchok along the Line of Actual Control (LAC) in eastern Ladakh, Army officials said on Wednesday.
+      Coordinated patrolling by the two sides will begin soon, and verification of the dismantling of
+      temporary structures is under way, the officials said. The India-China border agreement was
+      announced by Foreign Secretary Vikram Misri last week.</p>]]></content:encoded>
+    </item>
+"""
 
 
-@pytest.fixture
-def dag_env(monkeypatch, settings, http_server, tmp_path):
-    feeds = tmp_path / "feeds.yaml"
-    feed_url = http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes())
-    feeds.write_text(f"feeds:\n  - name: fixture-seeds\n    url: {feed_url}\n    allow_private_network: true\n")
-    monkeypatch.setenv("ES_URL", settings.es_url)
-    monkeypatch.setenv("BORDER_INDEX_PREFIX", settings.index_prefix)
-    monkeypatch.setenv("BORDER_FEEDS_FILE", str(feeds))
-    monkeypatch.setenv("BORDER_ALLOW_PRIVATE_NETWORKS", "true")
-    return settings
+def _feed_with_new_item() -> bytes:
+    seeds = (SEEDS / "feed.xml").read_text(encoding="utf-8")
+    return seeds.replace("</channel>", NEW_ITEM + "</channel>").encode("utf-8")
 
 
-def _run_dag():
-    from airflow.dag_processing.dagbag import DagBag
+class EtagFeed:
+    """A feed route answering conditional GETs like a real server: 304 when If-None-Match matches."""
 
-    bag = DagBag(dag_folder=str(SEEDS.parent / "dags"))
-    assert bag.import_errors == {}
-    dag = bag.get_dag("border_news_ingest")
-    return dag.test()
+    def __init__(self, body: bytes, etag: str):
+        self.body, self.etag = body, etag
+
+    def __call__(self, handler):
+        if handler.headers.get("If-None-Match") == self.etag:
+            return 304, {"ETag": self.etag}, b""
+        return 200, {"Content-Type": "application/rss+xml", "ETag": self.etag}, self.body
 
 
-def test_dag_run_indexes_the_seeds_and_a_rerun_adds_nothing(dag_env, es):
-    run = _run_dag()
-    assert run.state == "success"
-    raw = dag_env.index("raw")
-    es.indices.refresh(index=raw)
-    assert es.count(index=raw)["count"] == 5
-    run = _run_dag()
-    assert run.state == "success"
-    es.indices.refresh(index=raw)
-    assert es.count(index=raw)["count"] == 5
+def test_first_run_indexes_the_seeds_a_rerun_adds_nothing_and_one_new_item_adds_one_document(dag_env, settings, es, http_server):
+    feed = EtagFeed((SEEDS / "feed.xml").read_bytes(), '"v1"')
+    dag_env([("seeds", http_server.add("/feed.xml", handler=feed), False)])
+
+    first = run_dag()
+    raw, indexed = counts(es, settings)
+    record = run_record(es, settings, first)
+    assert raw == 5
+    assert (record["feeds_fetched"], record["entries_seen"], record["new"], record["processed"]) == (1, 5, 5, 5)
+    assert record["indexed"] + record["irrelevant"] + record["duplicates"] == 5
+    assert indexed == record["indexed"] >= 4
+    assert record["indexed"] == len(set(h["_id"] for h in es.search(index=settings.read_alias, size=20)["hits"]["hits"]))
+    assert set(record["durations_s"]) >= {"fetch", "raw", "process", "index"}
+    assert f"indexed {record['indexed']}," in run_note(first)  # the listener plugin set the run's note
+
+    # Same feed again: the server answers 304 to the stored ETag; nothing new anywhere.
+    second = run_dag()
+    assert http_server.requests[-1][1].get("If-None-Match") == '"v1"'
+    assert counts(es, settings) == (5, indexed)
+    record = run_record(es, settings, second)
+    assert (record["feeds_fetched"], record["feeds_not_modified"], record["new"], record["indexed"]) == (0, 1, 0, 0)
+
+    # The feed gains one item: exactly one new raw entry and one new document.
+    feed.body, feed.etag = _feed_with_new_item(), '"v2"'
+    third = run_dag()
+    assert counts(es, settings) == (6, indexed + 1)
+    record = run_record(es, settings, third)
+    assert (record["entries_seen"], record["new"], record["indexed"]) == (6, 1, 1)
+    assert es.count(index=settings.index("runs"))["count"] == 3
+
+
+ARTICLE_PAGE = """<html><head><title>Army chief reviews LAC preparedness</title></head><body><article>
+<h1>Army chief reviews preparedness along the LAC in Arunachal Pradesh</h1>
+<p>The Chief of Army Staff reviewed operational preparedness along the Line of Actual Control in the
+Tawang sector of Arunachal Pradesh on Monday, amid continuing talks between India and China on the border.
+The Indian Army said troops remain vigilant along the India-China border.</p></article></body></html>"""
+
+
+def test_failing_feed_and_unparsable_page_are_dead_lettered_while_the_other_feeds_land(dag_env, settings, es, http_server):
+    good_page = http_server.add("/articles/lac-review", ARTICLE_PAGE, content_type="text/html; charset=utf-8")
+    bad_page = http_server.add("/articles/binary", b"\x00\x01\x02PK\x03\x04" * 50, content_type="application/octet-stream")
+    summary_feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>summaries</title>
+<item><title>Army chief reviews LAC preparedness</title><link>{good_page}</link><description>Short summary.</description></item>
+<item><title>Binary where a page should be</title><link>{bad_page}</link><description>Summary of the unreadable page.</description></item>
+</channel></rss>"""
+    dag_env([
+        ("seeds", http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()), False),
+        ("broken", http_server.add("/broken.xml", "server error", status=500, content_type="text/plain"), False),
+        ("summaries", http_server.add("/summaries.xml", summary_feed), True),
+    ])
+
+    run = run_dag()
+    raw, _ = counts(es, settings)
+    assert raw == 5 + 2  # the entry whose page failed permanently is kept with its summary
+    dead = es.search(index=settings.index("deadletter"), size=10, sort=[{"stage": "asc"}])["hits"]["hits"]
+    assert [(d["_source"]["stage"], d["_source"]["feed"], d["_source"]["item"]) for d in dead] == [
+        ("fetch", "broken", http_server.url("/broken.xml")),
+        ("page", "summaries", bad_page),
+    ]
+    assert "HTTP 500" in dead[0]["_source"]["error"] and "binary" in dead[1]["_source"]["error"]
+    assert all(d["_source"]["hint"] for d in dead)
+    record = run_record(es, settings, run)
+    assert (record["feeds_fetched"], record["feeds_failed"], record["failed_feeds"]) == (2, 1, ["broken"])
+    assert (record["pages_fetched"], record["pages_failed"], record["dead_lettered"]) == (1, 1, 2)
+    good = es.get(index=settings.index("raw"), id=_raw_id(good_page))["_source"]
+    assert "Tawang sector" in good["raw_html"]
+
+    # Re-running the same failures replaces their records and counts the attempts.
+    run_dag()
+    dead = es.search(index=settings.index("deadletter"), size=10, sort=[{"stage": "asc"}])["hits"]["hits"]
+    assert [d["_source"]["attempts"] for d in dead] == [2, 1]  # the failed page's entry is stored: not fetched again
+    assert counts(es, settings)[0] == 7
+
+
+def _raw_id(url: str) -> str:
+    from pipeline.index import raw_id
+
+    return raw_id(url, "")

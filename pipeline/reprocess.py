@@ -1,0 +1,133 @@
+"""Reprocessing: every raw article through the processing stages again, into a new index version,
+then one atomic alias switch.
+
+For use after the gazetteer, the relevance terms or a stage changed. A new index of the same
+document schema (`<prefix>-v<schema>-r<generation>`) is filled while searches keep using the old one through the read alias; then
+`index.switch_aliases` moves the read and write aliases in one request, so no search ever sees an
+empty or half-filled index. Raw articles are replayed in fetch order with fresh in-memory dedupe and
+story registries (the same decisions a fresh start would make, independent of the old version).
+Articles that the ingest DAG stored while this ran are caught up after the switch.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from pipeline.index import (
+    INDEX_VERSION,
+    current_index,
+    ensure_index,
+    ensure_template,
+    switch_aliases,
+    versioned_index,
+)
+from pipeline.ingest import Processor, ProcessOutcome, StageProcessor, ensure_raw_index, process_articles
+from pipeline.settings import Settings
+
+
+def memory_processor(es: Elasticsearch, settings: Settings) -> StageProcessor:
+    """The processing stages with dedupe and story registries held in memory for one replay."""
+    from pipeline import dedupe, stories
+
+    return StageProcessor(dedupe.MemoryDedupeIndex(), stories.MemoryStoryIndex())
+
+
+def next_generation(es: Elasticsearch, settings: Settings, schema_version: int = INDEX_VERSION) -> int:
+    """One more than the highest reprocessing generation of this schema version (`-v1` is generation 1)."""
+    pattern = re.compile(re.escape(f"{settings.index_prefix}-v{schema_version}") + r"(?:-r(\d+))?$")
+    names = es.indices.get(index=f"{settings.index_prefix}-v{schema_version}*", allow_no_indices=True, expand_wildcards="all")
+    generations = [int(m.group(1) or 1) for n in names if (m := pattern.match(n))]
+    return max(generations, default=0) + 1
+
+
+def create_generation(es: Elasticsearch, settings: Settings, schema_version: int = INDEX_VERSION) -> str:
+    """A new, empty physical index for the current document schema: `<prefix>-v<schema>-r<generation>`.
+
+    `index.create_index_version(n)` names an index after its *schema* version (mapping-v<n>.json);
+    reprocessing keeps the schema and only needs a fresh index, so it adds a generation suffix. The
+    index template (`<prefix>-v*`) and the read/write aliases treat it like any version."""
+    name = f"{versioned_index(settings, schema_version)}-r{next_generation(es, settings, schema_version)}"
+    mapping = ensure_template(es, settings, schema_version)
+    ensure_index(es, name, mapping)
+    return name
+
+
+def raw_hits(es: Elasticsearch, settings: Settings, *, since: str | None = None, batch_size: int = 500) -> Iterator[list[dict[str, Any]]]:
+    """Every raw article (or those ingested since `since`) in fetch order, in batches, over a
+    point-in-time so that concurrent ingestion does not shift the pages."""
+    index = ensure_raw_index(es, settings)
+    es.indices.refresh(index=index)
+    pit = es.open_point_in_time(index=index, keep_alive="5m")["id"]
+    query = {"range": {"ingested_at": {"gte": since}}} if since else {"match_all": {}}
+    search_after = None
+    try:
+        while True:
+            kwargs: dict[str, Any] = {"search_after": search_after} if search_after else {}
+            response = es.search(pit={"id": pit, "keep_alive": "5m"}, size=batch_size, query=query,
+                                 sort=[{"fetched_at": {"order": "asc", "unmapped_type": "date"}}, {"_shard_doc": "asc"}], **kwargs)
+            hits = response["hits"]["hits"]
+            if not hits:
+                return
+            pit = response.get("pit_id", pit)
+            search_after = hits[-1]["sort"]
+            yield hits
+    finally:
+        es.close_point_in_time(id=pit)
+
+
+@dataclass
+class ReprocessReport:
+    old_index: str | None
+    new_index: str
+    raw: int = 0
+    caught_up: int = 0
+    outcome: ProcessOutcome = field(default_factory=ProcessOutcome)
+    old_count: int = 0
+    new_count: int = 0
+    duration_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = {k: v for k, v in self.__dict__.items() if k != "outcome"}
+        doc.update(self.outcome.to_dict(with_ids=False))
+        return doc
+
+
+def reprocess(
+    es: Elasticsearch, settings: Settings, *, run_id: str | None = None,
+    processor_factory: Callable[[Elasticsearch, Settings], Processor] = memory_processor,
+    on_filled: Callable[[str], None] | None = None,
+) -> ReprocessReport:
+    """Fill a new index version from the raw index, switch the aliases to it, catch up late arrivals."""
+    t0 = time.monotonic()
+    started = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
+    old = current_index(es, settings)
+    new = create_generation(es, settings)
+    report = ReprocessReport(old_index=old, new_index=new)
+    processor = processor_factory(es, settings)
+    replayed: set[str] = set()
+    for hits in raw_hits(es, settings, batch_size=settings.process_batch_size):
+        report.raw += len(hits)
+        replayed.update(h["_id"] for h in hits)
+        process_articles(es, settings, hits, processor, run_id=run_id, outcome=report.outcome, target_index=new)
+    es.indices.refresh(index=new)
+    if on_filled:
+        on_filled(new)
+    switch_aliases(es, settings, new)
+    # Entries the ingest DAG stored while we replayed went to the old version: process them again here.
+    for hits in raw_hits(es, settings, since=started, batch_size=settings.process_batch_size):
+        hits = [h for h in hits if h["_id"] not in replayed]
+        report.caught_up += len(hits)
+        process_articles(es, settings, hits, processor, run_id=run_id, outcome=report.outcome, target_index=new)
+    es.indices.refresh(index=new)
+    report.outcome.durations_s["total"] = time.monotonic() - t0
+    report.old_count = es.count(index=old)["count"] if old else 0
+    report.new_count = es.count(index=new)["count"]
+    report.duration_s = round(time.monotonic() - t0, 3)
+    return report

@@ -1,0 +1,152 @@
+"""Run summaries: one record per DAG run in `<prefix>-runs`, the numbers operators read.
+
+The same record is written to the runs index (Kibana charts it: every count is a number field, the
+run's start a date), printed in the task log, and set as the DAG run's note by the plugin listener.
+Its id is the run id, so a re-run of the same DAG run replaces its record instead of adding one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from elasticsearch import Elasticsearch, NotFoundError
+
+from pipeline.index import ensure_index
+from pipeline.settings import Settings
+
+COUNTS = (
+    "feeds_total", "feeds_fetched", "feeds_not_modified", "feeds_failed", "entries_seen", "new",
+    "pages_fetched", "pages_failed", "processed", "irrelevant", "duplicates", "indexed", "index_failed",
+    "process_failed", "dead_lettered", "delivered",
+)
+
+MAPPING: dict[str, Any] = {
+    "dynamic": False,
+    "properties": {
+        "run_id": {"type": "keyword"},
+        "dag_id": {"type": "keyword"},
+        "state": {"type": "keyword"},
+        "started_at": {"type": "date"},
+        "finished_at": {"type": "date"},
+        "duration_s": {"type": "float"},
+        **{name: {"type": "integer"} for name in COUNTS},
+        "durations_s": {"type": "object", "properties": {s: {"type": "float"} for s in (
+            "fetch", "pages", "raw", "process", "index", "deadletter", "deliver", "slowest_feed", "stage_clean",
+            "stage_language", "stage_relevance", "stage_dates", "stage_entities", "stage_dedupe", "stage_registry",
+            "stage_stories")}},
+        "freshness_lag_p50_s": {"type": "float"},
+        "freshness_lag_p95_s": {"type": "float"},
+        "freshness_lag_max_s": {"type": "float"},
+        "failed_feeds": {"type": "keyword"},
+        "message": {"type": "text"},
+    },
+}
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile (0-100) by linear interpolation between closest ranks; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (pos - low))
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    dag_id: str = "border_news_ingest"
+    state: str = "success"
+    started_at: str | None = None
+    finished_at: str | None = None
+    duration_s: float | None = None
+    feeds_total: int = 0
+    feeds_fetched: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    entries_seen: int = 0
+    new: int = 0
+    pages_fetched: int = 0
+    pages_failed: int = 0
+    processed: int = 0
+    irrelevant: int = 0
+    duplicates: int = 0
+    indexed: int = 0
+    index_failed: int = 0
+    process_failed: int = 0
+    dead_lettered: int = 0
+    delivered: int = 0
+    durations_s: dict[str, float] = field(default_factory=dict)
+    freshness_lag_p50_s: float | None = None
+    freshness_lag_p95_s: float | None = None
+    freshness_lag_max_s: float | None = None
+    failed_feeds: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = asdict(self)
+        doc["message"] = self.headline()
+        return doc
+
+    def headline(self) -> str:
+        """One line: what the run fetched, kept, rejected, deduplicated and indexed."""
+        return (
+            f"feeds {self.feeds_fetched} fetched / {self.feeds_not_modified} not modified / {self.feeds_failed} failed; "
+            f"entries {self.entries_seen} seen, {self.new} new; irrelevant {self.irrelevant}, duplicates {self.duplicates}, "
+            f"indexed {self.indexed}, dead-lettered {self.dead_lettered}"
+        )
+
+    def lines(self) -> list[str]:
+        """The summary as log lines (also the DAG run's note, in Markdown)."""
+        lag = "n/a" if self.freshness_lag_p50_s is None else (
+            f"p50 {self.freshness_lag_p50_s:.0f} s, p95 {self.freshness_lag_p95_s:.0f} s, max {self.freshness_lag_max_s:.0f} s")
+        stages = ", ".join(f"{k} {v:.2f} s" for k, v in self.durations_s.items() if not k.startswith("stage_")) or "n/a"
+        per_stage = ", ".join(f"{k[6:]} {v:.2f} s" for k, v in self.durations_s.items() if k.startswith("stage_"))
+        out = [
+            f"run summary {self.run_id} ({self.state})",
+            f"- feeds: {self.feeds_total} total, {self.feeds_fetched} fetched, {self.feeds_not_modified} not modified, {self.feeds_failed} failed",
+            f"- entries: {self.entries_seen} seen, {self.new} new; pages: {self.pages_fetched} fetched, {self.pages_failed} failed",
+            f"- processed {self.processed}: irrelevant {self.irrelevant}, duplicates {self.duplicates}, "
+            f"indexed {self.indexed}, index failures {self.index_failed}, processing failures {self.process_failed}",
+            f"- dead-lettered: {self.dead_lettered}; webhook deliveries: {self.delivered}",
+            f"- durations: {stages}" + (f"; inside processing: {per_stage}" if per_stage else ""),
+            f"- freshness lag (published -> indexed): {lag}",
+        ]
+        if self.failed_feeds:
+            out.append(f"- failed feeds: {', '.join(self.failed_feeds)} (see the dead-letter index `*-deadletter`)")
+        return out
+
+    def note(self) -> str:
+        return "\n".join(self.lines())
+
+
+def write(es: Elasticsearch, settings: Settings, summary: RunSummary) -> None:
+    """Store (or replace) the run's record."""
+    index = settings.index("runs")
+    ensure_index(es, index, MAPPING)
+    es.index(index=index, id=summary.run_id, document=summary.to_dict(), refresh="wait_for")
+
+
+def load(es: Elasticsearch, settings: Settings, run_id: str) -> RunSummary | None:
+    try:
+        src = es.get(index=settings.index("runs"), id=run_id)["_source"]
+    except NotFoundError:
+        return None
+    names = set(RunSummary.__dataclass_fields__)
+    return RunSummary(**{k: v for k, v in src.items() if k in names})
+
+
+def recent(es: Elasticsearch, settings: Settings, size: int = 20) -> list[dict[str, Any]]:
+    """The last `size` run records, newest first."""
+    index = settings.index("runs")
+    if not es.indices.exists(index=index):
+        return []
+    hits = es.search(index=index, size=size, sort=[{"started_at": {"order": "desc", "unmapped_type": "date"}}])
+    return [h["_source"] for h in hits["hits"]["hits"]]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

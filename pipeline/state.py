@@ -1,0 +1,118 @@
+"""Per-feed state kept in Elasticsearch (`<prefix>-state`), so that any worker sees it.
+
+One document per feed, id = the feed's name: the validators of the last good response (ETag,
+Last-Modified) for conditional GET, and the feed's health (last success, last error, consecutive
+failures) that the operators' view shows. Updates are partial (`doc_as_upsert`), so recording an
+error never forgets the validators and vice versa.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from elasticsearch import Elasticsearch, NotFoundError
+
+from pipeline.index import ensure_index
+from pipeline.settings import Settings
+
+MAPPING: dict[str, Any] = {
+    "dynamic": False,
+    "properties": {
+        "feed": {"type": "keyword"},
+        "url": {"type": "keyword"},
+        "etag": {"type": "keyword", "index": False},
+        "last_modified": {"type": "keyword", "index": False},
+        "last_status": {"type": "keyword"},  # fetched | not_modified | failed
+        "last_fetch_at": {"type": "date"},
+        "last_success_at": {"type": "date"},
+        "last_error_at": {"type": "date"},
+        "last_error": {"type": "text"},
+        "last_error_stage": {"type": "keyword"},
+        "consecutive_failures": {"type": "integer"},
+        "last_entries": {"type": "integer"},
+        "last_new": {"type": "integer"},
+        "run_id": {"type": "keyword"},
+    },
+}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class FeedState:
+    feed: str
+    url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    consecutive_failures: int = 0
+
+    def validators_for(self, url: str) -> tuple[str | None, str | None]:
+        """ETag and Last-Modified to send, only if they were recorded for this same URL."""
+        if self.url != url:
+            return None, None
+        return self.etag, self.last_modified
+
+
+def ensure(es: Elasticsearch, settings: Settings) -> str:
+    index = settings.index("state")
+    ensure_index(es, index, MAPPING)
+    return index
+
+
+def load(es: Elasticsearch, settings: Settings, feed: str) -> FeedState:
+    """The stored state of `feed` (an empty state before its first fetch)."""
+    try:
+        src = es.get(index=settings.index("state"), id=feed)["_source"]
+    except NotFoundError:
+        return FeedState(feed=feed)
+    return FeedState(
+        feed=feed,
+        url=src.get("url"),
+        etag=src.get("etag"),
+        last_modified=src.get("last_modified"),
+        consecutive_failures=int(src.get("consecutive_failures") or 0),
+    )
+
+
+def _update(es: Elasticsearch, settings: Settings, feed: str, doc: dict[str, Any]) -> None:
+    index = ensure(es, settings)
+    es.update(index=index, id=feed, doc={"feed": feed, **doc}, doc_as_upsert=True, retry_on_conflict=3)
+
+
+def record_success(
+    es: Elasticsearch, settings: Settings, feed: str, *, url: str, etag: str | None, last_modified: str | None,
+    entries: int, new: int, run_id: str | None, not_modified: bool = False,
+) -> None:
+    """A good response (200 or 304): keep its validators, reset the failure count."""
+    now = _now()
+    doc: dict[str, Any] = {
+        "url": url, "last_status": "not_modified" if not_modified else "fetched", "last_fetch_at": now,
+        "last_success_at": now, "consecutive_failures": 0, "run_id": run_id, "last_entries": entries, "last_new": new,
+    }
+    if not not_modified:  # a 304 carries no new validators; keep the stored ones
+        doc.update(etag=etag, last_modified=last_modified)
+    _update(es, settings, feed, doc)
+
+
+def record_failure(es: Elasticsearch, settings: Settings, feed: str, *, url: str, stage: str, error: str, run_id: str | None) -> None:
+    """A failed fetch or parse: keep the validators, count consecutive failures."""
+    previous = load(es, settings, feed)
+    now = _now()
+    _update(es, settings, feed, {
+        "url": url, "last_status": "failed", "last_fetch_at": now, "last_error_at": now, "last_error": error,
+        "last_error_stage": stage, "consecutive_failures": previous.consecutive_failures + 1, "run_id": run_id,
+    })
+
+
+def all_states(es: Elasticsearch, settings: Settings, size: int = 1000) -> list[dict[str, Any]]:
+    """Every feed's state document, by feed name."""
+    index = settings.index("state")
+    if not es.indices.exists(index=index):
+        return []
+    es.indices.refresh(index=index)
+    hits = es.search(index=index, size=size, sort=[{"feed": "asc"}])["hits"]["hits"]
+    return [h["_source"] for h in hits]

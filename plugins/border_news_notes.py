@@ -1,0 +1,61 @@
+"""Airflow listener plugin: when a `border_news_ingest` run ends, its summary becomes the run's note.
+
+Tasks cannot write a DAG run's note through the Task SDK (the execution API has no such call); a
+listener runs in the scheduler (or in `dag.test()`) on the DagRun itself, so it sets the note there
+from the run's record in the runs index, written by the `run_summary` task.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from airflow.listeners import hookimpl
+from airflow.plugins_manager import AirflowPlugin
+
+log = logging.getLogger(__name__)
+
+DAG_IDS = ("border_news_ingest", "border_news_reprocess")
+
+
+def set_summary_note(dag_run) -> None:
+    """Set the DagRun's note to its run summary, if the runs index has one."""
+    if dag_run.dag_id not in DAG_IDS:
+        return
+    from pipeline import index, runs
+    from pipeline.settings import Settings
+
+    settings = Settings.from_env()
+    es = index.client(settings)
+    try:
+        summary = runs.load(es, settings, dag_run.run_id) if es.indices.exists(index=settings.index("runs")) else None
+    finally:
+        es.close()
+    if summary is None:
+        return
+    from sqlalchemy import inspect, select
+
+    if inspect(dag_run).session is not None:  # the scheduler's own session: set it there
+        dag_run.note = summary.note()
+        return
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    with create_session() as session:  # dag.test() hands over a detached DagRun
+        attached = session.scalar(select(DagRun).where(DagRun.dag_id == dag_run.dag_id, DagRun.run_id == dag_run.run_id))
+        if attached is not None:
+            attached.note = summary.note()
+
+
+class RunNoteListener:
+    @hookimpl
+    def on_dag_run_success(self, dag_run, msg: str) -> None:
+        set_summary_note(dag_run)
+
+    @hookimpl
+    def on_dag_run_failed(self, dag_run, msg: str) -> None:
+        set_summary_note(dag_run)
+
+
+class BorderNewsNotesPlugin(AirflowPlugin):
+    name = "border_news_notes"
+    listeners = [RunNoteListener()]

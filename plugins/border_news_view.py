@@ -1,0 +1,104 @@
+"""Airflow 3 UI plugin: a "Border news" page with per-feed health and the last runs' counts.
+
+A FastAPI app (mounted by the API server under `/border-news`) renders the page from Elasticsearch
+(`pipeline.health`); an external view puts it in the Airflow navigation, shown inside the Airflow UI
+at `/plugin/border-news`. It also serves the same data as JSON at `/border-news/api/overview`.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from airflow.plugins_manager import AirflowPlugin
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+app = FastAPI(title="Border news", description="border-watch operators' view: feed health and recent runs")
+
+RUN_COLUMNS = (
+    ("started_at", "started"), ("state", "state"), ("feeds_fetched", "fetched"), ("feeds_not_modified", "not modified"),
+    ("feeds_failed", "failed feeds"), ("entries_seen", "entries"), ("new", "new"), ("irrelevant", "irrelevant"),
+    ("duplicates", "duplicates"), ("indexed", "indexed"), ("dead_lettered", "dead-lettered"),
+    ("freshness_lag_p95_s", "lag p95 (s)"), ("duration_s", "duration (s)"),
+)
+FEED_COLUMNS = (
+    ("feed", "feed"), ("status", "status"), ("last_success_at", "last success"), ("last_error_at", "last error at"),
+    ("last_error", "last error"), ("items_24h", "items (24 h)"), ("dead_letters_24h", "dead letters (24 h)"),
+    ("consecutive_failures", "consecutive failures"),
+)
+
+STYLE = """body{font-family:system-ui,sans-serif;margin:1.2rem;color:#1f2933}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.6rem}table{border-collapse:collapse;font-size:.85rem}
+th,td{border:1px solid #d2d6dc;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f0f2f5}
+td.num{text-align:right}.ok{color:#0a7d32;font-weight:600}.failing{color:#b42318;font-weight:600}
+.err{max-width:32rem;font-family:monospace;font-size:.75rem}"""
+
+
+def _overview() -> dict[str, Any]:
+    from pipeline import health, index
+    from pipeline.settings import Settings
+
+    settings = Settings.from_env()
+    es = index.client(settings)
+    try:
+        return health.overview(es, settings)
+    finally:
+        es.close()
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return "<td>–</td>"
+    if isinstance(value, float):
+        value = f"{value:.1f}"
+    if key.endswith("_at") and isinstance(value, str) and "T" in value:
+        value = value.replace("T", " ")[:16] + " UTC" if value.endswith(("+00:00", "Z")) else value.replace("T", " ")
+    css = "num" if isinstance(value, int | float) or key.endswith("_s") else ("err" if key == "last_error" else "")
+    if key == "status":
+        css = str(value)
+    return f'<td class="{css}">{html.escape(str(value))}</td>'
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], row_id: str, id_key: str) -> str:
+    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in columns)
+    body = "".join(
+        f'<tr data-{row_id}="{html.escape(str(r.get(id_key)))}">' + "".join(_cell(k, r.get(k)) for k, _ in columns) + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render(data: dict[str, Any]) -> str:
+    """The page: feed health first (what is broken), then the last runs' counts."""
+    feeds, recent = data["feeds"], data["runs"]
+    failing = sum(1 for f in feeds if f["status"] == "failing")
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>Border news</title><style>{STYLE}</style></head>
+<body><h1>Border news — feed health</h1>
+<p id="headline">{len(feeds)} feeds, {failing} failing; indices <code>{html.escape(data['index_prefix'])}-*</code></p>
+<h2>Feeds</h2>{_table(feeds, FEED_COLUMNS, "feed", "feed") if feeds else "<p>No feed fetched yet.</p>"}
+<h2>Last runs</h2>{_table(recent, RUN_COLUMNS, "run", "run_id") if recent else "<p>No run recorded yet.</p>"}
+<p>Failures with the stage, the article and what to do: index <code>{html.escape(data['index_prefix'])}-deadletter</code>.</p>
+</body></html>"""
+
+
+@app.get("/", response_class=HTMLResponse)
+def page() -> str:
+    return render(_overview())
+
+
+@app.get("/api/overview")
+def overview() -> dict[str, Any]:
+    return _overview()
+
+
+class BorderNewsViewPlugin(AirflowPlugin):
+    name = "border_news_view"
+    fastapi_apps = [{"app": app, "url_prefix": "/border-news", "name": "Border news"}]
+    external_views = [{
+        "name": "Border news",
+        "href": "border-news/",
+        "url_route": "border-news",
+        "destination": "nav",
+        "category": "browse",
+    }]

@@ -1,0 +1,127 @@
+"""The "Border news" Airflow UI plugin, for real: the Airflow API server on 127.0.0.1 serves the view,
+headless Chromium opens it inside the Airflow UI, and the page shows what Elasticsearch holds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def feeds_with_history(settings, es, http_server):
+    """One good and one failing feed fetched through the real ingest code, and two run records."""
+    from pipeline import runs
+    from pipeline.feeds import FeedConfig
+    from pipeline.ingest import ingest_feed
+
+    good = FeedConfig(name="seeds-feed", url=http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()))
+    bad = FeedConfig(name="broken-feed", url=http_server.add("/broken.xml", "down", status=503, content_type="text/plain"))
+    assert ingest_feed(es, settings, good, run_id="run-1").new == 5
+    assert ingest_feed(es, settings, bad, run_id="run-1").status == "failed"
+    runs.write(es, settings, runs.RunSummary(run_id="run-1", started_at="2026-11-24T08:00:00+00:00", feeds_total=2,
+                                             feeds_fetched=1, feeds_failed=1, entries_seen=5, new=5, indexed=5, dead_lettered=1))
+    runs.write(es, settings, runs.RunSummary(run_id="run-2", started_at="2026-11-24T08:05:00+00:00", feeds_total=2,
+                                             feeds_not_modified=1, feeds_failed=1, dead_lettered=1))
+    return settings
+
+
+@pytest.fixture
+def api_server(feeds_with_history, tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ES_URL": feeds_with_history.es_url,
+        "BORDER_INDEX_PREFIX": feeds_with_history.index_prefix,
+        "AIRFLOW__CORE__AUTH_MANAGER": "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+        "AIRFLOW__CORE__LAZY_LOAD_PLUGINS": "False",
+        "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    log = (tmp_path / "api-server.log").open("wb")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "airflow"), "api-server", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"api-server exited: {(tmp_path / 'api-server.log').read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{base}/api/v2/monitor/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(1)
+        else:
+            pytest.fail("api-server did not answer within 120 s")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_border_news_view_shows_feed_health_and_runs_in_the_airflow_ui(api_server, tmp_path):
+    # The plugin is registered with the API server and its page renders the data from Elasticsearch.
+    plugins = httpx.get(f"{api_server}/api/v2/plugins", timeout=10).json()["plugins"]
+    view = next(p for p in plugins if p["name"] == "border_news_view")["external_views"][0]
+    assert (view["name"], view["href"], view["url_route"]) == ("Border news", "border-news/", "border-news")
+    overview = httpx.get(f"{api_server}/border-news/api/overview", timeout=10).json()
+    feeds = {f["feed"]: f for f in overview["feeds"]}
+    assert (feeds["seeds-feed"]["status"], feeds["seeds-feed"]["items_24h"]) == ("ok", 5)
+    assert (feeds["broken-feed"]["status"], feeds["broken-feed"]["consecutive_failures"]) == ("failing", 1)
+    assert "HTTP 503" in feeds["broken-feed"]["last_error"]
+    assert [r["run_id"] for r in overview["runs"]] == ["run-2", "run-1"]
+
+    # In headless Chromium, inside the Airflow UI (the external view is an iframe on /plugin/border-news).
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1400,900", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    try:
+        driver.get(f"{api_server}/plugin/border-news")
+        frame = WebDriverWait(driver, 60).until(ec.presence_of_element_located((By.TAG_NAME, "iframe")))
+        assert "Border news" in driver.page_source
+        driver.switch_to.frame(frame)
+        WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.ID, "headline")))
+        assert driver.find_element(By.ID, "headline").text.startswith("2 feeds, 1 failing")
+        rows = {r.get_attribute("data-feed"): r.text for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-feed]")}
+        assert set(rows) == {"broken-feed", "seeds-feed"}
+        assert "failing" in rows["broken-feed"] and "HTTP 503" in rows["broken-feed"]
+        assert [r.get_attribute("data-run") for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-run]")] == [
+            "run-2", "run-1"]
+        assert "2026-11-24 08:05 UTC" in driver.find_element(By.CSS_SELECTOR, 'tr[data-run="run-2"]').text
+        driver.switch_to.default_content()
+        shot = Path(os.environ.get("BORDER_SCREENSHOT_DIR") or tmp_path) / "border-news-view.png"
+        assert driver.save_screenshot(str(shot))
+        assert shot.stat().st_size > 10_000
+    finally:
+        driver.quit()

@@ -1,0 +1,44 @@
+"""Pure parts of the ingestion edges: which entries need their page, what counts as a page."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.article import Article
+from pipeline.errors import BadInputError
+from pipeline.feeds import FeedConfig
+from pipeline.fetch import FetchResult
+from pipeline.ingest import needs_page, page_html
+from pipeline.state import FeedState
+
+FEED = FeedConfig(name="f", url="http://127.0.0.1/feed.xml")
+
+
+def test_needs_page_for_summary_only_or_empty_entries_or_when_the_feed_says_so():
+    full = Article(raw_url="https://x.example/a", raw_html="<p>full text</p>")
+    summary_only = Article(raw_url="https://x.example/b", raw_text="short", summary="short")
+    empty = Article(raw_url="https://x.example/c")
+    assert [needs_page(FEED, a) for a in (full, summary_only, empty)] == [False, True, True]
+    assert needs_page(FeedConfig(name="f", url="u", fetch_full_page=True), full) is True
+    assert needs_page(FEED, Article(raw_text="no link")) is False
+
+
+def test_page_html_accepts_an_html_page_and_refuses_binary_or_empty_ones():
+    ok = FetchResult(url="u", status=200, content=b"<html><body><p>LAC talks</p></body></html>", content_type="text/html")
+    assert "LAC talks" in page_html(ok, feed="f", item="u")
+    cases = [
+        (FetchResult(url="u", status=200, content=b"%PDF-1.7", content_type="application/pdf"), "not an HTML page"),
+        (FetchResult(url="u", status=200, content=b"\x00\x01PK", content_type="text/html"), "binary content"),
+        (FetchResult(url="u", status=200, content=b"<html><body><script>x()</script></body></html>", content_type="text/html"), "no text"),
+        (FetchResult(url="u", status=200, content=b"   ", content_type="text/html"), "no text"),
+    ]
+    for result, message in cases:
+        with pytest.raises(BadInputError, match=message) as err:
+            page_html(result, feed="f", item="u")
+        assert (err.value.stage, err.value.feed) == ("page", "f")
+
+
+def test_validators_are_sent_only_for_the_url_they_were_recorded_for():
+    state = FeedState(feed="f", url="http://a/feed.xml", etag='"1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+    assert state.validators_for("http://a/feed.xml") == ('"1"', "Mon, 01 Jan 2024 00:00:00 GMT")
+    assert state.validators_for("http://b/feed.xml") == (None, None)
