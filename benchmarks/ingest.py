@@ -228,6 +228,7 @@ def main() -> int:
     parser.add_argument("--window", type=int, default=400, help="items each feed lists")
     parser.add_argument("--baseline-articles", type=int, default=1000)
     parser.add_argument("--parallelism", type=int, default=4)
+    parser.add_argument("--feeds-per-task", type=int, default=1, help="BORDER_FEEDS_PER_TASK: feeds per mapped fetch task")
     parser.add_argument("--keep", action="store_true", help="keep the bench indices and the temporary AIRFLOW_HOME")
     args = parser.parse_args()
 
@@ -270,6 +271,7 @@ def main() -> int:
         "BORDER_SCHEDULE": "* * * * *",
         "BORDER_ALLOW_PRIVATE_NETWORKS": "true",
         "BORDER_TASK_RETRIES": "1",
+        "BORDER_FEEDS_PER_TASK": str(args.feeds_per_task),
         "PYTHONPATH": str(ROOT),
     }
     airflow = str(Path(sys.executable).parent / "airflow")
@@ -288,7 +290,7 @@ def main() -> int:
     es = index.client(settings)
     poller = Poller(es, settings)
     threading.Thread(target=poller.run, daemon=True).start()
-    print(f"Airflow (LocalExecutor, SQLite, parallelism {args.parallelism}) in {home}; {args.feeds} feeds publishing "
+    print(f"Airflow (LocalExecutor, SQLite, parallelism {args.parallelism}, {args.feeds_per_task} feeds per task) in {home}; {args.feeds} feeds publishing "
           f"{args.articles} articles over {args.minutes} min; schedule every minute")
     t_start = time.time()
     pub_thread = threading.Thread(target=publisher.run, daemon=True)

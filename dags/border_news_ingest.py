@@ -55,18 +55,20 @@ def _es():
     default_args={"retries": 0},
 )
 def border_news_ingest():
-    @task(doc_md="Reads the feed list. Fails the run if the YAML is invalid: fix the file, then clear this task.")
-    def list_feeds() -> list[dict]:
+    @task(doc_md="""Reads the feed list and splits it into groups of `BORDER_FEEDS_PER_TASK` feeds (default 1:
+one mapped task per feed). Fails the run if the YAML is invalid: fix the file, then clear this task.""")
+    def list_feeds() -> list[list[dict]]:
         from dataclasses import asdict
 
         from pipeline.feeds import load_feeds
 
         feeds = [asdict(f) for f in load_feeds(SETTINGS.feeds_file)]
-        print(f"{len(feeds)} feeds from {SETTINGS.feeds_file}")
-        return feeds
+        size = SETTINGS.feeds_per_task
+        print(f"{len(feeds)} feeds from {SETTINGS.feeds_file}, {size} per task")
+        return [feeds[i : i + size] for i in range(0, len(feeds), size)]
 
     @task(
-        map_index_template="{{ task.op_kwargs['feed']['name'] }}",
+        map_index_template="{{ task.op_kwargs['feeds'] | map(attribute='name') | join(', ') }}",
         retries=SETTINGS.task_retries,
         retry_delay=timedelta(seconds=15),
         retry_exponential_backoff=2.0,
@@ -77,17 +79,17 @@ index. Transient errors (network, timeout, HTTP 5xx/429) are retried with expone
 last try, and at once for permanent errors (4xx, not a feed, too large), the failure is dead-lettered
 and the task succeeds so the other feeds go on. Re-run one feed: clear its mapped task instance.""",
     )
-    def fetch_feed(feed: dict) -> dict:
+    def fetch_feed(feeds: list[dict]) -> list[dict]:
         from pipeline.feeds import FeedConfig
-        from pipeline.ingest import ingest_feed
+        from pipeline.ingest import ingest_feeds
 
         ti = get_current_context()["ti"]
-        outcome = ingest_feed(_es(), SETTINGS, FeedConfig(**feed), run_id=ti.run_id,
-                              final_attempt=ti.try_number > ti.max_tries)
-        print(f"feed {outcome.feed}: {outcome.status}; {outcome.entries} entries, {outcome.new} new, "
-              f"{outcome.pages_fetched} pages fetched, {outcome.pages_failed} failed, {outcome.dead_lettered} dead-lettered"
-              + (f"; error: {outcome.error}" if outcome.error else ""))
-        return outcome.to_dict()
+        outcomes = ingest_feeds(_es(), SETTINGS, [FeedConfig(**f) for f in feeds], run_id=ti.run_id,
+                                final_attempt=ti.try_number > ti.max_tries)
+        for o in outcomes:
+            print(f"feed {o.feed}: {o.status}; {o.entries} entries, {o.new} new, {o.pages_fetched} pages fetched, "
+                  f"{o.pages_failed} failed, {o.dead_lettered} dead-lettered" + (f"; error: {o.error}" if o.error else ""))
+        return [o.to_dict() for o in outcomes]
 
     @task(
         retries=SETTINGS.task_retries,
@@ -97,7 +99,7 @@ and the task succeeds so the other feeds go on. Re-run one feed: clear its mappe
 the kept ones, and marks each raw entry with its outcome. An article that fails a stage is
 dead-lettered and the rest go on; Elasticsearch errors fail the task (retried). Re-run: clear it.""",
     )
-    def process_and_index(outcomes: list[dict]) -> dict:
+    def process_and_index(outcomes: list[list[dict]]) -> dict:
         from pipeline.ingest import process_pending
 
         ti = get_current_context()["ti"]
@@ -129,7 +131,7 @@ receiver that keeps failing stops only its own subscription; its cursor stays, s
 
     @task(trigger_rule="all_done", doc_md="""Writes the run's summary to `<prefix>-runs`, prints it here, and fails
 the run if an earlier task failed (after recording what it could).""")
-    def run_summary(outcomes: list[dict] | None = None) -> dict:
+    def run_summary(outcomes: list[list[dict]] | None = None) -> dict:
         from pipeline.ingest import summarize
 
         ctx = get_current_context()
@@ -137,7 +139,7 @@ the run if an earlier task failed (after recording what it could).""")
         processed = ti.xcom_pull(task_ids="process_and_index")
         delivered = ti.xcom_pull(task_ids="deliver_webhooks")
         summary = summarize(_es(), SETTINGS, run_id=ti.run_id, started_at=ctx["dag_run"].start_date,
-                            outcomes=outcomes or [], processed=processed, delivered=delivered)
+                            outcomes=[o for group in outcomes or [] for o in group], processed=processed, delivered=delivered)
         print("\n".join(summary.lines()))
         if summary.state != "success":
             from airflow.sdk.exceptions import AirflowFailException
@@ -145,7 +147,7 @@ the run if an earlier task failed (after recording what it could).""")
             raise AirflowFailException("an earlier task failed: see its log; the summary above counts what was done")
         return summary.to_dict()
 
-    outcomes = fetch_feed.expand(feed=list_feeds())
+    outcomes = fetch_feed.expand(feeds=list_feeds())
     result = process_and_index(outcomes)
     delivered = deliver_webhooks(result)
     publish_index_asset(result)

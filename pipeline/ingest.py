@@ -243,6 +243,25 @@ def ingest_feed(
             fetcher.close()
 
 
+def ingest_feeds(
+    es: Elasticsearch, settings: Settings, feeds: list[FeedConfig], *, run_id: str | None = None, final_attempt: bool = True,
+) -> list[FeedOutcome]:
+    """`ingest_feed` for each of a few feeds (one mapped task). A transient failure of one feed does not
+    stop the others; it is raised at the end (for an Airflow retry) unless `final_attempt`. A retry
+    fetches the others again, which costs a 304 each and changes nothing."""
+    outcomes: list[FeedOutcome] = []
+    transient: list[TransientError] = []
+    with Fetcher(settings) as fetcher:
+        for feed in feeds:
+            try:
+                outcomes.append(ingest_feed(es, settings, feed, run_id=run_id, fetcher=fetcher, final_attempt=final_attempt))
+            except TransientError as exc:
+                transient.append(exc)
+    if transient:
+        raise transient[0]
+    return outcomes
+
+
 def _fetch_pages(fetcher, settings, feed, articles, outcome, run_id) -> tuple[list[Article], list]:
     """Fetch the pages of the entries that need one, a few at a time. A page that fails permanently is
     dead-lettered and its entry kept with the feed's summary; one that fails transiently is

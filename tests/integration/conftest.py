@@ -70,3 +70,18 @@ def asset_events(run) -> list[dict]:
             .where(AssetModel.uri == INDEX_ASSET_URI, AssetEvent.source_run_id == run.run_id)
         ).all()
         return [dict(r.extra) for r in rows]
+
+
+def map_index_names(run, task_id: str = "fetch_feed") -> list[str]:
+    """The names the UI shows for a mapped task's instances (rendered `map_index_template`)."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        rows = session.execute(
+            select(TaskInstance.map_index, TaskInstance.rendered_map_index)
+            .where(TaskInstance.dag_id == run.dag_id, TaskInstance.run_id == run.run_id, TaskInstance.task_id == task_id)
+            .order_by(TaskInstance.map_index)
+        ).all()
+        return [r.rendered_map_index for r in rows]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import SEEDS
-from tests.integration.conftest import asset_events, counts, run_dag, run_note, run_record
+from tests.integration.conftest import asset_events, counts, map_index_names, run_dag, run_note, run_record
 
 NEW_ITEM = """
     <item>
@@ -51,6 +51,7 @@ def test_first_run_indexes_the_seeds_a_rerun_adds_nothing_and_one_new_item_adds_
     assert set(record["durations_s"]) >= {"fetch", "raw", "process", "index"}
     assert f"indexed {record['indexed']}," in run_note(first)  # the listener plugin set the run's note
     assert asset_events(first) == [{"indexed": record["indexed"]}]
+    assert map_index_names(first) == ["seeds"]  # the mapped task is named after its feed
 
     # Same feed again: the server answers 304 to the stored ETag; nothing new anywhere.
     second = run_dag()
@@ -76,13 +77,14 @@ Tawang sector of Arunachal Pradesh on Monday, amid continuing talks between Indi
 The Indian Army said troops remain vigilant along the India-China border.</p></article></body></html>"""
 
 
-def test_failing_feed_and_unparsable_page_are_dead_lettered_while_the_other_feeds_land(dag_env, settings, es, http_server):
+def test_failing_feed_and_unparsable_page_are_dead_lettered_while_the_other_feeds_land(dag_env, settings, es, http_server, monkeypatch):
     good_page = http_server.add("/articles/lac-review", ARTICLE_PAGE, content_type="text/html; charset=utf-8")
     bad_page = http_server.add("/articles/binary", b"\x00\x01\x02PK\x03\x04" * 50, content_type="application/octet-stream")
     summary_feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>summaries</title>
 <item><title>Army chief reviews LAC preparedness</title><link>{good_page}</link><description>Short summary.</description></item>
 <item><title>Binary where a page should be</title><link>{bad_page}</link><description>Summary of the unreadable page.</description></item>
 </channel></rss>"""
+    monkeypatch.setenv("BORDER_FEEDS_PER_TASK", "2")  # two feeds in the first mapped task: one failing
     dag_env([
         ("seeds", http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()), False),
         ("broken", http_server.add("/broken.xml", "server error", status=500, content_type="text/plain"), False),
@@ -102,6 +104,7 @@ def test_failing_feed_and_unparsable_page_are_dead_lettered_while_the_other_feed
     record = run_record(es, settings, run)
     assert (record["feeds_fetched"], record["feeds_failed"], record["failed_feeds"]) == (2, 1, ["broken"])
     assert (record["pages_fetched"], record["pages_failed"], record["dead_lettered"]) == (1, 1, 2)
+    assert map_index_names(run) == ["seeds, broken", "summaries"]
     good = es.get(index=settings.index("raw"), id=_raw_id(good_page))["_source"]
     assert "Tawang sector" in good["raw_html"]
 
