@@ -39,3 +39,10 @@ def test_text_without_letters_has_no_language():
 def test_detect_uses_title_and_text():
     a = detect(Article(title="भारत-चीन सीमा वार्ता", text="दोनों पक्षों ने गश्त पर सहमति जताई।"))
     assert a.language == "hi"
+
+
+@pytest.mark.parametrize(
+    "headline", ["Chennai drools over Ronaldinho's Samba magic", "PM Modi, President Murmu extend Eid greetings, wish for 'hope & harmony'"]
+)
+def test_short_english_headlines_are_english(headline):
+    assert detect_language(headline) == "en"

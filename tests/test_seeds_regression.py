@@ -120,4 +120,4 @@ def test_ndtv_debris_and_dateline(seeds):
     assert "WhatsApp" not in seeds[4].text
 
 
-# ---- entities helper: entity and story expectations below this line
+# Entity and story expectations on the seeds: tests/test_seeds_entities_stories.py (entities helper).

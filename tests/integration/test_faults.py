@@ -219,3 +219,60 @@ def test_elasticsearch_killed_mid_bulk_and_back_indexes_every_article_exactly_on
     assert es.count(index=s.read_alias)["count"] == n
     assert sorted(h["_source"]["url"] for h in docs) == expected_urls  # every article, each once
     assert sorted(h["_id"] for h in docs) == sorted(r["article_id"] for r in raw)
+
+
+# --- An Airflow task killed mid-run ---------------------------------------------------------------
+
+RUN_DAG_SCRIPT = """
+from airflow.dag_processing.dagbag import DagBag
+bag = DagBag(dag_folder={dags!r})
+bag.get_dag("border_news_ingest").test()
+"""
+
+
+def _generated_feed(n: int) -> bytes:
+    from xml.sax.saxutils import escape
+
+    items = "".join(
+        f"<item><title>{escape(a.raw_title)}</title><link>{a.raw_url}</link><pubDate>{a.published}</pubDate>"
+        f"<content:encoded>{escape(a.raw_text)}</content:encoded></item>" for a in generated_articles(n))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+            f"<channel><title>generated</title>{items}</channel></rss>").encode()
+
+
+def test_airflow_task_killed_mid_run_then_rerun_completes_without_duplicates(dag_env, monkeypatch, settings, es, http_server):
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+    from tests.integration.conftest import run_dag
+
+    n = 300
+    dag_env([("generated", http_server.add("/generated.xml", _generated_feed(n)), False)])
+    monkeypatch.setenv("BORDER_PROCESS_BATCH_SIZE", "25")
+    proc = subprocess.Popen([sys.executable, "-c", RUN_DAG_SCRIPT.format(dags=str(ROOT / "dags"))],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    processed = 0
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            if es.indices.exists(index=settings.index("raw")):
+                es.indices.refresh(index=settings.index("raw"))
+                processed = es.count(index=settings.index("raw"), query={"exists": {"field": "processed_at"}})["count"]
+                if processed >= 25:  # process_and_index is under way: kill the task's process now
+                    break
+            time.sleep(0.2)
+    finally:
+        proc.kill()  # SIGKILL: no clean-up, as when a worker dies
+        proc.wait(30)
+    assert 25 <= processed < n, f"the kill came at {processed} processed entries"
+    print(f"killed with {processed} of {n} raw entries processed")
+
+    run_dag()  # the retried run (a new run; clearing the task does the same)
+    raw = [h["_source"] for h in es.search(index=settings.index("raw"), size=1000)["hits"]["hits"]]
+    es.indices.refresh(index=settings.read_alias)
+    docs = es.search(index=settings.read_alias, size=1000, source_includes=["url"])["hits"]["hits"]
+    assert (len(raw), sorted({r["outcome"] for r in raw}), pending(es, settings)) == (n, ["indexed"], 0)
+    assert sorted(h["_source"]["url"] for h in docs) == sorted(f"https://fixtures.border-watch.example/gen/{i}" for i in range(n))
+    assert sorted(h["_id"] for h in docs) == sorted(r["article_id"] for r in raw)

@@ -324,6 +324,7 @@ def test_hostile_feeds_and_pages_are_dead_lettered_and_the_good_feeds_land(dag_e
     raw, indexed = counts(es, settings)
     assert raw == 5 + 1 + 1 + 2 + 50 + 5
     record = run_record(es, settings, run)
+    print(f"run record: {record['message']}")
     assert (record["feeds_failed"], record["feeds_fetched"]) == (11, 7)
     docs = {h["_source"].get("url") or h["_source"]["title"]: h["_source"] for h in es.search(index=settings.read_alias, size=200)["hits"]["hits"]}
     assert docs["https://fixtures.example/future/1"]["published_at_source"] == "fetched"
