@@ -42,9 +42,10 @@ def border_news_reprocess():
     def reprocess_all() -> dict:
         from pipeline import index, runs
         from pipeline.reprocess import reprocess
+        from pipeline.settings import settings_for_airflow
 
         ctx = get_current_context()
-        es = index.client(SETTINGS)
+        es = index.client(settings_for_airflow())  # the Airflow connection border_news_es when it exists
         report = reprocess(es, SETTINGS, run_id=ctx["ti"].run_id)
         o = report.outcome
         summary = runs.RunSummary(
