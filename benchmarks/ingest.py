@@ -24,6 +24,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -275,8 +276,10 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
     }
     airflow = str(Path(sys.executable).parent / "airflow")
-    # The copied DB may hold runs of the DAG from tests (or a scheduled run left queued): start clean.
-    subprocess.run([airflow, "dags", "delete", "border_news_ingest", "--yes"], env=env, capture_output=True, text=True)
+    # The copied DB may hold a run of the DAG left running or queued by an interrupted test: with
+    # max_active_runs=1 it would block every scheduled run, so mark such leftovers failed.
+    with sqlite3.connect(home / "airflow.db") as db:
+        db.execute("UPDATE dag_run SET state = 'failed' WHERE dag_id = 'border_news_ingest' AND state IN ('running', 'queued')")
     procs = []
     for cmd in (["api-server", "--host", "127.0.0.1", "--port", str(api_port), "--workers", "1"], ["dag-processor"], ["scheduler"]):
         log = (home / f"{cmd[0]}.log").open("wb")
