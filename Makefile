@@ -17,7 +17,7 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .PHONY: run test pytest setup lint es-start es-stop stop bench clean chromium bench-ingest
 
-setup: $(VENV_STAMP) .airflow/.migrated chromium
+setup: $(VENV_STAMP) .airflow/.migrated
 
 # Headless Chromium for the Airflow UI plugin test (Debian packages; as root, only when missing).
 chromium:
@@ -41,11 +41,11 @@ $(VENV_STAMP): pyproject.toml
 run: setup
 	scripts/run-local.sh
 
-test: setup
+test: setup chromium
 	scripts/with-elasticsearch.sh bash -c '.venv/bin/ruff check pipeline dags plugins tests benchmarks scripts && .venv/bin/python -m pytest -q -p no:cacheprovider'
 
 # A subset while developing: make pytest ARGS='tests/test_dates.py -x'
-pytest: setup
+pytest: setup chromium
 	scripts/with-elasticsearch.sh .venv/bin/python -m pytest -p no:cacheprovider $(ARGS)
 
 lint: setup
