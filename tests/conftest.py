@@ -17,7 +17,7 @@ from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-REALFEEDS = ROOT / "tests" / "fixtures" / "realfeeds"  # copies of ../shared/realfeeds (see SOURCES.md)
+FEED_FIXTURES = ROOT / "tests" / "fixtures" / "feeds"  # written for the project (see its README.md)
 
 
 @dataclass
