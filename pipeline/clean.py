@@ -24,7 +24,7 @@ from pipeline.errors import BadInputError
 from pipeline.urls import canonical_url, source_of
 
 STAGE = "clean"
-# Guards against hostile pages (see README, "Reliability and security"): markup nested deeper than
+# Guards against hostile pages (see docs/reliability.md): markup nested deeper than
 # this is read flat (BeautifulSoup's tree edits cost O(depth) each, so 20,000 nested <div>s took 13 s
 # and 100,000 took 5 minutes); a cleaned text longer than this is not one news article (the dates
 # stage is O(mentions^2), and a 2 MB text took 86 s there) and is refused with a clear error.

@@ -36,7 +36,7 @@ from pipeline.errors import TransientError
 from pipeline.settings import Settings
 
 STAGE = "dedupe"
-SHINGLE_SIZE = 3  # words per shingle (README: measured against 2, 4 and 5)
+SHINGLE_SIZE = 3  # words per shingle (docs/processing.md: measured against 2, 4 and 5)
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # BANDS * ROWS == NUM_PERM; candidate threshold ~ (1/BANDS) ** (1/ROWS) = 0.42
 NEAR_DUPLICATE_THRESHOLD = 0.5  # estimated Jaccard of the word shingles, to call it a near-duplicate

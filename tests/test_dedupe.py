@@ -155,7 +155,7 @@ def test_a_copy_of_a_copy_points_to_the_first_article():
 
 
 def test_measured_similarity_of_copies_is_above_and_of_other_articles_below_the_threshold():
-    # The figures the README quotes: every copy >= 0.59, every pair of different seeds <= 0.05.
+    # The figures docs/processing.md quotes: every copy >= 0.59, every pair of different seeds <= 0.05.
     copies = [dedupe.jaccard(article(seed(n)).minhash, article(copy(seed(n))).minhash)
               for n in range(len(SEED_FILES)) for copy in COPIES]
     others = [dedupe.jaccard(article(seed(i)).minhash, article(seed(j)).minhash)

@@ -18,7 +18,7 @@ from pipeline.errors import BadInputError
 from pipeline.feeds import read_feed
 
 EXAMPLES = 60
-LIMIT_S = 5.0  # per input; the slowest seen in the long run is reported in the README
+LIMIT_S = 5.0  # per input; the slowest seen in the long run is reported in docs/reliability.md
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 TAGS = ["rss", "channel", "item", "entry", "feed", "title", "link", "description", "pubDate", "content:encoded", "guid",
