@@ -12,8 +12,10 @@ or html, source, summary, fetched_at) plus "id" and "labels":
   event         id of the event the article reports, or null; event_day its day (YYYY-MM-DD) or null
   duplicate_of  id of the record this one is a wire copy of, or null
   language      optional ("en" | "hi"); otherwise the script decides (Devanagari letters outnumber Latin)
-Site chrome (share buttons, "Also read" links, sidebars, comments) is not labelled: names and dates
-the pipeline finds there count against it.
+Site chrome (share buttons, "Also read" links, sidebars, comments) and printed publication lines
+("Posted On: ...", "Updated: ...") are not labelled: names and dates the pipeline finds there count
+against it. A wire dateline ("NEW DELHI, Dec 5 (PTI) –") is part of the report: its place, agency and
+date are labelled. Demonyms ("Chinese troops") are not mentions of the country.
 
 Every record goes through the real stages in file order: `pipeline.readers.read` on the file, then
 `pipeline.process.process` with the in-memory dedupe and story registries (as `python -m pipeline

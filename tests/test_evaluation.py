@@ -107,10 +107,17 @@ def test_a_record_that_cannot_be_read_is_a_miss_and_the_rest_are_scored(tmp_path
                        "event": "e1", "event_day": "2024-08-29", "duplicate_of": None}}
     empty = {"id": "r2", "text": "", "labels": {"relevant": True, "dates": [], "entities": [
         {"name": "Ladakh", "type": "location"}], "event": None, "event_day": None, "duplicate_of": None}}
+    hindi = {"id": "r3", "text": "नई दिल्ली में भारत और चीन के अधिकारियों ने सीमा पर बातचीत की।",
+             "labels": {"relevant": False, "dates": [], "entities": [
+                 {"name": "New Delhi", "type": "location", "mentions": ["नई दिल्ली"]}],
+                 "event": "e1", "event_day": None, "duplicate_of": None}}
     path = tmp_path / "set.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in (good, empty)) + "\n", encoding="utf-8")
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (good, empty, hindi)) + "\n",
+                    encoding="utf-8")
     report = evaluate(str(path))
-    assert report.counts["all"]["records"] == 2 and report.counts["all"]["failed"] == 1
+    assert report.counts["all"]["records"] == 3 and report.counts["all"]["failed"] == 1
+    assert (report.counts["en"]["records"], report.counts["hi"]["records"]) == (2, 1)
+    assert report.p("ours", "hi", "entities").tp == 1  # "नई दिल्ली" is New Delhi in the gazetteer
     assert any(e.startswith("r2: FAILED read:") for e in report.errors)
     assert report.p("ours", "all", "relevance").fn == 1  # the unread record counts as a miss
     assert report.p("ours", "en", "dates").tp == 1
