@@ -28,7 +28,8 @@ keyword relevance, and the publication day as event day):
   entities    P/R/F1. A predicted entity matches a gold one when the names are equal, or when one of its
               mentions equals one of the gold mentions (both casefolded, NFC, punctuation and whitespace
               folded); one-to-one, each name counted once per article. Also: recall by linked predictions
-              only, and the share of matched pairs with the right type.
+              only, recall of gold names the gazetteer holds (by canonical name, as it stands) and of the
+              others, and the share of matched pairs with the right type.
   dates       P/R/F1 on (value, granularity), all mentions and split into absolute (the mention's text
               carries a year) and relative/yearless.
   event day   share of records with a gold event_day whose predicted `story_date` equals it.
@@ -43,6 +44,7 @@ keyword relevance, and the publication day as event day):
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -255,6 +257,17 @@ def story_errors(members: list[tuple[str, str, str | None]]) -> list[str]:
     return out
 
 
+@functools.cache
+def gazetteer_names() -> frozenset[str]:
+    """Normalised canonical names of the gazetteer as it stands (empty when it cannot be loaded)."""
+    try:
+        from pipeline.entities import gazetteer
+
+        return frozenset(norm(e.name) for e in gazetteer().entities.values())
+    except Exception:  # the split below is then "not in the gazetteer" for all: still a valid recall
+        return frozenset()
+
+
 def language_of(record: dict) -> str:
     """The record's language: its label, else the script of its title and body."""
     lang = (record.get("labels") or {}).get("language")
@@ -330,7 +343,8 @@ def run_baseline(record: dict) -> Prediction:
 
 
 SYSTEMS = ("ours", "baseline")
-SHARE_METRICS = ("entities-linked-recall", "entity-type-accuracy", "event-day", "wire-copies",
+SHARE_METRICS = ("entities-linked-recall", "entities-recall-in-gazetteer", "entities-recall-not-in-gazetteer",
+                 "entity-type-accuracy", "event-day", "wire-copies",
                  "false-duplicates", "stories-same-event-together", "stories-different-events-together")
 SCOPES = ("en", "hi", "all")
 
@@ -381,6 +395,10 @@ def score_record(
             types = report.s(system, scope, "entity-type-accuracy")
             for p, g in pairs:
                 types.add(p["type"] == g["type"])
+        known = gazetteer_names()
+        for g_found, g in [(True, g) for _, g in pairs] + [(False, g) for g in fn]:
+            where = "in" if g["key"] in known else "not-in"
+            report.s(system, scope, f"entities-recall-{where}-gazetteer").add(g_found)
         for metric, (tp, dfp, dfn, _, _) in (("dates", d_all), ("dates-absolute", d_abs),
                                              ("dates-relative", d_rel)):
             report.p(system, scope, metric).add(tp, dfp, dfn)

@@ -121,3 +121,11 @@ def test_a_record_that_cannot_be_read_is_a_miss_and_the_rest_are_scored(tmp_path
     assert any(e.startswith("r2: FAILED read:") for e in report.errors)
     assert report.p("ours", "all", "relevance").fn == 1  # the unread record counts as a miss
     assert report.p("ours", "en", "dates").tp == 1
+
+
+def test_gold_names_are_split_by_whether_the_gazetteer_holds_them():
+    from evaluation.generalisation import gazetteer_names
+
+    names = gazetteer_names()
+    assert norm("Line of Actual Control") in names and norm("S. Jaishankar") in names
+    assert norm("Kushok Bakula Rimpochee Airport") not in names
