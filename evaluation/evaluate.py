@@ -69,23 +69,39 @@ def lenient(values: list[tuple[str, str]], gold: list[tuple[str, str]]) -> Count
     return out
 
 
-def baseline(record: dict) -> tuple[Counter, list[tuple[str, str]], bool]:
-    import dateparser
+def baseline_text(record: dict) -> str:
+    """Title and body of a record as a plain system sees them: html flattened by get_text, no cleaning."""
     from bs4 import BeautifulSoup
-    from dateparser.search import search_dates
 
     text = BeautifulSoup(record["html"], "lxml").get_text(" ") if record.get("html") else record["text"]
-    text = f"{record.get('title', '')}\n{text}"
+    return f"{record.get('title', '')}\n{text}"
+
+
+def baseline_dates(text: str, reference: str | None) -> list[tuple[str, str]]:
+    """(matched text, day) for every search_dates hit, relative dates resolved against `reference`."""
+    import dateparser
+    from dateparser.search import search_dates
+
     settings = {}
-    if record.get("published"):
-        base = dateparser.parse(record["published"])
+    if reference:
+        base = dateparser.parse(reference)
         if base is not None:
             settings["RELATIVE_BASE"] = base.replace(tzinfo=None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         found = search_dates(text, languages=["en", "hi"], settings=settings) or []
-    predicted_dates = [(d.date().isoformat(), "day") for _, d in found]
-    names = Counter(m.group(0).strip(" .").lower() for m in CAPITALISED.finditer(text))
+    return [(matched, d.date().isoformat()) for matched, d in found]
+
+
+def baseline_names(text: str) -> list[str]:
+    """Capitalised word sequences, as written."""
+    return [m.group(0).strip(" .") for m in CAPITALISED.finditer(text)]
+
+
+def baseline(record: dict) -> tuple[Counter, list[tuple[str, str]], bool]:
+    text = baseline_text(record)
+    predicted_dates = [(value, "day") for _, value in baseline_dates(text, record.get("published"))]
+    names = Counter(name.lower() for name in baseline_names(text))
     return names, predicted_dates, bool(CHINA.search(text))
 
 
