@@ -247,7 +247,11 @@ def load_gazetteer(path: Path | str = GAZETTEER_PATH) -> Gazetteer:
         for target in entity.implies:
             if target not in entities:
                 raise ValueError(f"gazetteer {path}: {entity.id} implies unknown id {target}")
-        for alias, weak in [(a, False) for a in (entity.name, *entity.aliases)] + [(a, True) for a in entity.weak_aliases]:
+        # The name is an alias too, unless it is listed as weak: a common name ("Ranbir Singh") is shown
+        # as the canonical name but matched only with its rank or when the person is otherwise named.
+        weak_keys = {alias_key(a) for a in entity.weak_aliases}
+        strong = [a for a in (entity.name, *entity.aliases) if a in entity.aliases or alias_key(a) not in weak_keys]
+        for alias, weak in [(a, False) for a in strong] + [(a, True) for a in entity.weak_aliases]:
             key = alias_key(alias)
             if not key or len(key) > MAX_ALIAS_TOKENS:
                 continue

@@ -184,3 +184,22 @@ _HINDI_WORDS = re.compile(
     "हवाई|अड्डा|प्रदेश|राज्य|पूर्वी|पश्चिमी|उत्तरी|दक्षिणी|मध्य|चीन|भारत|अमेरिका|संयुक्त|कोर|प्रतिनिधि|"
     "कम्युनिस्ट|जनवादी|दक्षिण|तिब्बत|रक्षा|विदेश|सीमा|गश्त|शिखर|पंचशील|पहाड़ी|रेंज|हिंदुस्तान"
 )
+
+
+def test_a_name_listed_as_weak_is_not_a_strong_alias(tmp_path):
+    path = write(tmp_path, "- {id: person/r, name: Ranbir Singh, type: person, aliases: [Lt Gen Ranbir Singh],"
+                           " weak_aliases: [Ranbir Singh]}\n")
+    gaz = load_gazetteer(path)
+    assert entities.find_entities("Ranbir Singh won the election.", gaz) == []
+    assert [e["mentions"] for e in entities.find_entities("Lt Gen Ranbir Singh spoke. Ranbir Singh said.", gaz)] == [
+        ["Lt Gen Ranbir Singh", "Ranbir Singh"]]
+
+
+def test_common_words_and_names_are_not_strong_aliases():
+    # Each alone means something else: rock sugar, Egyptian, "forbidden", June, a journalist, Parliament of
+    # any country, hot springs anywhere, a Jaipur neighbourhood, an earring, any special representative.
+    gaz = entities.gazetteer()
+    for word in ["मिश्री", "मिस्री", "मना", "माणा", "जून", "रवीश कुमार", "संसद", "Parliament", "Hot Springs", "मानसरोवर",
+                 "बाली", "विशेष प्रतिनिधि", "Ranbir Singh", "शी", "MoD", "Mana"]:
+        strong = [eid for eid, weak in gaz.phrases.get(entities.alias_key(word), []) if not weak]
+        assert strong == [], (word, strong)
