@@ -169,7 +169,7 @@ def test_spelling_out_an_acronym_in_devanagari():
 # How Hindi writes the names of the Latin letters (an acronym read letter by letter).
 _LETTERS = dict(zip(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-    "ए बी सी डी ई एफ जी एच आई जे के एल एम एन ओ पी क्यू आर एस टी यू वी डब्ल्यू एक्स वाई जेड".split(),
+    "ए बी सी डी ई एफ जी एच आई जे के एल एम एन ओ पी क्यू आर एस टी यू वी डब्ल्यू एक्स वाई जेड".split(), strict=True,
 ))
 
 
