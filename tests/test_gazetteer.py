@@ -203,3 +203,37 @@ def test_common_words_and_names_are_not_strong_aliases():
                  "बाली", "विशेष प्रतिनिधि", "Ranbir Singh", "शी", "MoD", "Mana"]:
         strong = [eid for eid, weak in gaz.phrases.get(entities.alias_key(word), []) if not weak]
         assert strong == [], (word, strong)
+
+
+# Sentences written for this test: the new places, people and bodies in both scripts.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("चीनी सैनिक फिंगर 4 से फिंगर 8 तक पीछे हटे", {"location/pangong-fingers"}),
+        ("पीपी-15 और पेट्रोलिंग पॉइंट 17ए पर सैनिकों की वापसी पूरी हुई",
+         {"location/patrolling-point-15", "location/patrolling-point-17a"}),
+        ("Troops completed disengagement at PP-15 in the Gogra-Hot Springs area.",
+         {"location/patrolling-point-15", "location/gogra-hot-springs"}),
+        ("अरुणाचल प्रदेश के तवांग में यांग्त्से के पास झड़प", {"location/arunachal-pradesh", "location/tawang",
+                                                          "location/yangtse"}),
+        ("चीन ने जांगनान में जगहों के नए नाम जारी किए", {"location/china", "location/zangnan"}),
+        ("शिपकी ला और लिपुलेख दर्रे से व्यापार फिर शुरू होगा", {"location/shipki-la", "location/lipulekh"}),
+        ("बाड़ाहोती में चीनी घुसपैठ की खबर पर आईटीबीपी सतर्क", {"location/barahoti", "organization/itbp"}),
+        ("Lt Gen Pratik Sharma, the Northern Army Commander, visited Chushul and Rezang La.",
+         {"person/pratik-sharma", "location/chushul", "location/rezang-la"}),
+        ("MEA spokesperson Randhir Jaiswal and Chinese foreign ministry spokesperson Guo Jiakun both spoke.",
+         {"organization/mea", "person/randhir-jaiswal", "organization/chinese-foreign-ministry", "person/guo-jiakun"}),
+        ("विदेश मंत्रालय के प्रवक्ता रणधीर जायसवाल ने कहा कि विशेष प्रतिनिधियों की बैठक जल्द होगी",
+         {"organization/mea", "person/randhir-jaiswal", "event/special-representatives-mechanism"}),
+        ("मुख्यमंत्री पुष्कर सिंह धामी ने चमोली और पिथौरागढ़ के सीमावर्ती गांवों का दौरा किया",
+         {"person/pushkar-singh-dhami", "location/chamoli", "location/pithoragarh"}),
+        ("The PLA Air Force flew near Bum La while the IAF landed at Nyoma.",
+         {"organization/pla-air-force", "location/bum-la", "organization/indian-air-force", "location/nyoma"}),
+        # common words that are not names
+        ("मिश्री और मिस्री मिठाई की दुकान जून में बंद रही, उसने आने से मना किया", set()),
+        ("He played his trump card at the hot springs resort; the mod was banned from the forum.", set()),
+        ("संयुक्त राष्ट्र के विशेष प्रतिनिधि ने संसद को संबोधित किया", {"organization/united-nations"}),
+    ],
+)
+def test_written_sentences(text, expected):
+    assert {e["id"] for e in entities.find_entities(text)} == expected
