@@ -179,6 +179,9 @@ def slug(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- gazetteer
+SECTORS = ("western", "middle", "eastern")
+
+
 @dataclass(frozen=True)
 class Entity:
     id: str
@@ -188,6 +191,9 @@ class Entity:
     weak_aliases: tuple[str, ...] = ()
     implies: tuple[str, ...] = ()
     generic: bool = False
+    coordinates: tuple[float, float] | None = None  # (lat, lon), WGS 84 decimal degrees
+    sector: str | None = None  # LAC sector of a place on or near the border: one of SECTORS
+    kind: str | None = None  # finer class: pass, lake, city, state, country, ministry, army, mechanism...
 
 
 @dataclass
@@ -209,7 +215,8 @@ _COMMON_HI_FIRST = {"पूर्वी", "पश्चिमी", "मध्य
 
 
 def load_gazetteer(path: Path | str = GAZETTEER_PATH) -> Gazetteer:
-    """Read and validate the gazetteer (unique ids, known types, no alias claimed by two entities)."""
+    """Read and validate the gazetteer: unique ids, known types and sectors, coordinates in range (and
+    only on locations), implied ids that exist, no alias claimed by two entities."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     entities: dict[str, Entity] = {}
     for raw in data.get("entities", []):
@@ -219,9 +226,18 @@ def load_gazetteer(path: Path | str = GAZETTEER_PATH) -> Gazetteer:
             weak_aliases=tuple(str(a) for a in raw.get("weak_aliases", []) or []),
             implies=tuple(raw.get("implies", []) or []),
             generic=bool(raw.get("generic", False)),
+            coordinates=_coordinates(path, raw),
+            sector=raw.get("sector"),
+            kind=raw.get("kind"),
         )
         if entity.type not in TYPES:
             raise ValueError(f"gazetteer {path}: {entity.id} has unknown type {entity.type!r}")
+        if entity.sector is not None and entity.sector not in SECTORS:
+            raise ValueError(f"gazetteer {path}: {entity.id} has unknown sector {entity.sector!r}")
+        if entity.coordinates is not None and entity.type != "location":
+            raise ValueError(f"gazetteer {path}: {entity.id} has coordinates but is not a location")
+        if entity.kind is not None and not (isinstance(entity.kind, str) and entity.kind.strip()):
+            raise ValueError(f"gazetteer {path}: {entity.id} has an empty or non-text kind")
         if entity.id in entities:
             raise ValueError(f"gazetteer {path}: duplicate id {entity.id}")
         entities[entity.id] = entity
@@ -231,7 +247,11 @@ def load_gazetteer(path: Path | str = GAZETTEER_PATH) -> Gazetteer:
         for target in entity.implies:
             if target not in entities:
                 raise ValueError(f"gazetteer {path}: {entity.id} implies unknown id {target}")
-        for alias, weak in [(a, False) for a in (entity.name, *entity.aliases)] + [(a, True) for a in entity.weak_aliases]:
+        # The name is an alias too, unless it is listed as weak: a common name ("Ranbir Singh") is shown
+        # as the canonical name but matched only with its rank or when the person is otherwise named.
+        weak_keys = {alias_key(a) for a in entity.weak_aliases}
+        strong = [a for a in (entity.name, *entity.aliases) if a in entity.aliases or alias_key(a) not in weak_keys]
+        for alias, weak in [(a, False) for a in strong] + [(a, True) for a in entity.weak_aliases]:
             key = alias_key(alias)
             if not key or len(key) > MAX_ALIAS_TOKENS:
                 continue
@@ -251,6 +271,23 @@ def load_gazetteer(path: Path | str = GAZETTEER_PATH) -> Gazetteer:
             if is_devanagari(alias) and len(key) >= 2 and key[0] not in _COMMON_HI_FIRST and entity.type in ("person", "location"):
                 gaz.anchors.setdefault(key[0], []).append((len(key), phonetic_key(alias), entity.id))
     return gaz
+
+
+def _coordinates(path: Path | str, raw: dict[str, Any]) -> tuple[float, float] | None:
+    """`coordinates: [lat, lon]` of one entry, checked: two numbers, latitude in ±90, longitude in ±180."""
+    value = raw.get("coordinates")
+    if value is None:
+        return None
+    where = f"gazetteer {path}: {raw.get('id')}"
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise ValueError(f"{where}: coordinates must be [lat, lon], got {value!r}")
+    # bool is an int to Python, and a string would be a typo: accept real numbers only.
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        raise ValueError(f"{where}: coordinates must be numbers, got {value!r}")
+    lat, lon = float(value[0]), float(value[1])
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        raise ValueError(f"{where}: coordinates {value!r} out of range (lat ±90, lon ±180)")
+    return (lat, lon)
 
 
 @functools.lru_cache(maxsize=1)

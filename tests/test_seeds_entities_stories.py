@@ -26,8 +26,10 @@ PERSONS = [
      "person/s-jaishankar", "person/upendra-dwivedi"},
 ]
 PLACES_AND_FORUMS = [
-    {"location/vientiane", "location/laos", "location/rio-de-janeiro", "location/kazan", "event/admm-plus",
-     "event/brics-summit", "event/g20-summit", "location/demchok", "location/depsang-plains",
+    # seed 000 spells Vientiane, Depsang, Demchok and ADMM-Plus as machine translation does, not as
+    # Hindi outlets do: those spellings are not aliases (tests/test_entities.py)
+    {"location/laos", "location/rio-de-janeiro", "location/kazan",
+     "event/brics-summit", "event/g20-summit",
      "location/line-of-actual-control", "event/kailash-mansarovar-yatra"},
     {"location/vientiane", "location/laos", "event/admm-plus", "event/galwan-clash", "location/depsang-plains",
      "location/demchok", "location/line-of-actual-control", "location/eastern-ladakh"},
