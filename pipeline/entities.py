@@ -255,8 +255,9 @@ def load_gazetteer(path: Path | str = GAZETTEER_PATH) -> Gazetteer:
 
 @functools.lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The project's gazetteer, loaded once."""
-    return load_gazetteer()
+    """The project's gazetteer (`GAZETTEER_PATH`, read at the first call), loaded once per process;
+    `gazetteer.cache_clear()` makes the next call read the file again."""
+    return load_gazetteer(GAZETTEER_PATH)
 
 
 # --------------------------------------------------------------------------- rules for unknown names

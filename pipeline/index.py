@@ -270,15 +270,34 @@ ENTITY_FIELDS: dict[str, tuple[str, str]] = {
 _DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 
 
-def entity_fields(entities: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
-    """Flat keyword fields from the `entities` list: names and ids per type, and all ids."""
-    out: dict[str, list[str]] = {}
+def geo_point(value: Any) -> dict[str, float] | None:
+    """`{"lat", "lon"}` from a dict or a `[lat, lon]` pair, when both are numbers in range; else None."""
+    if isinstance(value, dict):
+        lat, lon = value.get("lat"), value.get("lon")
+    elif isinstance(value, list | tuple) and len(value) == 2:
+        lat, lon = value
+    else:
+        return None
+    if isinstance(lat, bool) or isinstance(lon, bool) or not isinstance(lat, int | float) or not isinstance(lon, int | float):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return {"lat": float(lat), "lon": float(lon)}
+
+
+def entity_fields(entities: Iterable[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Flat fields from the `entities` list: names and ids per type and all ids (linked or not); the
+    names and ids of the unlinked ones (`unlinked_names`, `unlinked_ids`); and, from the linked places,
+    the coordinates (`locations_geo`) and LAC sectors (`sectors`) that the gazetteer gives them.
+
+    An entity without `linked` counts as linked (entity lists written before the flag existed)."""
+    out: dict[str, list[Any]] = {}
 
     def add(field_name: str, value: Any) -> None:
         if value:
             values = out.setdefault(field_name, [])
             if value not in values:
-                values.append(str(value))
+                values.append(value if isinstance(value, dict) else str(value))
 
     for entity in entities:
         names_field, ids_field = ENTITY_FIELDS.get(str(entity.get("type", "")).lower(), (None, None))
@@ -286,6 +305,13 @@ def entity_fields(entities: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
         if names_field and ids_field:
             add(names_field, entity.get("name"))
             add(ids_field, entity.get("id"))
+        if entity.get("linked", True) is False:
+            add("unlinked_names", entity.get("name"))
+            add("unlinked_ids", entity.get("id"))
+            continue
+        if names_field == "locations":
+            add("locations_geo", geo_point(entity.get("coordinates")))
+            add("sectors", entity.get("sector"))
     return out
 
 
@@ -299,11 +325,23 @@ def dates_mentioned(dates: Iterable[dict[str, Any]]) -> list[str]:
     return values
 
 
+def _entity_for_index(entity: dict[str, Any]) -> dict[str, Any]:
+    """The entity as stored: `coordinates` as `{"lat", "lon"}` (a bare pair would be read by
+    Elasticsearch as [lon, lat]), dropped when not a valid point."""
+    if "coordinates" not in entity:
+        return entity
+    point = geo_point(entity["coordinates"])
+    rest = {k: v for k, v in entity.items() if k != "coordinates"}
+    return {**rest, "coordinates": point} if point else rest
+
+
 def article_document(article: Any) -> tuple[str, dict[str, Any]]:
     """`(id, document)` of a processed article for the article index (without `ingest_seq`)."""
     if not article.id:
         raise ValueError(f"article {article.input} has no id: run the dedupe stage first")
     doc = {k: v for k, v in article.to_dict().items() if k not in RAW_ONLY_FIELDS and v is not None}
+    if doc.get("entities"):
+        doc["entities"] = [_entity_for_index(e) for e in doc["entities"]]
     doc.update(entity_fields(doc.get("entities") or []))
     mentioned = dates_mentioned(doc.get("dates") or [])
     if mentioned:
