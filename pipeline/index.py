@@ -242,10 +242,50 @@ def switch_aliases(es: Elasticsearch, settings: Settings, new_index: str) -> Non
     es.indices.update_aliases(actions=actions)
 
 
+def missing_properties(wanted: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The part of the mapping properties `wanted` that `current` lacks: whole fields, and the missing
+    sub-properties of object fields both have (as a partial object that `put_mapping` merges)."""
+    patch: dict[str, Any] = {}
+    for name, spec in wanted.items():
+        if name not in current:
+            patch[name] = spec
+        elif "properties" in spec:
+            inner = missing_properties(spec["properties"], current[name].get("properties", {}))
+            if inner:
+                patch[name] = {"properties": inner}
+    return patch
+
+
+_MAPPING_CURRENT: set[str] = set()  # indices this process has brought up to the mapping file
+
+
+def add_missing_fields(es: Elasticsearch, index_name: str, version: int = INDEX_VERSION) -> list[str] | None:
+    """Add to an existing article index the fields of mapping-v<version>.json it lacks (optional fields
+    added within one schema version: README "Versioning rule"); return their names. Existing fields
+    are never changed. Under a write block (disk full, read-only index) nothing is added and it returns
+    None: the writes that need the fields fail like every other write and stay pending."""
+    current = es.indices.get_mapping(index=index_name)[index_name]["mappings"].get("properties", {})
+    patch = missing_properties(load_mapping(version)["properties"], current)
+    if not patch:
+        return []
+    if any("fields" in spec for spec in patch.values()):
+        patch = mapping_for_cluster({"properties": patch}, available_analyzers(es))["properties"]
+    try:
+        es.indices.put_mapping(index=index_name, properties=patch)
+    except ApiError as exc:
+        if exc.status_code not in (403, 429):  # cluster_block_exception
+            raise
+        return None
+    return sorted(patch)
+
+
 def ensure_main_index(es: Elasticsearch, settings: Settings, version: int = INDEX_VERSION) -> str:
-    """The index behind the aliases; on first use, create `<prefix>-v<version>` and point them at it."""
+    """The index behind the aliases; on first use, create `<prefix>-v<version>` and point them at it.
+    An index created before optional fields were added to the mapping gets them (once per process)."""
     existing = current_index(es, settings)
     if existing:
+        if existing not in _MAPPING_CURRENT and add_missing_fields(es, existing, version) is not None:
+            _MAPPING_CURRENT.add(existing)
         return existing
     name = create_index_version(es, settings, version)
     sequence.ensure_counter(es, settings)

@@ -149,3 +149,13 @@ def test_promote_command_appends_or_explains_why_not(gazetteer_copy, capsys):
     assert main(["entities", "promote", "Some Pass", "--type", "location", "--coordinates", "north",
                  "--gazetteer", str(gazetteer_copy)]) == 2
     assert "expected LAT,LON" in capsys.readouterr().err
+
+
+def test_missing_properties_are_whole_fields_and_missing_sub_fields_of_objects():
+    from pipeline.index import missing_properties
+
+    wanted = {"a": {"type": "keyword"}, "b": {"type": "geo_point"},
+              "o": {"type": "object", "properties": {"x": {"type": "keyword"}, "y": {"type": "geo_point"}}}}
+    current = {"a": {"type": "keyword"}, "o": {"properties": {"x": {"type": "keyword"}}}}
+    assert missing_properties(wanted, current) == {"b": {"type": "geo_point"}, "o": {"properties": {"y": {"type": "geo_point"}}}}
+    assert missing_properties(wanted, wanted) == {}

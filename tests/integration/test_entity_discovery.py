@@ -124,6 +124,32 @@ def test_new_fields_are_mapped_as_keyword_and_geo_point_and_answer_geo_queries(e
         "g-0": [], "g-1": [], "g-2": []}
 
 
+def test_an_index_created_before_the_new_fields_gets_them_before_the_first_write(es, settings):
+    # The index as the mapping file was before: without the discovery, geo and provenance fields.
+    new_fields = {"unlinked_names", "unlinked_ids", "locations_geo", "sectors", "title_source"}
+    old = index.load_mapping()
+    old["properties"] = {k: v for k, v in old["properties"].items() if k not in new_fields}
+    old["properties"]["entities"]["properties"] = {
+        k: v for k, v in old["properties"]["entities"]["properties"].items() if k not in ("sector", "kind", "coordinates")}
+    name = f"{settings.index_prefix}-v1"
+    es.indices.create(index=name, mappings=index.mapping_for_cluster(old, []), settings=index.INDEX_SETTINGS)
+    index.switch_aliases(es, settings, name)
+    from pipeline import sequence
+
+    sequence.ensure_counter(es, settings)
+    place = {"id": "location/p", "name": "P", "type": "location", "linked": True, "sector": "middle",
+             "coordinates": {"lat": 31.0, "lon": 79.5}}
+    stranger = {"id": "unlinked/person/a-stranger", "name": "A Stranger", "type": "person", "linked": False}
+    report = index.index_articles(es, settings, [Article(input="o#0", id="o-0", text="t", title_source="text",
+                                                         entities=[place, stranger])])
+    assert (report.created, report.failed) == (1, [])
+    props = es.indices.get_mapping(index=name)[name]["mappings"]["properties"]
+    assert new_fields <= set(props) and props["entities"]["properties"]["coordinates"]["type"] == "geo_point"
+    doc = es.get(index=name, id="o-0")["_source"]
+    assert (doc["sectors"], doc["unlinked_ids"]) == (["middle"], ["unlinked/person/a-stranger"])
+    assert index.add_missing_fields(es, name) == []  # nothing left to add
+
+
 def test_candidates_count_articles_languages_and_sightings_of_unlinked_names(es, indexed):
     rows = discovery.candidates(es, indexed)
     by_id = {r["id"]: r for r in rows}
