@@ -31,11 +31,12 @@ class Article:
     # Derived by the stages
     id: str | None = None
     title: str | None = None
+    title_source: str | None = None  # "feed" | "page" | "text" | "lead"
     byline: str | None = None
     text: str = ""
     language: str | None = None
     published_at: str | None = None
-    published_at_source: str | None = None  # "feed" | "page" | "text" | None: where published_at came from
+    published_at_source: str | None = None  # "feed" | "page" | "text" | "fetched" | None: where published_at came from
     dateline: str | None = None  # place the text is filed from, e.g. "New Delhi"
     date_reference: str | None = None  # YYYY-MM-DD that relative dates were resolved against, or None
     date_reference_source: str | None = None  # "published_at" | "text" (latest full date in the text) | None

@@ -292,8 +292,9 @@ def _coordinates(path: Path | str, raw: dict[str, Any]) -> tuple[float, float] |
 
 @functools.lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The project's gazetteer, loaded once."""
-    return load_gazetteer()
+    """The project's gazetteer (`GAZETTEER_PATH`, read at the first call), loaded once per process;
+    `gazetteer.cache_clear()` makes the next call read the file again."""
+    return load_gazetteer(GAZETTEER_PATH)
 
 
 # --------------------------------------------------------------------------- rules for unknown names

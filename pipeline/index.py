@@ -242,10 +242,50 @@ def switch_aliases(es: Elasticsearch, settings: Settings, new_index: str) -> Non
     es.indices.update_aliases(actions=actions)
 
 
+def missing_properties(wanted: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The part of the mapping properties `wanted` that `current` lacks: whole fields, and the missing
+    sub-properties of object fields both have (as a partial object that `put_mapping` merges)."""
+    patch: dict[str, Any] = {}
+    for name, spec in wanted.items():
+        if name not in current:
+            patch[name] = spec
+        elif "properties" in spec:
+            inner = missing_properties(spec["properties"], current[name].get("properties", {}))
+            if inner:
+                patch[name] = {"properties": inner}
+    return patch
+
+
+_MAPPING_CURRENT: set[str] = set()  # indices this process has brought up to the mapping file
+
+
+def add_missing_fields(es: Elasticsearch, index_name: str, version: int = INDEX_VERSION) -> list[str] | None:
+    """Add to an existing article index the fields of mapping-v<version>.json it lacks (optional fields
+    added within one schema version: README "Versioning rule"); return their names. Existing fields
+    are never changed. Under a write block (disk full, read-only index) nothing is added and it returns
+    None: the writes that need the fields fail like every other write and stay pending."""
+    current = es.indices.get_mapping(index=index_name)[index_name]["mappings"].get("properties", {})
+    patch = missing_properties(load_mapping(version)["properties"], current)
+    if not patch:
+        return []
+    if any("fields" in spec for spec in patch.values()):
+        patch = mapping_for_cluster({"properties": patch}, available_analyzers(es))["properties"]
+    try:
+        es.indices.put_mapping(index=index_name, properties=patch)
+    except ApiError as exc:
+        if exc.status_code not in (403, 429):  # cluster_block_exception
+            raise
+        return None
+    return sorted(patch)
+
+
 def ensure_main_index(es: Elasticsearch, settings: Settings, version: int = INDEX_VERSION) -> str:
-    """The index behind the aliases; on first use, create `<prefix>-v<version>` and point them at it."""
+    """The index behind the aliases; on first use, create `<prefix>-v<version>` and point them at it.
+    An index created before optional fields were added to the mapping gets them (once per process)."""
     existing = current_index(es, settings)
     if existing:
+        if existing not in _MAPPING_CURRENT and add_missing_fields(es, existing, version) is not None:
+            _MAPPING_CURRENT.add(existing)
         return existing
     name = create_index_version(es, settings, version)
     sequence.ensure_counter(es, settings)
@@ -270,15 +310,34 @@ ENTITY_FIELDS: dict[str, tuple[str, str]] = {
 _DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 
 
-def entity_fields(entities: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
-    """Flat keyword fields from the `entities` list: names and ids per type, and all ids."""
-    out: dict[str, list[str]] = {}
+def geo_point(value: Any) -> dict[str, float] | None:
+    """`{"lat", "lon"}` from a dict or a `[lat, lon]` pair, when both are numbers in range; else None."""
+    if isinstance(value, dict):
+        lat, lon = value.get("lat"), value.get("lon")
+    elif isinstance(value, list | tuple) and len(value) == 2:
+        lat, lon = value
+    else:
+        return None
+    if isinstance(lat, bool) or isinstance(lon, bool) or not isinstance(lat, int | float) or not isinstance(lon, int | float):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return {"lat": float(lat), "lon": float(lon)}
+
+
+def entity_fields(entities: Iterable[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Flat fields from the `entities` list: names and ids per type and all ids (linked or not); the
+    names and ids of the unlinked ones (`unlinked_names`, `unlinked_ids`); and, from the linked places,
+    the coordinates (`locations_geo`) and LAC sectors (`sectors`) that the gazetteer gives them.
+
+    An entity without `linked` counts as linked (entity lists written before the flag existed)."""
+    out: dict[str, list[Any]] = {}
 
     def add(field_name: str, value: Any) -> None:
         if value:
             values = out.setdefault(field_name, [])
             if value not in values:
-                values.append(str(value))
+                values.append(value if isinstance(value, dict) else str(value))
 
     for entity in entities:
         names_field, ids_field = ENTITY_FIELDS.get(str(entity.get("type", "")).lower(), (None, None))
@@ -286,6 +345,13 @@ def entity_fields(entities: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
         if names_field and ids_field:
             add(names_field, entity.get("name"))
             add(ids_field, entity.get("id"))
+        if entity.get("linked", True) is False:
+            add("unlinked_names", entity.get("name"))
+            add("unlinked_ids", entity.get("id"))
+            continue
+        if names_field == "locations":
+            add("locations_geo", geo_point(entity.get("coordinates")))
+            add("sectors", entity.get("sector"))
     return out
 
 
@@ -299,11 +365,23 @@ def dates_mentioned(dates: Iterable[dict[str, Any]]) -> list[str]:
     return values
 
 
+def _entity_for_index(entity: dict[str, Any]) -> dict[str, Any]:
+    """The entity as stored: `coordinates` as `{"lat", "lon"}` (a bare pair would be read by
+    Elasticsearch as [lon, lat]), dropped when not a valid point."""
+    if "coordinates" not in entity:
+        return entity
+    point = geo_point(entity["coordinates"])
+    rest = {k: v for k, v in entity.items() if k != "coordinates"}
+    return {**rest, "coordinates": point} if point else rest
+
+
 def article_document(article: Any) -> tuple[str, dict[str, Any]]:
     """`(id, document)` of a processed article for the article index (without `ingest_seq`)."""
     if not article.id:
         raise ValueError(f"article {article.input} has no id: run the dedupe stage first")
     doc = {k: v for k, v in article.to_dict().items() if k not in RAW_ONLY_FIELDS and v is not None}
+    if doc.get("entities"):
+        doc["entities"] = [_entity_for_index(e) for e in doc["entities"]]
     doc.update(entity_fields(doc.get("entities") or []))
     mentioned = dates_mentioned(doc.get("dates") or [])
     if mentioned:

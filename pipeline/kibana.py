@@ -58,21 +58,36 @@ def _search_source(obj: dict[str, Any]) -> dict[str, Any]:
     return json.loads(meta.get("searchSourceJSON") or "{}")
 
 
+def _map_layers(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    """The layers of a `map` object (Kibana Maps), else []."""
+    if obj["type"] != "map":
+        return []
+    return json.loads(obj.get("attributes", {}).get("layerListJSON") or "[]")
+
+
 def data_view_of(obj: dict[str, Any]) -> str | None:
-    """The id of the data view a search or visualization reads."""
-    ref_name = _search_source(obj).get("indexRefName")
-    for ref in obj.get("references", []):
-        if ref["name"] == ref_name and ref["type"] == "index-pattern":
-            return ref["id"]
+    """The id of the data view a search, visualization or map (its first data layer) reads."""
+    ref_names = [_search_source(obj).get("indexRefName")]
+    ref_names += [layer.get("sourceDescriptor", {}).get("indexPatternRefName") for layer in _map_layers(obj)]
+    for ref_name in filter(None, ref_names):
+        for ref in obj.get("references", []):
+            if ref["name"] == ref_name and ref["type"] == "index-pattern":
+                return ref["id"]
     return None
 
 
 def fields_used(obj: dict[str, Any]) -> set[str]:
-    """Every index field one saved object names (time field, columns, sort, query, aggregations)."""
+    """Every index field one saved object names (time field and labelled fields of a data view,
+    columns, sort, query, aggregations, the geo field of a map layer)."""
     attrs = obj.get("attributes", {})
     used: set[str] = set()
-    if obj["type"] == "index-pattern" and attrs.get("timeFieldName"):
-        used.add(attrs["timeFieldName"])
+    if obj["type"] == "index-pattern":
+        if attrs.get("timeFieldName"):
+            used.add(attrs["timeFieldName"])
+        used.update(json.loads(attrs.get("fieldAttrs") or "{}"))
+    for layer in _map_layers(obj):
+        if layer.get("sourceDescriptor", {}).get("geoField"):
+            used.add(layer["sourceDescriptor"]["geoField"])
     used.update(attrs.get("columns", []))
     used.update(s[0] for s in attrs.get("sort", []))
     query = _search_source(obj).get("query", {}).get("query") or ""
@@ -98,9 +113,11 @@ def unresolved_references(objects: list[dict[str, Any]]) -> list[str]:
             for panel in json.loads(obj["attributes"]["panelsJSON"]):
                 if panel.get("panelRefName") not in names:
                     missing.append(f"dashboard/{obj['id']} panel {panel.get('panelIndex')} -> {panel.get('panelRefName')}")
-        index_ref = _search_source(obj).get("indexRefName")
-        if index_ref and index_ref not in names:
-            missing.append(f"{obj['type']}/{obj['id']} -> {index_ref}")
+        index_refs = [_search_source(obj).get("indexRefName")]
+        index_refs += [layer.get("sourceDescriptor", {}).get("indexPatternRefName") for layer in _map_layers(obj)]
+        for index_ref in filter(None, index_refs):
+            if index_ref not in names:
+                missing.append(f"{obj['type']}/{obj['id']} -> {index_ref}")
     return missing
 
 

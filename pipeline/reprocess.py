@@ -104,7 +104,13 @@ def reprocess(
     processor_factory: Callable[[Elasticsearch, Settings], Processor] = memory_processor,
     on_filled: Callable[[str], None] | None = None,
 ) -> ReprocessReport:
-    """Fill a new index version from the raw index, switch the aliases to it, catch up late arrivals."""
+    """Fill a new index version from the raw index, switch the aliases to it, catch up late arrivals.
+
+    The gazetteer is read again first: the entities stage caches it per process, and a reprocess is
+    what re-tags history after an entry was added (`python -m pipeline entities promote`)."""
+    from pipeline import entities
+
+    entities.gazetteer.cache_clear()
     t0 = time.monotonic()
     started = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
     old = current_index(es, settings)

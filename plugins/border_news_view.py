@@ -1,8 +1,9 @@
-"""Airflow 3 UI plugin: a "Border news" page with per-feed health and the last runs' counts.
+"""Airflow 3 UI plugin: a "Border news" page with per-feed health, the last runs' counts and the most
+frequent new (unlinked) names.
 
 A FastAPI app (mounted by the API server under `/border-news`) renders the page from Elasticsearch
-(`pipeline.health`); an external view puts it in the Airflow navigation, shown inside the Airflow UI
-at `/plugin/border-news`. It also serves the same data as JSON at `/border-news/api/overview`.
+(`pipeline.health`, `pipeline.discovery`); an external view puts it in the Airflow navigation, shown
+inside the Airflow UI at `/plugin/border-news`. It also serves the same data as JSON at `/border-news/api/overview`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ RUN_COLUMNS = (
     ("feeds_failed", "failed feeds"), ("entries_seen", "entries"), ("new", "new"), ("irrelevant", "irrelevant"),
     ("duplicates", "duplicates"), ("indexed", "indexed"), ("dead_lettered", "dead-lettered"),
     ("freshness_lag_p95_s", "lag p95 (s)"), ("duration_s", "duration (s)"),
+)
+NAME_COLUMNS = (
+    ("name", "name"), ("type", "type"), ("articles", "articles"), ("languages", "languages"), ("outlets", "outlets"),
+    ("last_seen", "last seen"), ("id", "id"),
 )
 FEED_COLUMNS = (
     ("feed", "feed"), ("status", "status"), ("last_success_at", "last success"), ("last_error_at", "last error at"),
@@ -42,9 +47,21 @@ def _overview() -> dict[str, Any]:
     settings = Settings.from_env()
     es = index.client(settings)
     try:
-        return health.overview(es, settings)
+        return {**health.overview(es, settings), **new_names(es, settings)}
     finally:
         es.close()
+
+
+NEW_NAMES_DAYS = 7
+
+
+def new_names(es: Any, settings: Any, days: int = NEW_NAMES_DAYS, size: int = 10) -> dict[str, Any]:
+    """The most frequent names of the last `days` days that the gazetteer does not know (candidates
+    for `python -m pipeline entities promote`)."""
+    from pipeline import discovery
+
+    return {"new_names": discovery.candidates(es, settings, since=f"{days}d", size=size, examples=1),
+            "new_names_days": days}
 
 
 def _cell(key: str, value: Any) -> str:
@@ -69,8 +86,17 @@ def _table(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], row
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _names_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return '<p id="no-new-names">No unlinked names in recent articles.</p>'
+    shown = [{**r, "languages": " ".join(f"{k}: {v}" for k, v in r["languages"].items())} for r in rows]
+    return (_table(shown, NAME_COLUMNS, "name", "id")
+            + "<p>Add a reviewed one with <code>python -m pipeline entities promote NAME --type TYPE ...</code>, "
+            "then run the reprocess DAG to re-tag what is indexed.</p>")
+
+
 def render(data: dict[str, Any]) -> str:
-    """The page: feed health first (what is broken), then the last runs' counts."""
+    """The page: feed health first (what is broken), then the last runs' counts, then new names."""
     feeds, recent = data["feeds"], data["runs"]
     failing = sum(1 for f in feeds if f["status"] == "failing")
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Border news</title><style>{STYLE}</style></head>
@@ -78,6 +104,8 @@ def render(data: dict[str, Any]) -> str:
 <p id="headline">{len(feeds)} feeds, {failing} failing; indices <code>{html.escape(data['index_prefix'])}-*</code></p>
 <h2>Feeds</h2>{_table(feeds, FEED_COLUMNS, "feed", "feed") if feeds else "<p>No feed fetched yet.</p>"}
 <h2>Last runs</h2>{_table(recent, RUN_COLUMNS, "run", "run_id") if recent else "<p>No run recorded yet.</p>"}
+<h2>New names (last {data.get('new_names_days', NEW_NAMES_DAYS)} days)</h2>
+{_names_table(data.get('new_names') or [])}
 <p>Failures with the stage, the article and what to do: index <code>{html.escape(data['index_prefix'])}-deadletter</code>.</p>
 </body></html>"""
 

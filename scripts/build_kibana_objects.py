@@ -2,8 +2,19 @@
 visualizations, one dashboard). Run it after changing an object here; the NDJSON is committed.
 
 Objects are Kibana's aggregation-based ("legacy") visualizations, which every 8.x/9.x Kibana imports
-and migrates; field names are those of the index contract (pipeline/data/mapping-v1.json) and of the
-runs index (pipeline/runs.py). `python -m pipeline kibana-import` loads the file.
+and migrates, and one Kibana Maps `map`; field names are those of the index contract
+(pipeline/data/mapping-v1.json) and of the runs index (pipeline/runs.py). `python -m pipeline
+kibana-import` loads the file.
+
+The `map` object follows the saved-object shape of Kibana's Maps plugin (elastic/kibana, 9.x):
+attributes `title`, `description`, `mapStateJSON`, `layerListJSON`, `uiStateJSON`
+(x-pack/platform/plugins/shared/maps/common/content_management/stored_map_attributes.ts); a data
+layer's data view is the reference named `layer_<n>_source_index_pattern`, `<n>` its position in the
+layer list (x-pack/platform/plugins/shared/maps/common/migrations/references.ts and its tests); the
+basemap and grid layer descriptors mirror createEmsVectorTileLayerDescriptor and
+createTileMapLayerDescriptor (x-pack/platform/plugins/shared/maps/common/descriptor_factories/
+ems_vector_tile_layer_descriptor.ts, .../legacy_maps_conversion/legacy_map_layer_descriptors.ts,
+constants in .../common/constants.ts: LAYER_TYPE, SOURCE_TYPES, RENDER_AS, GRID_RESOLUTION).
 """
 
 from __future__ import annotations
@@ -17,10 +28,56 @@ RUNS = "border-news-runs"
 INDEX_REF = "kibanaSavedObjectMeta.searchSourceJSON.index"
 
 
-def data_view(view_id: str, title: str, name: str, time_field: str) -> dict:
-    return {"type": "index-pattern", "id": view_id, "typeMigrationVersion": "8.0.0",
-            "attributes": {"title": title, "name": name, "timeFieldName": time_field},
+# Labels analysts see in Discover and Lens for the fields that are not self-explanatory.
+ARTICLE_FIELD_LABELS = {
+    "unlinked_names": "New names (not in the gazetteer)",
+    "unlinked_ids": "New name ids",
+    "locations_geo": "Places (coordinates)",
+    "sectors": "LAC sector",
+    "title_source": "Title from",
+    "published_at_source": "Publication date from",
+}
+
+
+def data_view(view_id: str, title: str, name: str, time_field: str, labels: dict[str, str] | None = None) -> dict:
+    attributes = {"title": title, "name": name, "timeFieldName": time_field}
+    if labels:
+        attributes["fieldAttrs"] = json.dumps({k: {"customLabel": v} for k, v in labels.items()}, sort_keys=True)
+    return {"type": "index-pattern", "id": view_id, "typeMigrationVersion": "8.0.0", "attributes": attributes,
             "references": []}
+
+
+def places_map(map_id: str, title: str, geo_field: str) -> dict:
+    """A Kibana Maps map: a basemap and one layer of `geo_field` points of the articles data view,
+    clustered on a grid and sized by the number of articles."""
+    count_style_field = {"name": "doc_count", "origin": "source"}
+    basemap = {"id": "basemap", "type": "EMS_VECTOR_TILE", "label": None, "alpha": 1, "visible": True,
+               "minZoom": 0, "maxZoom": 24, "includeInFitToBounds": True, "locale": "autoselect",
+               "sourceDescriptor": {"type": "EMS_TMS", "isAutoSelect": True}, "style": {"type": "EMS_VECTOR_TILE"}}
+    places = {
+        "id": "places", "type": "GEOJSON_VECTOR", "label": "Places named in articles", "alpha": 0.75, "visible": True,
+        "minZoom": 0, "maxZoom": 24, "joins": [], "disableTooltips": False,
+        "sourceDescriptor": {"type": "ES_GEO_GRID", "id": "places-grid", "indexPatternRefName": "layer_1_source_index_pattern",
+                             "geoField": geo_field, "metrics": [{"type": "count"}], "requestType": "point",
+                             "resolution": "MOST_FINE", "applyGlobalQuery": True, "applyGlobalTime": True,
+                             "applyForceRefresh": True},
+        "style": {"type": "VECTOR", "properties": {
+            "fillColor": {"type": "DYNAMIC", "options": {"field": count_style_field, "color": "Yellow to Red",
+                                                         "colorCategory": "palette_0", "type": "ORDINAL",
+                                                         "fieldMetaOptions": {"isEnabled": True, "sigma": 3}}},
+            "lineColor": {"type": "STATIC", "options": {"color": "#3d3d3d"}},
+            "iconSize": {"type": "DYNAMIC", "options": {"field": count_style_field, "minSize": 7, "maxSize": 24,
+                                                        "fieldMetaOptions": {"isEnabled": True, "sigma": 3}}},
+        }},
+    }
+    map_state = {"zoom": 4.3, "center": {"lat": 31.5, "lon": 85.0}, "timeFilters": {"from": "now-30d", "to": "now"},
+                 "refreshConfig": {"isPaused": True, "interval": 0}, "query": {"query": "", "language": "kuery"},
+                 "filters": [], "settings": {"autoFitToDataBounds": False}}
+    return {"type": "map", "id": map_id, "typeMigrationVersion": "8.4.0",
+            "attributes": {"title": title, "description": "Where the news is: the places the gazetteer gives coordinates",
+                           "mapStateJSON": json.dumps(map_state), "layerListJSON": json.dumps([basemap, places]),
+                           "uiStateJSON": json.dumps({"isLayerTOCOpen": True, "openTOCDetails": []})},
+            "references": [{"name": "layer_1_source_index_pattern", "type": "index-pattern", "id": ARTICLES}]}
 
 
 def search_source(query: str = "") -> dict:
@@ -88,7 +145,8 @@ def objects() -> list[dict]:
         visualization(f"articles-over-time-by-{name}", f"Articles over time by {label}", "histogram",
                       [count(), date_histogram("2", "published_at"), terms("3", field, "group", 10, label)],
                       xy_params("histogram", [("1", "Articles")]))
-        for name, field, label in (("language", "language", "language"), ("outlet", "source", "outlet"))
+        for name, field, label in (("language", "language", "language"), ("outlet", "source", "outlet"),
+                                   ("sector", "sectors", "LAC sector"))
     ]
     tops = [
         visualization(f"top-{name}", f"Top {label}", "table", [count(), terms("2", field, "bucket", 20, label)], TABLE_PARAMS)
@@ -103,6 +161,12 @@ def objects() -> list[dict]:
                      "customLabel": "Latest title"}},
          terms("2", "story_id", "bucket", 20, "story")],
         TABLE_PARAMS)
+    new_names = visualization(
+        "new-names", "New names (not in the gazetteer)", "table",
+        [count(), metric("3", "cardinality", "source", "Outlets"), terms("2", "unlinked_names", "bucket", 20, "name"),
+         terms("4", "language", "bucket", 3, "language")],
+        TABLE_PARAMS)
+    places = places_map("places-map", "Places in the news", "locations_geo")
     health_metrics = [("1", "feeds fetched", "feeds_fetched"), ("2", "feeds failed", "feeds_failed"),
                       ("3", "entries seen", "entries_seen"), ("4", "indexed", "indexed"), ("5", "dead-lettered", "dead_lettered")]
     feed_health = visualization(
@@ -117,7 +181,7 @@ def objects() -> list[dict]:
     latest = saved_search("latest-border-news", "Latest border news", "",
                           ["title", "source", "language", "people", "locations", "story_id"])
     hindi = saved_search("hindi-coverage", "Hindi coverage", 'language : "hi"', ["title", "source", "people", "locations"])
-    panels_objects = [*over_time, *tops, stories, feed_health, lag, latest]
+    panels_objects = [*over_time, *tops, stories, new_names, places, feed_health, lag, latest]
     panels, refs = [], []
     for n, obj in enumerate(panels_objects):
         name = f"panel_{n}"
@@ -128,17 +192,17 @@ def objects() -> list[dict]:
     dashboard = {
         "type": "dashboard", "id": "border-news-dashboard", "typeMigrationVersion": "8.7.0",
         "attributes": {
-            "title": "Border news", "description": "India-China border coverage: volume by language and outlet, "
-            "who and where, largest stories, and the health of the feeds", "timeRestore": True, "timeFrom": "now-30d",
+            "title": "Border news", "description": "India-China border coverage: volume by language, outlet and "
+            "LAC sector, who and where (with a map), largest stories, names not in the gazetteer yet, and the health of the feeds", "timeRestore": True, "timeFrom": "now-30d",
             "timeTo": "now", "refreshInterval": {"pause": False, "value": 300000},
             "panelsJSON": json.dumps(panels), "optionsJSON": json.dumps({"useMargins": True, "hidePanelTitles": False}),
             "kibanaSavedObjectMeta": {"searchSourceJSON": json.dumps({"query": {"query": "", "language": "kuery"}, "filter": []})},
         },
         "references": refs,
     }
-    views = [data_view(ARTICLES, "border-news", "Border news articles", "published_at"),
+    views = [data_view(ARTICLES, "border-news", "Border news articles", "published_at", ARTICLE_FIELD_LABELS),
              data_view(RUNS, "border-news-runs", "Border news ingest runs", "started_at")]
-    return [*views, latest, hindi, *over_time, *tops, stories, feed_health, lag, dashboard]
+    return [*views, latest, hindi, *over_time, *tops, stories, new_names, places, feed_health, lag, dashboard]
 
 
 def main() -> None:

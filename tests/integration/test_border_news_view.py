@@ -80,7 +80,17 @@ def api_server(feeds_with_history, tmp_path):
         log.close()
 
 
-def test_border_news_view_shows_feed_health_and_runs_in_the_airflow_ui(api_server, tmp_path):
+def test_border_news_view_shows_feed_health_and_runs_in_the_airflow_ui(api_server, tmp_path, es, settings):
+    # One indexed article from today names someone the gazetteer does not know.
+    from datetime import UTC, datetime
+
+    from pipeline.article import Article
+    from pipeline.index import index_articles
+
+    stranger = {"id": "unlinked/person/tara-rinchen", "name": "Tara Rinchen", "type": "person",
+                "mentions": ["Tara Rinchen"], "linked": False}
+    assert index_articles(es, settings, [Article(input="view#1", id="view-1", title="Patrol", text="t", language="en",
+                                                 published_at=datetime.now(UTC).isoformat(), entities=[stranger])]).failed == []
     # The plugin is registered with the API server and its page renders the data from Elasticsearch.
     plugins = httpx.get(f"{api_server}/api/v2/plugins", timeout=10).json()["plugins"]
     view = next(p for p in plugins if p["name"] == "border_news_view")["external_views"][0]
@@ -91,6 +101,7 @@ def test_border_news_view_shows_feed_health_and_runs_in_the_airflow_ui(api_serve
     assert (feeds["broken-feed"]["status"], feeds["broken-feed"]["consecutive_failures"]) == ("failing", 1)
     assert "HTTP 503" in feeds["broken-feed"]["last_error"]
     assert [r["run_id"] for r in overview["runs"]] == ["run-2", "run-1"]
+    assert [(n["name"], n["articles"], n["languages"]) for n in overview["new_names"]] == [("Tara Rinchen", 1, {"en": 1})]
 
     # In headless Chromium, inside the Airflow UI (the external view is an iframe on /plugin/border-news).
     from selenium import webdriver
@@ -119,6 +130,9 @@ def test_border_news_view_shows_feed_health_and_runs_in_the_airflow_ui(api_serve
         assert [r.get_attribute("data-run") for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-run]")] == [
             "run-2", "run-1"]
         assert "2026-11-24 08:05 UTC" in driver.find_element(By.CSS_SELECTOR, 'tr[data-run="run-2"]').text
+        names = driver.find_elements(By.CSS_SELECTOR, "tr[data-name]")
+        assert [r.get_attribute("data-name") for r in names] == ["unlinked/person/tara-rinchen"]
+        assert names[0].text.startswith("Tara Rinchen person 1 en: 1")
         driver.switch_to.default_content()
         shot = Path(os.environ.get("BORDER_SCREENSHOT_DIR") or tmp_path) / "border-news-view.png"
         assert driver.save_screenshot(str(shot))

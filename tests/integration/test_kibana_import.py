@@ -51,8 +51,10 @@ def test_every_field_the_article_objects_use_exists_in_the_real_mapping(es, sett
     name = index.ensure_main_index(es, settings)
     types = _field_types(es.indices.get_mapping(index=name)[name]["mappings"])
     objects = _objects_on("border-news-articles")
-    assert len(objects) == 9
+    assert len(objects) == 12
     assert _check_fields(objects, types) == ([], [])
+    [places] = [o for o in objects if o["type"] == "map"]
+    assert {name: types[name] for name in kibana.fields_used(places)} == {"locations_geo": "geo_point"}
 
 
 def test_every_field_the_feed_health_objects_use_exists_in_the_runs_index(es, settings):
@@ -74,7 +76,7 @@ def test_import_command_posts_one_multipart_ndjson_file_with_the_kbn_xsrf_header
     monkeypatch.setenv("BORDER_INDEX_PREFIX", "news-x")
     monkeypatch.setenv("KIBANA_USERNAME", "elastic")
     monkeypatch.setenv("KIBANA_PASSWORD", "pw")
-    with Receiver(lambda n, path, headers, body: (200, b'{"success":true,"successCount":13}')) as kibana_server:
+    with Receiver(lambda n, path, headers, body: (200, b'{"success":true,"successCount":16}')) as kibana_server:
         code = main(["kibana-import", "--url", kibana_server.url(), "--space", "analysts"])
     [request] = kibana_server.received
     [part] = _parse_multipart(request)
@@ -86,25 +88,25 @@ def test_import_command_posts_one_multipart_ndjson_file_with_the_kbn_xsrf_header
     assert (part.get_param("name", header="content-disposition"), part.get_filename()) == ("file", "border-news.ndjson")
     assert [o["id"] for o in sent] == [o["id"] for o in OBJECTS]
     assert sorted(o["attributes"]["title"] for o in sent if o["type"] == "index-pattern") == ["news-x", "news-x-runs"]
-    assert capsys.readouterr().out == f"imported 13 of 13 saved objects into {kibana_server.url()}\n"
+    assert capsys.readouterr().out == f"imported 16 of 16 saved objects into {kibana_server.url()}\n"
 
 
 def test_import_command_fails_and_lists_the_objects_kibana_refused(capsys):
-    answer = {"success": False, "successCount": 12, "errors": [
+    answer = {"success": False, "successCount": 15, "errors": [
         {"type": "dashboard", "id": "border-news-dashboard", "error": {"type": "missing_references"}}]}
     with Receiver(lambda n, path, headers, body: (200, json.dumps(answer).encode())) as kibana_server:
         code = main(["kibana-import", "--url", kibana_server.url()])
     out = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert out == [f"imported 12 of 13 saved objects into {kibana_server.url()}; 1 errors",
+    assert out == [f"imported 15 of 16 saved objects into {kibana_server.url()}; 1 errors",
                    "  dashboard/border-news-dashboard: {'type': 'missing_references'}"]
 
 
 def test_import_waits_while_kibana_is_still_starting():
     def starting(n, path, headers, body):
-        return (503, b"Kibana server is not ready yet") if n < 2 else (200, b'{"success":true,"successCount":13}')
+        return (503, b"Kibana server is not ready yet") if n < 2 else (200, b'{"success":true,"successCount":16}')
 
     with Receiver(starting) as kibana_server:
         result = kibana.import_objects(kibana_server.url(), OBJECTS, wait_s=10)
     assert [r.status for r in kibana_server.received] == [503, 503, 200]
-    assert (result.success, result.success_count) == (True, 13)
+    assert (result.success, result.success_count) == (True, 16)
