@@ -28,7 +28,6 @@ from __future__ import annotations
 import concurrent.futures
 import contextvars
 import ipaddress
-import re
 import socket
 import time
 import zlib
