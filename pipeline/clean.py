@@ -162,20 +162,8 @@ _UPDATED = re.compile(r"updat|modif|edit", re.I)
 
 def _outside_article(node) -> bool:
     """Whether `node` lies in a block that is not the article (comments, sidebar, related links...)."""
-    for anc in node.iterancestors():
-        if not isinstance(anc.tag, str):
-            continue
-        if anc.tag in _NOT_ARTICLE_TAGS:
-            return True
-        if anc.tag in _SKIP_ANCESTORS:
-            continue
-        for token in f"{anc.get('class') or ''} {anc.get('id') or ''}".lower().split():
-            if token.startswith(("has-", "with-", "no-", "show-")):
-                continue
-            parts = re.split(r"[-_]+", token)
-            if _NOT_ARTICLE_WORDS.intersection(parts) or "".join(parts) in _NOT_ARTICLE_JOINED:
-                return True
-    return False
+    return any(isinstance(anc.tag, str) and anc.tag not in _SKIP_ANCESTORS and _not_article_block(anc)
+               for anc in node.iterancestors())
 
 
 def _jsonld_dates(tree) -> tuple[str | None, str | None]:
@@ -234,19 +222,80 @@ def _meta_published(tree) -> str | None:
     return None
 
 
+def _not_article_block(el) -> bool:
+    """Whether the element itself is a block that is not the article (see `_outside_article`)."""
+    if el.tag in _NOT_ARTICLE_TAGS:
+        return True
+    for token in f"{el.get('class') or ''} {el.get('id') or ''}".lower().split():
+        if token.startswith(("has-", "with-", "no-", "show-")):
+            continue
+        parts = re.split(r"[-_]+", token)
+        if _NOT_ARTICLE_WORDS.intersection(parts) or "".join(parts) in _NOT_ARTICLE_JOINED:
+            return True
+    return False
+
+
+def _content_block(tree):
+    """The element that holds most of the page's running text: its own text plus its <p> children's."""
+    best, best_size = None, 0
+    for el in tree.iter("p"):
+        parent = el.getparent()
+        if parent is not None and parent.get("data-bw-size") is None:
+            size = sum(len(c.text_content()) for c in parent if c.tag == "p")
+            size += len(parent.text or "") + sum(len(c.tail or "") for c in parent)
+            parent.set("data-bw-size", "1")
+            if size > best_size:
+                best, best_size = parent, size
+    for el in tree.iter("div", "td"):  # text set between <br>s, no <p>
+        own = len(el.text or "") + sum(len(c.tail or "") for c in el if c.tag == "br")
+        if own > best_size:
+            best, best_size = el, own
+    for el in tree.xpath("//*[@data-bw-size]"):
+        del el.attrib["data-bw-size"]
+    return best
+
+
 def _article_time(tree) -> str | None:
     """The `<time datetime>` of the article itself: inside the main content block (the longest
-    `<article>`/`<main>`/articleBody), never in comments, sidebars or related links; a publication
-    time before an "updated" one."""
+    `<article>`/`<main>`/articleBody, else the block holding most of the running text and its parent),
+    never in comments, sidebars or related links; a publication time before an "updated" one."""
     blocks = [b for b in tree.xpath(_MAIN_CONTENT) if not _outside_article(b)]
-    if not blocks:
+    if blocks:
+        scopes = [max(blocks, key=lambda b: len(b.text_content()))]
+    else:
+        body = _content_block(tree)
+        if body is None or _outside_article(body):
+            return None
+        scopes = [body]
+        if (parent := body.getparent()) is not None and parent.tag not in _SKIP_ANCESTORS:
+            scopes.append(parent)
+    for scope in scopes:
+        times = [t for t in scope.iter("time") if (t.get("datetime") or "").strip() and not _outside_article(t)]
+        for t in times:
+            if not _UPDATED.search(f"{t.get('class') or ''} {t.get('itemprop') or ''}"):
+                return t.get("datetime").strip()
+        if times:
+            return times[0].get("datetime").strip()
+    return None
+
+
+def htmldate_published(tree, url: str | None = None) -> str | None:
+    """htmldate's date for the page, from a copy without the blocks that are not the article (comments,
+    sidebars, related stories: htmldate would read their timestamps as the article's), with its
+    extensive search over the text off; a day "YYYY-MM-DD" or None."""
+    import copy
+
+    from htmldate import find_date
+
+    pruned = copy.deepcopy(tree)
+    for el in [el for el in pruned.iter() if isinstance(el.tag, str) and el.tag not in _SKIP_ANCESTORS
+               and _not_article_block(el)]:
+        if el.getparent() is not None:
+            el.drop_tree()
+    try:
+        return find_date(pruned, url=url, **HTMLDATE_PARAMS)
+    except (ValueError, TypeError):
         return None
-    main = max(blocks, key=lambda b: len(b.text_content()))
-    times = [t for t in main.iter("time") if (t.get("datetime") or "").strip() and not _outside_article(t)]
-    for t in times:
-        if not _UPDATED.search(f"{t.get('class') or ''} {t.get('itemprop') or ''}"):
-            return t.get("datetime").strip()
-    return times[0].get("datetime").strip() if times else None
 
 
 def page_published(tree) -> str | None:
@@ -340,8 +389,7 @@ def page_to_text(page: str, url: str | None = None, *, date_fallback: bool = Tru
                  tables: bool = True) -> tuple[str, str | None, str | None, str | None, str | None]:
     """A full HTML page -> (body text, title, byline, published string, canonical url) from the page.
 
-    The published string is `page_published`'s, else (with `date_fallback`) htmldate's without its
-    extensive text search. With `tables` (the default) tables are sorted by `prepare_tables` and data
+    The published string is `page_published`'s, else (with `date_fallback`) `htmldate_published`'s. With `tables` (the default) tables are sorted by `prepare_tables` and data
     tables kept; without, every table is dropped, as trafilatura does with include_tables=False."""
     import lxml.etree
     import lxml.html
@@ -355,14 +403,14 @@ def page_to_text(page: str, url: str | None = None, *, date_fallback: bool = Tru
     published = page_published(tree)
     page_url = _page_url(tree)
     head_title = tree.findtext(".//title")
+    if published is None and date_fallback:
+        published = htmldate_published(tree, url)
     if tables:
         prepare_tables(tree)
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
                                       include_tables=tables, date_extraction_params=HTMLDATE_PARAMS)
     if doc is None or not (doc.text or "").strip():
         return fragment_to_text(page), head_title, None, published, page_url
-    if date_fallback:
-        published = published or doc.date
     return _table_lines(doc.text), doc.title or head_title, doc.author, published, page_url
 
 
