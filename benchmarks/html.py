@@ -30,6 +30,7 @@ the same run; the script exits 1 when it does not.
 
 from __future__ import annotations
 
+# ruff: noqa: E402  (the imports follow the sys.path fix below)
 import sys
 from pathlib import Path
 
@@ -45,7 +46,7 @@ import re
 import time
 import warnings
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -113,6 +114,7 @@ HI = [
     "मौसम विभाग ने बताया कि इस साल मानसून केरल में {n} दिन देर से पहुंचा।",
     "पर्यटन कारोबारियों ने कहा कि सड़क खुलने के बाद बुकिंग में तेज बढ़ोतरी हुई है।",
 ]
+HI_MONTHS = ["जनवरी", "फरवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर"]
 EN_TITLES = ["Troops complete disengagement at {place}", "Border talks: patrolling to resume in {place}",
              "New road near {place} raises questions", "Army strengthens logistics for winter near {place}",
              "Villages near {place} seek better roads and schools", "Special representatives to meet again, says ministry"]
@@ -122,7 +124,7 @@ INDIAN = ["https://www.hindustantimes.com/india-news/", "https://www.ndtv.com/in
           "https://www.tribuneindia.com/news/nation/", "https://theprint.in/defence/"]
 HINDI_OUTLETS = ["https://www.amarujala.com/india-news/", "https://www.bhaskar.com/national/", "https://www.livehindustan.com/national/"]
 FOREIGN = [("https://www.example-times.com/world/asia/", timezone(timedelta(hours=-5))),
-           ("https://news.example.co.uk/world/", timezone.utc),
+           ("https://news.example.co.uk/world/", UTC),
            ("https://www.example-post.com/world/", timezone(timedelta(hours=-8))),
            ("https://www.example-zeitung.de/ausland/", timezone(timedelta(hours=1))),
            ("https://www.example-herald.sg/asia/", timezone(timedelta(hours=8)))]
@@ -212,7 +214,7 @@ def data_table(rng: random.Random) -> tuple[str, list[str]]:
 def generate(n: int, seed: int = 11) -> list[Page]:
     rng = random.Random(seed)
     pages = []
-    base = datetime(2023, 1, 1, tzinfo=timezone.utc)
+    base = datetime(2023, 1, 1, tzinfo=UTC)
     for i in range(n):
         tags: list[str] = []
         layout = ["modern", "wordpress", "table", "bare", "br", "hindi"][i % 6]
@@ -237,42 +239,64 @@ def generate(n: int, seed: int = 11) -> list[Page]:
             tags.append("near-midnight")
         local = instant.astimezone(tz)
         # Indian outlets often print UTC in their metadata; their day is still India's.
-        meta_zone = timezone.utc if indian and rng.random() < 0.3 else tz
+        meta_zone = UTC if indian and rng.random() < 0.3 else tz
         stamp = instant.astimezone(meta_zone)
         title = fill(rng.choice(HI_TITLES if hindi else EN_TITLES), rng)
         slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or f"story-{i}"
-        date_kind = rng.choices(["jsonld", "graph", "og", "itemprop", "time", "printed", "url", "none"],
-                                [5, 2, 3, 2, 2, 2, 1, 1])[0]
+        date_kind = rng.choices(["jsonld", "graph", "og", "itemprop", "time", "printed", "url", "none", "meta-name",
+                                 "broken-jsonld", "time-outside"], [5, 2, 3, 2, 2, 2, 1, 1, 1, 1, 1])[0]
         url = f"{outlet}{local.strftime('%Y/%m/%d')}/{slug}-{i}" if date_kind == "url" else f"{outlet}{slug}-{i}.html"
         gold_day = None if date_kind == "none" else local.date().isoformat()
         tags += [layout, date_kind, charset, "indian" if indian else "foreign"]
         paras = paragraphs(rng, hindi, accents)
         parts = noise(rng, hindi, local)
         gold = list(paras)
-        body_html = "".join(f"<p>{esc(p)}</p>" for p in paras)
+        # The article body as a list of blocks, so that extras can go between paragraphs.
+        blocks = [f"<p>{esc(p)}</p>" for p in paras]
         if layout == "br":
-            body_html = "<div class='story-text'>" + "<br><br>".join(esc(p) for p in paras) + "</div>"
+            blocks = ["<div class='story-text'>" + "<br><br>".join(esc(p) for p in paras) + "</div>"]
         r = rng.random()
         if not hindi and r < 0.2:
             table, cells = data_table(rng)
-            at = rng.randrange(1, len(paras) + 1)
-            body_html = "".join(f"<p>{esc(p)}</p>" for p in paras[:at]) + table + "".join(f"<p>{esc(p)}</p>" for p in paras[at:])
-            gold = paras[:at] + cells + paras[at:]
+            blocks.insert(rng.randrange(1, len(blocks) + 1), table)
+            gold += cells
             tags.append("data-table")
-        elif not hindi and r < 0.35 and layout != "table":
+        elif not hindi and r < 0.35 and layout not in ("table", "br"):
             # Part of the article laid out in a table (a pull-out box, an old CMS template).
-            at = rng.randrange(1, len(paras))
-            body_html = ("".join(f"<p>{esc(p)}</p>" for p in paras[:at]) + "<table class='story-box'><tr><td>"
-                         + "".join(f"<p>{esc(p)}</p>" for p in paras[at:]) + "</td></tr></table>")
+            at = rng.randrange(1, len(blocks))
+            blocks = blocks[:at] + ["<table class='story-box'><tr><td>" + "".join(blocks[at:]) + "</td></tr></table>"]
             tags.append("prose-table")
+        # Inside the article: subheadings, lists and quotes are text; captions, ad labels, tags, bios are not.
+        extras = []
         if rng.random() < 0.3:
-            body_html += parts["share"]
+            sub = fill(rng.choice(HI_TITLES if hindi else EN_TITLES), rng)
+            extras.append((f"<h2>{esc(sub)}</h2>", sub))
+        if rng.random() < 0.25:
+            points = [fill(t, rng) for t in rng.sample(HI if hindi else EN, 3)]
+            extras.append(("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in points) + "</ul>", "\n".join(points)))
+        if rng.random() < 0.2:
+            quote = fill(rng.choice(HI if hindi else EN), rng)
+            extras.append((f"<blockquote><p>{esc(quote)}</p></blockquote>", quote))
+        if rng.random() < 0.3:
+            extras.append(("<figure><img src='/i.jpg' alt=''><figcaption>Soldiers at a forward post. (PTI file photo)"
+                           "</figcaption></figure>", ""))
+        if rng.random() < 0.3:
+            extras.append(("<div class='ad-slot'>Advertisement</div>", ""))
         if rng.random() < 0.2 and not hindi:
-            k = rng.randrange(1, body_html.count("</p>") + 1) if "</p>" in body_html else 0
-            pieces = body_html.split("</p>")
-            if k and k < len(pieces):
-                pieces[k - 1] += f"</p><p>ALSO READ: {esc(fill(rng.choice(EN_TITLES), rng))}"
-                body_html = "</p>".join(pieces)
+            extras.append((f"<p>ALSO READ: <a href='/also'>{esc(fill(rng.choice(EN_TITLES), rng))}</a></p>", ""))
+        for html_part, text_part in extras:  # after a paragraph, never last (a trailing heading is not real)
+            blocks.insert(rng.randrange(1, len(blocks)) if len(blocks) > 1 else 0, html_part)
+            if text_part:
+                gold.append(text_part)
+        if rng.random() < 0.3:
+            blocks.append(parts["share"])
+        if rng.random() < 0.3:
+            blocks.append("<div class='tags'>Tags: <a href='/t/india'>India</a> <a href='/t/china'>China</a> "
+                          "<a href='/t/lac'>LAC</a></div>")
+        if rng.random() < 0.2:
+            blocks.append("<div class='author-bio'><p>The writer is a correspondent who covers defence and foreign "
+                          "affairs for the paper.</p></div>")
+        body_html = "".join(blocks)
         head = [f"<title>{esc(title)} | Example News</title>"]
         charset_label = {"windows-1252": "windows-1252", "iso-8859-1": "iso-8859-1", "utf-16": "utf-16"}.get(charset, "utf-8")
         if charset == "iso-8859-1":
@@ -302,6 +326,17 @@ def generate(n: int, seed: int = 11) -> list[Page]:
             article_time = f"<time datetime='{iso(stamp)}'>{local.strftime('%d %B %Y')}</time>"
         elif date_kind == "printed":
             date_line = f"<div class='dateline'>{printed(local, indian)}</div>"
+            if hindi:
+                date_line = f"<div class='dateline'>प्रकाशित: {local.day} {HI_MONTHS[local.month - 1]} {local.year}</div>"
+        elif date_kind == "meta-name":
+            key, value = rng.choice([("publish-date", iso(stamp)), ("DC.date.issued", local.date().isoformat()),
+                                     ("pubdate", iso(stamp))])
+            head.append(f"<meta name='{key}' content='{value}'>")
+        elif date_kind == "broken-jsonld":  # a trailing comma: not JSON, still readable
+            head.append("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+                        f"\"datePublished\": \"{iso(stamp)}\", \"headline\": \"{title}\",}}</script>")
+        elif date_kind == "time-outside":  # <time pubdate> in a header strip above the article, not in it
+            date_line = f"<div class='story-meta'><time pubdate datetime='{iso(stamp)}'>{local.strftime('%d %b %Y')}</time></div>"
         byline = f"<div class='byline'>By {rng.choice(['Staff Reporter', 'Our Correspondent', 'A. Writer'])}</div>"
         if hindi:
             byline = "<div class='byline'>द्वारा: संवाददाता</div>"

@@ -53,11 +53,16 @@ _MONTH = (
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?\s?[Mm]\.?)?(?:\s*\(?(?:IST|GMT|UTC|[A-Z]{3,4}|[+-]\d{2}:?\d{2})\)?)?)?"
-# A line that is only a printed publication date: "Nov 20, 2024 10:04 PM IST", "Updated: 20 November 2024".
+_MONTH_HI = ("(?:जनवरी|फरवरी|फ़रवरी|मार्च|अप्रैल|अप्रेल|मई|जून|जुलाई|अगस्त|सितंबर|सितम्बर|अक्टूबर|अक्तूबर|नवंबर|नवम्बर|"
+             "दिसंबर|दिसम्बर)")
+# A line that is only a printed publication date: "Nov 20, 2024 10:04 PM IST", "Updated: 20 November 2024",
+# "प्रकाशित: 20 नवंबर 2024".
 _DATE_LINE = re.compile(
-    r"^(?:(?:published|updated|last updated|first published|posted)(?:\s+on)?\s*:?\s*)?"
+    r"^(?:(?:published|updated|last updated|first published|posted)(?:\s+on)?\s*:?\s*|"
+    r"(?:प्रकाशित|अपडेटेड|अपडेट|प्रकाशन तिथि)(?:\s+तिथि)?\s*:?\s*)?"
     r"(?:[A-Z][a-z]+day,?\s+)?"
-    rf"(?P<date>(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}){_TIME})\s*$",
+    rf"(?P<date>(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH_HI},?\s+\d{{4}}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}}){_TIME})\s*$",
     re.I,
 )
 # "New Delhi:" alone on a line, or "NEW DELHI:" / "New Delhi, Nov 20 (PTI):" opening the first paragraph.
@@ -347,8 +352,8 @@ def prepare_tables(tree) -> dict[str, int]:
         one_column = bool(rows) and len(cells) <= len(rows)
         if blocks or (one_column and long_cell) or (long_cell and len(cells) <= 2):
             counts["prose"] += 1
-            for el in table.iter():
-                if el.tag in ("td", "th", "tr", "tbody", "thead", "tfoot", "caption"):
+            for el in table.iter("td", "th", "tr", "tbody", "thead", "tfoot", "caption"):
+                if next(el.iterancestors("table"), None) is table:  # a nested data table stays a table
                     el.tag = "div"
             table.tag = "div"
         else:

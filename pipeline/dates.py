@@ -375,7 +375,8 @@ def latest_full_date(text: str) -> date | None:
 
 # ---------------------------------------------------------------------------------------------- published
 _TZ_NAMES = {"IST": "+0530", "GMT": "+0000", "UTC": "+0000", "UT": "+0000"}
-_LABEL = re.compile(r"^(?:published|updated|last updated|first published|posted)(?:\s+on)?\s*:?\s*", re.I)
+_LABEL = re.compile(r"^(?:(?:published|updated|last updated|first published|posted)(?:\s+on)?|"
+                    r"(?:प्रकाशित|अपडेटेड|अपडेट|प्रकाशन)(?:\s+तिथि)?)\s*:?\s*", re.I)
 _TZ_WORD = re.compile(r"\(?\b(IST|GMT|UTC|UT)\b\)?")
 # TOI prints "Sun, 30Mar 2025 12:41:13 +0530" and "Mon, 31 Mar 202510:50:41 +0530".
 _GLUED = re.compile(r"(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)|(?<=\s\d{4})(?=\d{1,2}:\d{2})")

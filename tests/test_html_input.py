@@ -210,3 +210,32 @@ def test_line_separator_inside_a_json_string_does_not_split_the_line(tmp_path):
     assert [a.input for a in items] == [f"{path}#0", f"{path}#1", f"{path}#2"]
     assert read_file(f"{path}#2")[0].raw_title == "Third"
     assert "\u2028two" in items[0].raw_text
+
+
+def test_htmldate_fallback_reads_the_url_but_not_comment_or_sidebar_times():
+    bare = page(SIDEBAR + RELATED + article_body(PARA, PARA) + COMMENTS)
+    assert page_to_text(bare)[3] is None
+    dated = page_to_text(bare, "https://example.com/world/2024/06/07/talks-resume")[3]
+    assert dated == "2024-06-07"
+
+
+def test_time_in_the_block_holding_the_text_when_there_is_no_article_element():
+    html = page(SIDEBAR + "<div class='post'><h1>Talks at the border point resume</h1><span class='posted-on'>"
+                "<time datetime='2024-07-04T21:00:00+05:30'>4 July</time></span><div class='entry-content'>"
+                f"<p>{PARA}</p><p>{PARA}</p></div></div>" + COMMENTS)
+    assert page_to_text(html, date_fallback=False)[3] == "2024-07-04T21:00:00+05:30"
+
+
+def test_hindi_printed_date_line_is_the_publication_date():
+    a = clean(Article(input="h", raw_text="सीमा पर गश्त फिर शुरू होगी\nप्रकाशित: 10 अक्टूबर 2024\n"
+                                          "रक्षा मंत्री ने कहा कि पूर्वी लद्दाख में स्थिति स्थिर है।"))
+    assert a.published == "10 अक्टूबर 2024"
+    assert dates.parse_published("प्रकाशित: 10 अक्टूबर 2024").date().isoformat() == "2024-10-10"
+
+
+def test_data_table_nested_in_a_layout_table_stays_a_table():
+    html = page(f"<table><tr><td class='content'><h1>Talks</h1><p>{PARA}</p>{DATA_TABLE}"
+                f"<p>{PARA.replace('Tuesday', 'Friday')}</p></td><td>{LINK_TABLE}</td></tr></table>")
+    lines = page_to_text(html)[0].split("\n")
+    assert "21st | Chushul-Moldo" in lines
+    assert PARA.replace("Tuesday", "Friday") in lines
