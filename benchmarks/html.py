@@ -241,6 +241,8 @@ def generate(n: int, seed: int = 11) -> list[Page]:
         # Indian outlets often print UTC in their metadata; their day is still India's.
         meta_zone = UTC if indian and rng.random() < 0.3 else tz
         stamp = instant.astimezone(meta_zone)
+        if meta_zone is not tz:
+            tags.append("indian-utc")
         title = fill(rng.choice(HI_TITLES if hindi else EN_TITLES), rng)
         slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or f"story-{i}"
         date_kind = rng.choices(["jsonld", "graph", "og", "itemprop", "time", "printed", "url", "none", "meta-name",
@@ -468,7 +470,14 @@ def evaluate(name: str, system, pages: list[Page], text: bool = True) -> dict:
             wrong.update(t for t in page.tags if t not in ("modern", "wordpress", "table", "bare", "br", "hindi"))
     n = len(pages)
     mean = [sum(s[k] for s in scores) / n for k in range(3)] if text else None
-    return {"name": name, "prf": mean, "date": correct / n, "ms": 1000 * seconds / n, "wrong": wrong}
+    tagged = collections.Counter(t for p in pages for t in p.tags)
+    by_tag = {t: 1 - wrong[t] / tagged[t] for t in BREAKDOWN if tagged[t]}
+    return {"name": name, "prf": mean, "date": correct / n, "ms": 1000 * seconds / n, "wrong": wrong, "by_tag": by_tag}
+
+
+# Page kinds whose date accuracy is printed apart (each page has several tags).
+BREAKDOWN = ("jsonld", "graph", "og", "itemprop", "meta-name", "broken-jsonld", "time", "time-outside", "printed", "url",
+             "none", "near-midnight", "indian-utc", "foreign", "hindi")
 
 
 def throughput(pages: list[Page]) -> tuple[float, float]:
@@ -520,6 +529,11 @@ def main() -> int:
         p, rr, f = r["prf"] or ("-", "-", "-")
         fmt = (lambda x: f"{x:6.3f}" if isinstance(x, float) else f"{x:>6}")  # noqa: E731
         print(f"{r['name']:46} {fmt(p)} {fmt(rr)} {fmt(f)} {r['date']:6.3f} {r['ms']:8.1f}")
+    print("\ndate accuracy by page kind:")
+    print(f"{'system':46} " + " ".join(f"{t[:9]:>9}" for t in BREAKDOWN))
+    for r in rows:
+        print(f"{r['name'][:46]:46} " + " ".join(f"{r['by_tag'].get(t, float('nan')):9.2f}" for t in BREAKDOWN))
+    print(f"{'(pages)':46} " + " ".join(f"{kinds[t]:9d}" for t in BREAKDOWN))
     if args.show_wrong:
         for r in rows:
             print(f"wrong dates, {r['name']}: {dict(r['wrong'].most_common())}")

@@ -35,7 +35,7 @@ DATA = Path(__file__).parent / "data" / "debris.yaml"
 
 _TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-zA-Z0-9:-]*\s*|!--.*?--|![dD][oO][cC][tT][yY][pP][eE][^<>]*)>", re.S)
 # A full page, not a fragment, wherever the tag stands (a page may open with 100 KB of inline style).
-_FULL_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body|article|main|meta|title)[\s>/]", re.I)
+_FULL_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body|article|main|meta)[\s>/]", re.I)
 # Invisible characters that carry no meaning here; ZWJ/ZWNJ (U+200C/U+200D) are kept: Devanagari needs them.
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\u200e\u200f]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -242,22 +242,16 @@ def _not_article_block(el) -> bool:
 
 def _content_block(tree):
     """The element that holds most of the page's running text: its own text plus its <p> children's."""
-    best, best_size = None, 0
+    sizes: dict = {}  # element -> size; the dict holds the proxies, so each element keeps one identity
     for el in tree.iter("p"):
         parent = el.getparent()
-        if parent is not None and parent.get("data-bw-size") is None:
-            size = sum(len(c.text_content()) for c in parent if c.tag == "p")
-            size += len(parent.text or "") + sum(len(c.tail or "") for c in parent)
-            parent.set("data-bw-size", "1")
-            if size > best_size:
-                best, best_size = parent, size
+        if parent is not None and parent not in sizes:
+            sizes[parent] = (sum(len(c.text_content()) for c in parent if c.tag == "p")
+                             + len(parent.text or "") + sum(len(c.tail or "") for c in parent))
     for el in tree.iter("div", "td"):  # text set between <br>s, no <p>
-        own = len(el.text or "") + sum(len(c.tail or "") for c in el if c.tag == "br")
-        if own > best_size:
-            best, best_size = el, own
-    for el in tree.xpath("//*[@data-bw-size]"):
-        del el.attrib["data-bw-size"]
-    return best
+        if el not in sizes:
+            sizes[el] = len(el.text or "") + sum(len(c.tail or "") for c in el if c.tag == "br")
+    return max(sizes, key=sizes.get) if sizes and max(sizes.values()) > 0 else None
 
 
 def _article_time(tree) -> str | None:
@@ -400,7 +394,7 @@ def page_to_text(page: str, url: str | None = None, *, date_fallback: bool = Tru
     import lxml.html
     import trafilatura
 
-    page = html_text(page)
+    page = html_text(page, stage=STAGE)
     try:
         tree = lxml.html.fromstring(page)
     except (lxml.etree.ParserError, ValueError) as exc:

@@ -79,7 +79,7 @@ def utf16_without_bom(content: bytes) -> str | None:
     return None
 
 
-def html_text(text: str, item: str | None = None) -> str:
+def html_text(text: str, item: str | None = None, stage: str = STAGE) -> str:
     """Decoded HTML made safe for lxml: XML declaration removed; NUL-laced text refused."""
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -87,7 +87,7 @@ def html_text(text: str, item: str | None = None) -> str:
         text = XML_DECLARATION.sub("", text, count=1)
     if "\x00" in text:
         nuls = text.count("\x00")
-        raise BadInputError(STAGE, f"the page has {nuls:,} NUL characters after decoding: binary data or an "
+        raise BadInputError(stage, f"the page has {nuls:,} NUL characters after decoding: binary data or an "
                             "encoding without a byte-order mark that cannot be recognised (UTF-32?)", item=item)
     return text
 
@@ -115,7 +115,7 @@ def candidates(content: bytes, content_type: str | None = None) -> list[str]:
     return list(dict.fromkeys(codecs_))
 
 
-def decode_html(content: bytes, content_type: str | None = None, item: str | None = None) -> str:
+def decode_html(content: bytes, content_type: str | None = None, item: str | None = None, stage: str = STAGE) -> str:
     """The text of an HTML page's bytes (see the module docstring); BadInputError only for NUL-laced text."""
     names = candidates(content, content_type)
     for n, name in enumerate(names):
@@ -125,8 +125,8 @@ def decode_html(content: bytes, content_type: str | None = None, item: str | Non
             continue
         if "\x00" in text and n + 1 < len(names):
             continue  # a label that yields NUL-laced text is wrong when another candidate is left
-        return html_text(text, item)
+        return html_text(text, item, stage)
     # Nothing decodes cleanly: the first candidate, with bad bytes as Windows-1252 when it is UTF-8.
     first = names[0]
     errors = CP1252_FALLBACK if first.startswith("utf-8") else "replace"
-    return html_text(content.decode(first, errors=errors), item)
+    return html_text(content.decode(first, errors=errors), item, stage)

@@ -76,7 +76,7 @@ class FetchResult:
 
 def decode_page(content: bytes, content_type: str | None) -> str:
     """Decode an HTML page the way browsers do, closely enough for extraction (`pipeline.decoding`)."""
-    return decode_html(content, content_type)
+    return decode_html(content, content_type, stage=STAGE)
 
 
 # --- SSRF: which addresses may be contacted ------------------------------------------------------
