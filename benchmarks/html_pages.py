@@ -1,7 +1,7 @@
 """HTML article pages: main text and publication date, ours against trafilatura and htmldate.
 
-    .venv/bin/python benchmarks/html.py              # 240 pages
-    .venv/bin/python benchmarks/html.py --pages 600
+    .venv/bin/python benchmarks/html_pages.py              # 240 pages
+    .venv/bin/python benchmarks/html_pages.py --pages 600
 
 Pages are generated here, deterministically (seeded), from sentence templates and page layouts written
 for this benchmark (no third-party page is used): CMS-like layouts (a modern <article> page, a
@@ -30,23 +30,17 @@ the same run; the script exits 1 when it does not.
 
 from __future__ import annotations
 
-# ruff: noqa: E402  (the imports follow the sys.path fix below)
-import sys
-from pathlib import Path
-
-# This file is named html.py: its folder must not stand first on sys.path, or it shadows the standard
-# library's `html` module for everything imported after it.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 import argparse
 import collections
 import json
 import random
 import re
+import sys
 import time
 import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
