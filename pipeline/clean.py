@@ -163,12 +163,18 @@ _NOT_ARTICLE_JOINED = frozenset("readmore morestories alsoread mostread topstori
 _SKIP_ANCESTORS = {"html", "body", "head"}
 _MAIN_CONTENT = "//article|//main|//*[@itemprop='articleBody']|//*[@role='main']|//*[@role='article']"
 _UPDATED = re.compile(r"updat|modif|edit", re.I)
+_UPDATED_TEXT = re.compile(r"(?:updated|modified|edited|अपडेट|संशोधित)\W*(?:on|at)?\W*$", re.I)
 
 
-def _outside_article(node) -> bool:
-    """Whether `node` lies in a block that is not the article (comments, sidebar, related links...)."""
-    return any(isinstance(anc.tag, str) and anc.tag not in _SKIP_ANCESTORS and _not_article_block(anc)
-               for anc in node.iterancestors())
+def _outside_article(node, stop=None) -> bool:
+    """Whether `node` lies in a block that is not the article (comments, sidebar, related links...);
+    with `stop`, only the blocks below that element (already known to be the article) count."""
+    for anc in node.iterancestors():
+        if anc is stop:
+            return False
+        if isinstance(anc.tag, str) and anc.tag not in _SKIP_ANCESTORS and _not_article_block(anc):
+            return True
+    return False
 
 
 def _jsonld_dates(tree) -> tuple[str | None, str | None]:
@@ -254,24 +260,41 @@ def _content_block(tree):
     return max(sizes, key=sizes.get) if sizes and max(sizes.values()) > 0 else None
 
 
-def _article_time(tree) -> str | None:
-    """The `<time datetime>` of the article itself: inside the main content block (the longest
-    `<article>`/`<main>`/articleBody, else the block holding most of the running text and its parent),
-    never in comments, sidebars or related links; a publication time before an "updated" one."""
+def _main_scopes(tree) -> list:
+    """Where the article's own `<time>` may be, innermost first: the `<article>`/`<main>`/articleBody
+    elements that hold the running text (`_content_block`); without one, that block and its parent."""
+    body = _content_block(tree)
     blocks = [b for b in tree.xpath(_MAIN_CONTENT) if not _outside_article(b)]
-    if blocks:
-        scopes = [max(blocks, key=lambda b: len(b.text_content()))]
-    else:
-        body = _content_block(tree)
-        if body is None or _outside_article(body):
-            return None
-        scopes = [body]
-        if (parent := body.getparent()) is not None and parent.tag not in _SKIP_ANCESTORS:
-            scopes.append(parent)
-    for scope in scopes:
-        times = [t for t in scope.iter("time") if (t.get("datetime") or "").strip() and not _outside_article(t)]
+    if body is None:
+        return [max(blocks, key=lambda b: len(b.text_content()))] if blocks else []
+    if _outside_article(body):
+        return []
+    ancestors = [body, *body.iterancestors()]
+    holding = [a for a in ancestors if any(a is b for b in blocks)]  # innermost first
+    if holding:
+        return holding
+    # An <article> that does not hold the text is a card (related stories, a teaser), not the article.
+    parent = body.getparent()
+    return [body] + ([parent] if parent is not None and parent.tag not in _SKIP_ANCESTORS else [])
+
+
+def _says_updated(t) -> bool:
+    """Whether a <time> is marked, or introduced by its text, as an update rather than the publication."""
+    if _UPDATED.search(f"{t.get('class') or ''} {t.get('itemprop') or ''}"):
+        return True
+    previous, parent = t.getprevious(), t.getparent()
+    before = (previous.tail if previous is not None else parent.text if parent is not None else None) or ""
+    return bool(_UPDATED_TEXT.search(before[-40:]))
+
+
+def _article_time(tree) -> str | None:
+    """The `<time datetime>` of the article itself (see `_main_scopes`), never one in comments,
+    sidebars or related links inside it; a publication time before an "updated" one."""
+    for scope in _main_scopes(tree):
+        times = [t for t in scope.iter("time") if (t.get("datetime") or "").strip()
+                 and not _outside_article(t, stop=scope)]
         for t in times:
-            if not _UPDATED.search(f"{t.get('class') or ''} {t.get('itemprop') or ''}"):
+            if not _says_updated(t):
                 return t.get("datetime").strip()
         if times:
             return times[0].get("datetime").strip()
@@ -287,8 +310,10 @@ def htmldate_published(tree, url: str | None = None) -> str | None:
     from htmldate import find_date
 
     pruned = copy.deepcopy(tree)
+    scopes = _main_scopes(pruned)
+    keep = [*scopes[-1:], *(scopes[-1].iterancestors() if scopes else ())]  # the article, however it is named
     for el in [el for el in pruned.iter() if isinstance(el.tag, str) and el.tag not in _SKIP_ANCESTORS
-               and _not_article_block(el)]:
+               and _not_article_block(el) and not any(el is k for k in keep)]:
         if el.getparent() is not None:
             el.drop_tree()
     try:

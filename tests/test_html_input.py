@@ -239,3 +239,25 @@ def test_data_table_nested_in_a_layout_table_stays_a_table():
     lines = page_to_text(html)[0].split("\n")
     assert "21st | Chushul-Moldo" in lines
     assert PARA.replace("Tuesday", "Friday") in lines
+
+
+def test_article_whose_own_class_names_a_share_bar_keeps_its_time():
+    html = page("<article class='story social-share-enabled'><h1>Talks at the border point resume</h1>"
+                "<time datetime='2024-05-06T10:00:00+05:30'>6 May</time>" + f"<p>{PARA}</p><p>{PARA}</p></article>" + COMMENTS)
+    assert page_to_text(html, date_fallback=False)[3] == "2024-05-06T10:00:00+05:30"
+
+
+def test_article_cards_that_do_not_hold_the_text_are_not_the_article():
+    cards = "".join(f"<article class='card'><a href='/c{i}'>Story {i}</a><time datetime='2022-01-0{i}'>Jan</time></article>"
+                    for i in range(1, 4))
+    html = page("<div class='story'><h1>Talks at the border point resume</h1>"
+                f"<time datetime='2024-05-07T10:00:00+05:30'>7 May</time><p>{PARA}</p><p>{PARA}</p></div>"
+                f"<div class='more'>{cards}</div>")
+    assert page_to_text(html, date_fallback=False)[3] == "2024-05-07T10:00:00+05:30"
+
+
+def test_time_introduced_as_an_update_comes_after_the_publication_time():
+    html = page("<article><h1>Talks at the border point resume</h1><p class='meta'>Updated: "
+                "<time datetime='2024-05-09T08:00:00+05:30'>9 May</time> | Published: "
+                "<time datetime='2024-05-08T22:00:00+05:30'>8 May</time></p>" + f"<p>{PARA}</p><p>{PARA}</p></article>")
+    assert page_to_text(html, date_fallback=False)[3] == "2024-05-08T22:00:00+05:30"
