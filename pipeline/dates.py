@@ -404,6 +404,8 @@ def parse_published(value: str | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             continue
         if parsed is not None:
+            if parsed.tzinfo is None and candidate.endswith("-0000"):  # RFC 5322: UTC, local zone unknown
+                return parsed.replace(tzinfo=UTC)
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=IST)
     import dateparser
     from dateparser.timezone_parser import pop_tz_offset_from_string

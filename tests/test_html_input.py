@@ -196,6 +196,7 @@ def test_times_without_a_zone_and_ist_are_india_time():
     assert dates.parse_published("Dec 31, 2024 11:50 PM").isoformat() == "2024-12-31T23:50:00+05:30"
     assert dates.parse_published("Dec 31, 2024 11:50 PM IST").isoformat() == "2024-12-31T23:50:00+05:30"
     assert dates.parse_published("December 31, 2024 11:11 PM EST").isoformat() == "2024-12-31T23:11:00-05:00"
+    assert dates.parse_published("Tue, 31 Dec 2024 23:11:00 -0000").isoformat() == "2024-12-31T23:11:00+00:00"
 
 
 # ---------------------------------------------------------------------------------------------- JSON Lines
