@@ -301,6 +301,17 @@ def _article_time(tree) -> str | None:
     return None
 
 
+def _printed_date(tree) -> str | None:
+    """A date line printed in the article's own block ("Published: Dec 31, 2024, 10:04 PM IST",
+    "प्रकाशित: 25 मार्च 2024"), which extractors often drop with the page chrome around it."""
+    for scope in _main_scopes(tree)[:2]:  # the article block, and its parent (where headers sit)
+        for el in scope.iter("div", "span", "p", "time", "small", "em", "li", "dd"):
+            text = " ".join(el.text_content().split())
+            if 6 <= len(text) <= 90 and (m := _DATE_LINE.match(text)) and not _outside_article(el, stop=scope):
+                return m.group("date")
+    return None
+
+
 def htmldate_published(tree, url: str | None = None) -> str | None:
     """htmldate's date for the page, from a copy without the blocks that are not the article (comments,
     sidebars, related stories: htmldate would read their timestamps as the article's), with its
@@ -413,7 +424,8 @@ def page_to_text(page: str, url: str | None = None, *, date_fallback: bool = Tru
                  tables: bool = True) -> tuple[str, str | None, str | None, str | None, str | None]:
     """A full HTML page -> (body text, title, byline, published string, canonical url) from the page.
 
-    The published string is `page_published`'s, else (with `date_fallback`) `htmldate_published`'s. With `tables` (the default) tables are sorted by `prepare_tables` and data
+    The published string is `page_published`'s, else (with `date_fallback`) a date line printed in the
+    article block, else `htmldate_published`'s. With `tables` (the default) tables are sorted by `prepare_tables` and data
     tables kept; without, every table is dropped, as trafilatura does with include_tables=False."""
     import lxml.etree
     import lxml.html
@@ -428,7 +440,7 @@ def page_to_text(page: str, url: str | None = None, *, date_fallback: bool = Tru
     page_url = _page_url(tree)
     head_title = tree.findtext(".//title")
     if published is None and date_fallback:
-        published = htmldate_published(tree, url)
+        published = _printed_date(tree) or htmldate_published(tree, url)
     if tables:
         prepare_tables(tree)
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, include_comments=False,

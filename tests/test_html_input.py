@@ -262,3 +262,13 @@ def test_time_introduced_as_an_update_comes_after_the_publication_time():
                 "<time datetime='2024-05-09T08:00:00+05:30'>9 May</time> | Published: "
                 "<time datetime='2024-05-08T22:00:00+05:30'>8 May</time></p>" + f"<p>{PARA}</p><p>{PARA}</p></article>")
     assert page_to_text(html, date_fallback=False)[3] == "2024-05-08T22:00:00+05:30"
+
+
+def test_date_line_printed_in_the_article_block_is_read_when_the_page_states_no_date():
+    hindi = "रक्षा मंत्री ने कहा कि पूर्वी लद्दाख में स्थिति स्थिर है लेकिन सतर्कता बनाए रखनी होगी।"
+    html = page("<article><h1>सीमा पर गश्त फिर शुरू होगी</h1><div class='byline'>द्वारा: संवाददाता</div>"
+                "<div class='dateline'>प्रकाशित: 25 मार्च 2024</div><div class='story-body'>"
+                + "".join(f"<p>{hindi}</p>" for _ in range(3)) + "</div></article>" + COMMENTS)
+    published = page_to_text(html)[3]
+    assert published == "25 मार्च 2024"
+    assert page_to_text(html, date_fallback=False)[3] is None
