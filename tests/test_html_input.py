@@ -272,3 +272,17 @@ def test_date_line_printed_in_the_article_block_is_read_when_the_page_states_no_
     published = page_to_text(html)[3]
     assert published == "25 मार्च 2024"
     assert page_to_text(html, date_fallback=False)[3] is None
+
+
+def test_fetched_page_is_decoded_by_its_http_charset_over_127_0_0_1(http_server):
+    from dataclasses import replace
+
+    from pipeline.fetch import Fetcher
+    from pipeline.settings import Settings
+
+    html = page(article_body(PARA, ACCENTED), declaration='<?xml version="1.0" encoding="utf-8"?>')
+    url = http_server.add("/a", html.encode("cp1252"), content_type="text/html; charset=windows-1252")
+    with Fetcher(replace(Settings.from_env({}), allow_private_networks=True)) as fetcher:
+        text = fetcher.get(url).text()
+    assert ACCENTED in text and not text.startswith("<?xml")
+    assert ACCENTED in clean(Article(input="a", raw_url=url, raw_html=text)).text
