@@ -375,7 +375,8 @@ def latest_full_date(text: str) -> date | None:
 
 # ---------------------------------------------------------------------------------------------- published
 _TZ_NAMES = {"IST": "+0530", "GMT": "+0000", "UTC": "+0000", "UT": "+0000"}
-_LABEL = re.compile(r"^(?:published|updated|last updated|first published|posted)(?:\s+on)?\s*:?\s*", re.I)
+_LABEL = re.compile(r"^(?:(?:published|updated|last updated|first published|posted)(?:\s+on)?|"
+                    r"(?:प्रकाशित|अपडेटेड|अपडेट|प्रकाशन)(?:\s+तिथि)?)\s*:?\s*", re.I)
 _TZ_WORD = re.compile(r"\(?\b(IST|GMT|UTC|UT)\b\)?")
 # TOI prints "Sun, 30Mar 2025 12:41:13 +0530" and "Mon, 31 Mar 202510:50:41 +0530".
 _GLUED = re.compile(r"(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)|(?<=\s\d{4})(?=\d{1,2}:\d{2})")
@@ -385,7 +386,8 @@ _RFC822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s*[A-Za-z]{3}\s*\d{4}\s+\d{1
 
 @lru_cache(maxsize=8192)
 def parse_published(value: str | None) -> datetime | None:
-    """The publication instant printed as `value` (timezone-aware; no zone given -> IST), or None."""
+    """The publication instant printed as `value`, or None; timezone-aware, in the offset it was printed
+    with ("23:11 -05:00" stays -05:00, never converted), IST when no zone is printed ("IST" is India's)."""
     if not value or not value.strip():
         return None
     s = " ".join(unicodedata.normalize("NFC", value).split())
@@ -402,16 +404,48 @@ def parse_published(value: str | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             continue
         if parsed is not None:
+            if parsed.tzinfo is None and candidate.endswith("-0000"):  # RFC 5322: UTC, local zone unknown
+                return parsed.replace(tzinfo=UTC)
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=IST)
     import dateparser
+    from dateparser.timezone_parser import pop_tz_offset_from_string
 
     fixed = _TZ_WORD.sub(lambda m: _TZ_NAMES[m.group(1)], _LABEL.sub("", s))  # dateparser would read IST as Israel time
-    parsed = dateparser.parse(
-        fixed,
-        languages=["en", "hi"],
-        settings={"RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "Asia/Kolkata", "DATE_ORDER": "DMY",
-                  "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year", "month", "day"]},
-    )
+    settings = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year", "month", "day"]}
+    # With a zone printed, dateparser keeps it only when no TIMEZONE is set (with one it converts to it);
+    # without a zone, the wall time is read as printed and is India's.
+    zoned = pop_tz_offset_from_string(fixed)[1] is not None
+    parsed = dateparser.parse(fixed, languages=["en", "hi"], settings={**settings, "RETURN_AS_TIMEZONE_AWARE": zoned})
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=IST)
+    offset = parsed.utcoffset()
+    return parsed.replace(tzinfo=timezone(offset) if offset is not None else IST)
+
+
+# Outlets that publish on India's clock although their domain is not .in: an instant they print in
+# UTC or another zone is moved to IST so that its day is the outlet's own day.
+INDIAN_OUTLETS = frozenset(
+    "hindustantimes.com ndtv.com thehindu.com indiatimes.com indianexpress.com news18.com livemint.com amarujala.com "
+    "bhaskar.com jagran.com livehindustan.com patrika.com abplive.com zeenews.com india.com deccanherald.com "
+    "tribuneindia.com business-standard.com firstpost.com moneycontrol.com financialexpress.com outlookindia.com "
+    "deccanchronicle.com telegraphindia.com newindianexpress.com thehindubusinessline.com wionews.com "
+    "republicworld.com thequint.com economictimes.com navbharattimes.com".split())
+
+
+def indian_outlet(article: Article) -> bool:
+    """Whether the article comes from an Indian outlet: a .in domain, a known Indian outlet, or Hindi."""
+    source = (article.source or "").lower()
+    return source.endswith(".in") or source in INDIAN_OUTLETS or article.language == "hi"
+
+
+def local_published(article: Article) -> datetime | None:
+    """`published` parsed, in the outlet's own offset: as printed for a foreign outlet, IST for an Indian one
+    (whose pages often print UTC: 20:00Z on Dec 31 is Jan 1 in the newsroom)."""
+    parsed = parse_published(article.published)
+    if parsed is not None and indian_outlet(article) and parsed.utcoffset() != IST.utcoffset(None):
+        parsed = parsed.astimezone(IST)
     return parsed
 
 
@@ -440,7 +474,8 @@ def _not_in_future(published_at: datetime | None, fetched_at: str | None) -> tup
 
 def normalise(article: Article) -> Article:
     """Set `published_at`, `dates` and the reference date relative dates were resolved against."""
-    published_at, clamped = _not_in_future(parse_published(article.published), article.fetched_at)
+    # The offset kept is the outlet's, so that `published_at[:10]` (story_date, the reference day) is its day.
+    published_at, clamped = _not_in_future(local_published(article), article.fetched_at)
     text = f"{article.title or ''}\n{article.text or ''}" if article.title else (article.text or "")
     if published_at is not None:
         ref = Reference(published_at.date(), True)

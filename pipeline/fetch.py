@@ -25,11 +25,9 @@ What every fetch enforces:
 
 from __future__ import annotations
 
-import codecs
 import concurrent.futures
 import contextvars
 import ipaddress
-import re
 import socket
 import time
 import zlib
@@ -40,6 +38,7 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from pipeline.decoding import CP1252_FALLBACK, decode_html  # noqa: F401  (CP1252_FALLBACK: re-exported)
 from pipeline.errors import BadInputError, TransientError
 from pipeline.settings import Settings
 
@@ -69,52 +68,15 @@ class FetchResult:
         return self.status == 304
 
     def text(self) -> str:
-        """The body as text: charset from the BOM, the HTTP header or a `<meta charset>`, else UTF-8; bytes
-        that do not decode are read as Windows-1252 (never an exception, never silent mojibake of the rest)."""
+        """The body as text (`pipeline.decoding.decode_html`): charset from the BOM, the HTTP header, a
+        `<meta charset>` or the XML declaration, else UTF-8 with undecodable bytes read as Windows-1252;
+        the XML declaration is removed. BadInputError only when the text would be NUL-laced."""
         return decode_page(self.content, self.content_type)
 
 
-def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: read the offending bytes as Windows-1252 (Latin-1 where it has a hole)."""
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    bad = exc.object[exc.start:exc.end]
-    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), exc.end
-
-
-CP1252_FALLBACK = "border_cp1252"
-codecs.register_error(CP1252_FALLBACK, _cp1252_fallback)
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]{1,40})""", re.I)
-_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:\-]{1,40})", re.I)
-_WEB_ALIASES = {"latin_1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252"}
-
-
 def decode_page(content: bytes, content_type: str | None) -> str:
-    """Decode an HTML page the way browsers do, closely enough for extraction (see `FetchResult.text`)."""
-    labels = []
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if content.startswith(bom):
-            labels.append(name)
-    if m := _HTTP_CHARSET.search(content_type or ""):
-        labels.append(m.group(1))
-    if m := _META_CHARSET.search(content[:4096]):
-        labels.append(m.group(1).decode("ascii"))
-    labels.append("utf-8")
-    names = []
-    for label in labels:
-        try:
-            name = codecs.lookup(label).name
-        except LookupError:
-            continue
-        names.append(_WEB_ALIASES.get(name, name))
-    for name in names:
-        try:
-            return content.decode(name)
-        except UnicodeDecodeError:
-            continue
-    return content.decode(names[0], errors=CP1252_FALLBACK if names[0].startswith("utf-8") else "replace")
+    """Decode an HTML page the way browsers do, closely enough for extraction (`pipeline.decoding`)."""
+    return decode_html(content, content_type, stage=STAGE)
 
 
 # --- SSRF: which addresses may be contacted ------------------------------------------------------

@@ -6,6 +6,11 @@
 - `.jsonl` one raw article per line: {"url", "title", "published", "text"} or "html" instead of
   "text"; every key but the body is optional.
 
+An `.html` file is decoded like a fetched page (`pipeline.decoding.decode_html`: BOM, `<meta charset>`,
+XML declaration, UTF-16 without BOM, else UTF-8 with Windows-1252 for stray bytes); `.txt` and `.jsonl`
+must be UTF-8 (JSON Lines are by definition). JSON Lines are split at LF (and CRLF) only: U+2028,
+U+2029, U+0085 and the other characters `str.splitlines` breaks at are legal inside a JSON string.
+
 `input` is the path, with `#N` for the N-th entry (from 0) of a feed or .jsonl file; a path given as
 `file.jsonl#3` reads only that entry. A broken file or entry becomes a `BadInputError` *value* in the
 stream, so one bad input never stops the rest; `read_file` raises it instead for callers that want that.
@@ -19,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.article import Article
+from pipeline.decoding import decode_html
 from pipeline.errors import BadInputError
 from pipeline.feeds import parse_feed
 
@@ -83,9 +89,10 @@ def read(path: str) -> Iterator[Article | BadInputError]:
                 entries = [entries[only]]
             yield from (e.replace(feed=None) for e in entries)
             return
-        text = _decode(data, path)
+        text = decode_html(data, item=path) if suffix in HTML_EXTENSIONS else _decode(data, path)
         if suffix in JSONL_EXTENSIONS:
-            lines = [line for line in text.splitlines() if line.strip()]
+            # "\n" only: str.splitlines() would also cut at U+2028/U+2029/U+0085 inside a JSON string.
+            lines = [line.removesuffix("\r") for line in text.split("\n") if line.strip()]
             if only is not None and only >= len(lines):
                 raise BadInputError(STAGE, f"the file has {len(lines)} entries, no #{only}", item=path)
             for n, line in enumerate(lines):
