@@ -112,9 +112,13 @@ def page_html(result: FetchResult, *, feed: str, item: str) -> str:
     ctype = (result.content_type or "").lower()
     if ctype and "html" not in ctype and "xml" not in ctype:
         raise BadInputError("page", f"not an HTML page (Content-Type {ctype!r})", feed=feed, item=item)
-    if b"\x00" in result.content[:4096]:
-        raise BadInputError("page", "binary content where an HTML page was expected", feed=feed, item=item)
-    text = result.text()  # the page's own charset (HTTP header, <meta>), not UTF-8 regardless
+    try:
+        # The page's own charset (BOM, HTTP header, <meta>, XML declaration; UTF-16 pages too); binary
+        # content that would decode to NUL-laced text is refused here.
+        text = result.text()
+    except BadInputError as exc:
+        raise BadInputError("page", f"binary content where an HTML page was expected ({exc.message})", feed=feed,
+                            item=item) from exc
     body_text = ""
     if text.strip():
         try:

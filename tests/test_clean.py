@@ -161,3 +161,13 @@ def test_lines_starting_with_by_are_not_always_bylines():
     assert clean(Article(raw_title="T", raw_text=f"By Monday, troops had pulled back from Depsang\n{body}")).byline is None
     assert clean(Article(raw_title="T", raw_text=f"By Sudhi Ranjan Sen, New Delhi\n{body}")).byline == "Sudhi Ranjan Sen, New Delhi"
     assert clean(Article(raw_title="T", raw_text=f"Written by: Rezaul H Laskar\n{body}")).byline == "Rezaul H Laskar"
+
+
+def test_cross_link_headings_go_but_sentences_starting_with_their_words_stay():
+    body = ("Related talks on the boundary question were held in the capital on the same day, officials said.\n"
+            "Related: What the patrolling agreement means\nRecommended\n"
+            "The delegations agreed to meet again before the end of the year.")
+    text = clean(Article(raw_title="Talks", raw_text=body)).text
+    assert "Related talks on the boundary question" in text
+    assert "What the patrolling agreement means" not in text
+    assert "Recommended" not in text

@@ -38,6 +38,13 @@ def test_page_html_accepts_an_html_page_and_refuses_binary_or_empty_ones():
         assert (err.value.stage, err.value.feed) == ("page", "f")
 
 
+
+def test_page_html_reads_a_utf16_page_in_its_own_encoding():
+    page = "<html><body><p>Patrols resumed near the LAC on Monday.</p></body></html>"
+    for content in ("\ufeff" + page).encode("utf-16-le"), page.encode("utf-16-le"):
+        result = FetchResult(url="u", status=200, content=content, content_type="text/html")
+        assert "Patrols resumed near the LAC" in page_html(result, feed="f", item="u")
+
 def test_validators_are_sent_only_for_the_url_they_were_recorded_for():
     state = FeedState(feed="f", url="http://a/feed.xml", etag='"1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
     assert state.validators_for("http://a/feed.xml") == ('"1"', "Mon, 01 Jan 2024 00:00:00 GMT")
