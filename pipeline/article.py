@@ -31,14 +31,15 @@ class Article:
     # Derived by the stages
     id: str | None = None
     title: str | None = None
+    title_source: str | None = None  # "feed" | "page" | "text" (headline line) | "lead" (first sentence, untitled)
     byline: str | None = None
     text: str = ""
     language: str | None = None
     published_at: str | None = None
-    published_at_source: str | None = None  # "feed" | "page" | "text" | None: where published_at came from
+    published_at_source: str | None = None  # "feed" | "page" | "text" | "fetched" | None
     dateline: str | None = None  # place the text is filed from, e.g. "New Delhi"
     date_reference: str | None = None  # YYYY-MM-DD that relative dates were resolved against, or None
-    date_reference_source: str | None = None  # "published_at" | "text" (latest full date in the text) | None
+    date_reference_source: str | None = None  # "published_at" | "fetched" | "text" | None
     dates: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
     relevant: bool | None = None

@@ -11,9 +11,14 @@ compiled patterns over English and Hindi month/weekday names (taken from datepar
 never by running a date parser over every token, which is both slow and imprecise ("Dong Jun" is not
 June, "the 11th ASEAN" is not a day). Relative expressions ("On Monday", "late last month", "पिछले
 साल") and dates without a year are resolved against a reference date: the publication date, or when
-there is none, the latest full date (day, month and year) the text itself prints. The reference used is
+there is none, the fetch time, and only then the latest full date (day, month and year) the text prints. The reference used is
 recorded (`date_reference`, `date_reference_source`); with no reference at all, relative and yearless
 mentions are left out rather than resolved against today.
+
+An article with no printed date that was fetched (from a feed or a page; JSON Lines input may carry
+"fetched_at") gets `published_at` = the fetch time, `published_at_source` "fetched", and its dates
+resolve against that day (`date_reference_source` "fetched"). Only without any of these is the text
+itself read for a reference (`text_reference`: the latest full date, unless a later year is printed).
 """
 
 from __future__ import annotations
@@ -373,6 +378,44 @@ def latest_full_date(text: str) -> date | None:
     return best
 
 
+# A year after one of these is a deadline or a plan ("by 2030", "2030 तक"), not something that happened.
+_PLAN_BEFORE = re.compile(r"(?:\bby|\btill|\buntil|\btarget|\bvision|\bbefore)\s+(?:the\s+)?(?:end\s+of\s+)?$", re.I)
+_PLAN_AFTER = re.compile(r"\s*(?:तक|के\s+लक्ष्य)")
+
+
+def text_reference(text: str) -> date | None:
+    """A reference date read from the text alone (no publication date, no fetch time), or None.
+
+    The latest full date (day, month, year) printed, but only when no later year is printed anywhere
+    (as "August 2023", "in 2023", "2023 में"; deadlines such as "by 2030" do not count): a report of
+    talks in August 2023 that recalls "June 15, 2020" prints 2023 somewhere, and then 2020 is a
+    recalled event, not the time of the report, so there is no reference rather than a wrong one.
+    A year alone is never a reference (the day and month of the report would be guessed)."""
+    best = latest_full_date(text)
+    if best is None:
+        return None
+    for mention in find_dates(text, None):
+        year = int(mention.value[:4])
+        if year <= best.year:
+            continue
+        before = text[max(0, mention.start - 20):mention.start]
+        if mention.granularity == "year" and (_PLAN_BEFORE.search(before) or _PLAN_AFTER.match(text, mention.end)):
+            continue
+        return None
+    return best
+
+
+def _fetched_time(fetched_at: str | None) -> datetime | None:
+    """The fetch time as an aware datetime (a naive one is UTC, as the fetcher writes it), or None."""
+    if not fetched_at:
+        return None
+    try:
+        seen = datetime.fromisoformat(fetched_at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return seen if seen.tzinfo else seen.replace(tzinfo=UTC)
+
+
 # ---------------------------------------------------------------------------------------------- published
 _TZ_NAMES = {"IST": "+0530", "GMT": "+0000", "UTC": "+0000", "UT": "+0000"}
 _LABEL = re.compile(r"^(?:published|updated|last updated|first published|posted)(?:\s+on)?\s*:?\s*", re.I)
@@ -441,12 +484,17 @@ def _not_in_future(published_at: datetime | None, fetched_at: str | None) -> tup
 def normalise(article: Article) -> Article:
     """Set `published_at`, `dates` and the reference date relative dates were resolved against."""
     published_at, clamped = _not_in_future(parse_published(article.published), article.fetched_at)
-    text = f"{article.title or ''}\n{article.text or ''}" if article.title else (article.text or "")
+    published_source = ("fetched" if clamped else article.published_at_source) if published_at else None
+    if published_at is None and (seen := _fetched_time(article.fetched_at)) is not None:
+        # Undated: first seen is the best bound we have, and keeps it visible in time-filtered views.
+        published_at, published_source = seen.astimezone(IST), "fetched"
+    lead_title = article.title_source == "lead"  # the title repeats the first sentence: read it once
+    text = f"{article.title}\n{article.text or ''}" if article.title and not lead_title else (article.text or "")
     if published_at is not None:
         ref = Reference(published_at.date(), True)
-        ref_source = "published_at"
+        ref_source = "fetched" if published_source == "fetched" else "published_at"
     else:
-        inferred = latest_full_date(text)
+        inferred = text_reference(text)
         ref = Reference(inferred, False) if inferred else None
         ref_source = "text" if inferred else None
     seen: set[tuple[str, str, str]] = set()
@@ -458,7 +506,7 @@ def normalise(article: Article) -> Article:
             dates.append(mention.as_dict())
     return article.replace(
         published_at=published_at.isoformat() if published_at else None,
-        published_at_source=("fetched" if clamped else article.published_at_source) if published_at else None,
+        published_at_source=published_source,
         dates=dates,
         date_reference=ref.day.isoformat() if ref else None,
         date_reference_source=ref_source,

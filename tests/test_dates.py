@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.article import Article
 from pipeline.clean import clean
-from pipeline.dates import Reference, find_dates, latest_full_date, normalise, parse_published
+from pipeline.dates import Reference, find_dates, latest_full_date, normalise, parse_published, text_reference
 from pipeline.feeds import parse_feed
 from tests.conftest import REALFEEDS
 
@@ -219,3 +219,60 @@ def test_day_ranges_give_both_days():
 
 def test_a_backwards_range_is_not_a_range():
     assert mentions("5 to 3 March") == [("3 March", "2024-03-03", "day")]
+
+
+# ---------------------------------------------------------------------------------------------- fetch time
+def test_undated_fetched_article_is_published_when_first_seen_and_dates_resolve_against_it():
+    a = normalise(Article(fetched_at="2023-08-20T03:10:00+00:00",
+                          text="The 19th round of talks was held on August 13 and 14. The clash of June 15, 2020 "
+                               "was recalled. On Friday the ministry issued a statement."))
+    assert (a.published_at, a.published_at_source) == ("2023-08-20T08:40:00+05:30", "fetched")
+    assert (a.date_reference, a.date_reference_source) == ("2023-08-20", "fetched")
+    assert [(d["text"], d["value"]) for d in a.dates] == [
+        ("August 13", "2023-08-13"), ("14", "2023-08-14"), ("June 15, 2020", "2020-06-15"), ("On Friday", "2023-08-18")]
+
+
+def test_a_printed_date_wins_over_the_fetch_time():
+    a = normalise(Article(published="2024-11-18", published_at_source="feed", fetched_at="2024-11-20T10:00:00Z",
+                          text="They met on Monday."))
+    assert (a.published_at_source, a.date_reference_source, a.dates[0]["value"]) == ("feed", "published_at", "2024-11-18")
+
+
+def test_fetch_time_in_utc_is_read_as_the_indian_day():
+    a = normalise(Article(fetched_at="2024-11-19T20:00:00Z", text="बुधवार को बैठक हुई।"))
+    assert (a.date_reference, a.dates[0]["value"]) == ("2024-11-20", "2024-11-20")
+
+
+def test_a_naive_or_broken_fetch_time():
+    assert normalise(Article(fetched_at="2024-11-19T20:00:00", text="x")).published_at == "2024-11-20T01:30:00+05:30"
+    assert normalise(Article(fetched_at="yesterday", text="x")).published_at is None
+
+
+# ---------------------------------------------------------------------------------------------- text reference
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        # the report's own full date is the latest, nothing later is printed
+        ("On 3 March 2024, the two sides met. They will meet again on March 20.", "2024-03-03"),
+        ("दोनों पक्षों ने 12 जनवरी 2025 को बैठक की और 14 जनवरी को फिर मिले।", "2025-01-12"),
+        # a recalled event with a full date, the report's own time printed only as month-year or year
+        ("The talks in October 2024 ended on October 21. Relations fell after the clash of June 15, 2020.", None),
+        ("अगस्त 2023 की वार्ता 18 अगस्त को हुई। 15 जून 2020 की झड़प के बाद संबंध बिगड़े थे।", None),
+        ("The 2023 meeting on August 13 recalled the Galwan clash of June 15, 2020.", None),
+        # a plan or deadline year does not make the printed date a recollection
+        ("On 9 September 2024 the sides agreed to settle the matter by 2030. Talks resume on September 20.",
+         "2024-09-09"),
+        ("10 सितंबर 2024 को बैठक हुई; 2030 तक समाधान का लक्ष्य है।", "2024-09-10"),
+        # no full date at all
+        ("They met on Monday and again on October 21.", None),
+    ],
+)
+def test_reference_from_the_text_alone(text, reference):
+    assert (str(text_reference(text)) if text_reference(text) else None) == reference
+    a = normalise(Article(text=text))
+    assert (a.date_reference, a.date_reference_source) == ((reference, "text") if reference else (None, None))
+
+
+def test_without_a_reference_a_yearless_date_is_left_out_not_given_a_recalled_year():
+    a = normalise(Article(text="The talks in August 2023 took place on August 13. The clash of June 15, 2020 was recalled."))
+    assert [d["value"] for d in a.dates] == ["2023-08", "2020-06-15"]
