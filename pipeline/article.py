@@ -54,7 +54,7 @@ class Article:
     minhash_bands: list[str] | None = None  # LSH band keys "b<i>:<hash>" of `minhash`, looked up with a terms query
     story_date: str | None = None  # YYYY-MM-DD: the day of the event the article reports, when known
     story_dates: list[str] | None = None  # every day the article mentions (and its publication day)
-    story_entities: list[str] | None = None  # linked entity ids that define the story (generic ones left out)
+    story_entities: list[str] | None = None  # entity ids, name/ and round/ keys that define the story
 
     def replace(self, **changes: Any) -> Article:
         """Return a copy with `changes` applied."""
