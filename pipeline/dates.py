@@ -104,6 +104,18 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# Fixed-date days a report may name instead of the date (month, day); keys as printed.
+_HOLIDAYS = {"New Year's Day": (1, 1), "New Year’s Day": (1, 1), "New Year's Eve": (12, 31),
+             "New Year’s Eve": (12, 31), "Christmas Day": (12, 25), "Republic Day": (1, 26),
+             "Independence Day": (8, 15), "नए साल": (1, 1), "नव वर्ष": (1, 1), "नववर्ष": (1, 1),
+             "गणतंत्र दिवस": (1, 26), "स्वतंत्रता दिवस": (8, 15)}
+_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+def _holiday_key(printed: str) -> str:
+    return next(k for k in _HOLIDAYS if k.lower() == printed.lower())
+
+
 # ---------------------------------------------------------------------------------------------- resolution
 def _day(y: int, m: int, d: int) -> str | None:
     try:
@@ -261,6 +273,18 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
             return [(m.start(), m.end(), f"{y:04d}-{mon:02d}", "month")]
         return [(m.start(), m.end(), f"{ref.day.year - n:04d}", "year")]
 
+    def holiday(m, ref):
+        """A fixed-date national day or festival ("on New Year's Day", "गणतंत्र दिवस पर"): border
+        personnel meetings and ceremonies are reported by the day's name. Another country's day
+        ("Pakistan's Independence Day") is not India's."""
+        if re.search(r"(?:'s|’s|\b(?:Chinese|Pakistani|Bangladeshi|Nepali|American|US|China|Pakistan))\s+$",
+                     m.string[max(0, m.start() - 14):m.start()]):
+            return []
+        mon, d = _HOLIDAYS[_holiday_key(m.group("h"))]
+        y = int(m.group("y")) if m.groupdict().get("y") else _infer_year(mon, d, ref)
+        value = _day(y, mon, d) if y else None
+        return [(m.start("h"), m.end(), value, "day")] if value else []
+
     day_words = {"yesterday": -1, "today": 0, "tomorrow": 1, "आज": 0}
 
     def day_word(m, ref):
@@ -327,6 +351,10 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         (r"(?P<rel>पिछले|इस|अगले|गत)\s+(?P<unit>वर्ष|साल|महीने|माह)" + HB, relative_unit, False, "hi"),
         (r"\b(?P<n>\d{1,2}|[A-Za-z]+)\s+(?P<unit>days|months|years)\s+ago\b", ago, False, "en"),
         (r"(?P<n>\d{1,2}|[\u0900-\u097F]+)\s+(?P<unit>दिन|महीने|साल|वर्ष)\s+पहले" + HB, ago, False, "hi"),
+        (rf"\b(?P<h>{_alt(k for k in _HOLIDAYS if not _DEVANAGARI.search(k))})(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?(?![\w\d])",
+         holiday, False, "en"),
+        (rf"(?<![\u0900-\u0963\u0966-\u097F])(?P<h>{_alt(k for k in _HOLIDAYS if _DEVANAGARI.search(k))})"
+         rf"(?:\s+(?P<y>(?:19|20)\d{{2}}))?{HB}(?=\s*(?:के\s+(?:दिन|मौके|अवसर)|पर|को))", holiday, False, "hi"),
         (r"\b(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b", day_word, False, "en"),
         (r"(?<![\u0900-\u0963\u0966-\u097F])(?P<w>आज)" + HB, day_word, False, "hi"),
         (rf"\b(?:(?P<rel>[Oo]n|[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<wd>{_alt(en_days)})\b", weekday(en_days), False, "en"),
@@ -336,10 +364,10 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
     return [(re.compile(p), h, absolute, script) for p, h, absolute, script in table]
 
 
-_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{3}")
 _PREFILTER = re.compile(r"\d|[A-Z][a-z]+day\b|\b(?:last|this|next|previous|ago|today|yesterday|tomorrow)\b|"
-                        r"पिछले|इस|अगले|गत|आज|वार\s+को", re.IGNORECASE)
+                        r"New Year|Christmas|Republic Day|Independence Day|"
+                        r"पिछले|इस|अगले|गत|आज|वार\s+को|नए साल|नव\s?वर्ष|दिवस", re.IGNORECASE)
 
 
 def find_dates(text: str, ref: Reference | None, *, absolute_only: bool = False) -> list[Mention]:

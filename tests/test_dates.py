@@ -276,3 +276,15 @@ def test_reference_from_the_text_alone(text, reference):
 def test_without_a_reference_a_yearless_date_is_left_out_not_given_a_recalled_year():
     a = normalise(Article(text="The talks in August 2023 took place on August 13. The clash of June 15, 2020 was recalled."))
     assert [d["value"] for d in a.dates] == ["2023-08", "2020-06-15"]
+
+
+def test_fixed_date_national_days_are_dates():
+    new_year = Reference(date(2024, 1, 1), True)
+    assert mentions("a Border Personnel Meeting at Bum La on New Year's Day", new_year) == [
+        ("New Year's Day", "2024-01-01", "day")]
+    assert mentions("गणतंत्र दिवस के मौके पर दोनों सेनाओं ने मिठाइयां बांटीं", new_year) == [("गणतंत्र दिवस", "2024-01-26", "day")]
+    assert mentions("on Independence Day", Reference(date(2024, 8, 16), True)) == [("Independence Day", "2024-08-15", "day")]
+    assert mentions("Republic Day 2023", None) == [("Republic Day 2023", "2023-01-26", "day")]
+    # another country's day, a new year as a period, and no reference
+    assert mentions("Pakistan's Independence Day; नए साल में नीति बदलेगी", new_year) == []
+    assert mentions("on New Year's Day", None) == []
