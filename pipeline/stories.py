@@ -11,7 +11,8 @@ The story key of an article is language-independent:
   "round/32").
 - `story_date`: the day of the event: the first day-granularity date the text mentions, when it is
   not after the publication day (+1) nor more than EVENT_WINDOW_DAYS before it; else the publication
-  day; else None. `story_dates`: every day mentioned, plus the publication day.
+  day; else None. `story_dates`: every day mentioned, plus the publication day. A publication time that
+  is only the fetch time (`published_at_source` "fetched") is an upper bound, not a day of the story.
 
 Two articles are in the same story when
 - their entity similarity (weighted Jaccard: people 3, events and rounds 2, organisations and places 1,
@@ -133,6 +134,12 @@ def story_dates(article: Article) -> tuple[str | None, list[str]]:
     days = [d["value"] for d in article.dates if d.get("granularity") == "day" and _day(d.get("value"))]
     published = _day(article.published_at)
     story_date = None
+    if article.published_at_source == "fetched" and published is not None:
+        # First seen is only an upper bound on the event day (an archive may be fetched years later):
+        # it is neither the event day nor a day the article mentions.
+        first = _day(days[0]) if days else None
+        story_date = first if first is not None and first <= published + dt.timedelta(days=1) else None
+        return (story_date.isoformat() if story_date else None), sorted(set(days))
     if days:
         first = _day(days[0])
         if published is None or (published - dt.timedelta(days=EVENT_WINDOW_DAYS) <= first <= published + dt.timedelta(days=1)):

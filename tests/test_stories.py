@@ -209,3 +209,10 @@ def test_one_event_in_two_languages_is_one_story_and_rounds_stay_apart_in_any_or
         story = {n: index.assign(articles[n]).story_id for n in order}
         for i, j in itertools.combinations(range(len(articles)), 2):
             assert (story[i] == story[j]) == (events[i] == events[j]), (order, i, j, events[i], events[j])
+
+
+def test_the_fetch_time_of_an_undated_article_is_not_its_story_day():
+    fetched = dict(published_at="2026-03-01T10:00:00+05:30", published_at_source="fetched")
+    assert stories.story_dates(Article(dates=[day("2024-11-20")], **fetched)) == ("2024-11-20", ["2024-11-20"])
+    assert stories.story_dates(Article(dates=[], **fetched)) == (None, [])
+    assert stories.story_dates(Article(dates=[day("2026-05-01")], **fetched)) == (None, ["2026-05-01"])
