@@ -69,8 +69,11 @@ class Mention:
 
 @dataclass(frozen=True)
 class Reference:
-    day: date
+    day: date | None
     from_publication: bool  # False: inferred from the text, so only a lower bound on the publication date
+    # (month, year) the text prints with a year ("September 2024"): the year of a yearless date in that
+    # month when there is no reference day (`day` None: relative dates stay unresolved)
+    month_years: tuple[tuple[int, int], ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------- vocabulary
@@ -129,6 +132,8 @@ def _shift_month(d: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+_RELATIVE_YEAR_AFTER = re.compile(r"\s*,?\s*(?:of\s+)?(?:last|this|next|previous)\s+year|\s*(?:पिछले|अगले|इस|गत)\s+(?:साल|वर्ष)",
+                                  re.IGNORECASE)
 # Future tense right next to a weekday: "will meet on Friday", "शुक्रवार को होगा".
 _FUTURE_BEFORE = re.compile(r"\bwill\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 _FUTURE_AFTER = re.compile(r"\s*को\s+(?:[\u0900-\u097F]+\s+){0,3}?(?:होगा|होगी|होंगे|होगें|जाएगा|जाएगी|जाएंगे|करेगा|करेगी|करेंगे|मिलेंगे)"
@@ -147,6 +152,8 @@ def _infer_year(month: int, day: int | None, ref: Reference | None) -> int | Non
     """The year of a yearless date: the reference's, or the one before when that would be > 6 months ahead."""
     if ref is None:
         return None
+    if ref.day is None:  # only a day of a month printed with its year ("September 12" by "September 2024")
+        return dict(ref.month_years).get(month) if day is not None else None
     year = ref.day.year
     if ref.from_publication:
         candidate = date(year, month, min(day or 1, 28))
@@ -212,6 +219,8 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
 
     def yearless_day(month_of):
         def handle(m, ref):
+            if ref is not None and ref.day is None and _RELATIVE_YEAR_AFTER.match(m.string, m.end()):
+                return []  # "April 12 last year": the year printed with April elsewhere is not this one
             mon, d = month_of(m), int(m.group("d"))
             y = _infer_year(mon, d, ref)
             value = _day(y, mon, d) if y else None
@@ -229,7 +238,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
 
     def month_relative_year(month_of):
         def handle(m, ref):
-            if ref is None:
+            if ref is None or ref.day is None:
                 return []
             y = ref.day.year + rel_year[m.group("rel").lower()]
             return [(m.start(), m.end(), f"{y:04d}-{month_of(m):02d}", "month")]
@@ -238,7 +247,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
     def relative_month(month_of):
         """'last October' said in February 2025 is October 2024; 'next March' said in May is next year's."""
         def handle(m, ref):
-            if ref is None:
+            if ref is None or ref.day is None:
                 return []
             mon, rel, y = month_of(m), m.group("rel").lower(), ref.day.year
             if rel in ("last", "previous") and mon >= ref.day.month:
@@ -249,7 +258,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         return handle
 
     def relative_unit(m, ref):
-        if ref is None:
+        if ref is None or ref.day is None:
             return []
         offset = rel_year[m.group("rel").lower()]
         unit = m.group("unit").lower()
@@ -259,7 +268,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         return [(m.start(), m.end(), f"{y:04d}-{mon:02d}", "month")]
 
     def ago(m, ref):
-        if ref is None:
+        if ref is None or ref.day is None:
             return []
         word = m.group("n").lower()
         n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, _HI_NUMBER_WORDS.get(word))
@@ -288,13 +297,13 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
     day_words = {"yesterday": -1, "today": 0, "tomorrow": 1, "आज": 0}
 
     def day_word(m, ref):
-        if ref is None:
+        if ref is None or ref.day is None:
             return []
         return [(m.start(), m.end(), (ref.day + timedelta(days=day_words[m.group("w").lower()])).isoformat(), "day")]
 
     def weekday(days):
         def handle(m, ref):
-            if ref is None:
+            if ref is None or ref.day is None:
                 return []
             target = days[m.group("wd")]
             back = (ref.day.weekday() - target) % 7
@@ -317,7 +326,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
             return []
         if _NOT_YEAR_BEFORE.search(before) or _NOT_YEAR_AFTER.match(text, m.end()):
             return []
-        if ref is not None and y > ref.day.year + 10:
+        if ref is not None and ref.day is not None and y > ref.day.year + 10:
             return []
         return [(m.start(), m.end(), f"{y:04d}", "year")]
 
@@ -358,7 +367,8 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         (r"\b(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b", day_word, False, "en"),
         (r"(?<![\u0900-\u0963\u0966-\u097F])(?P<w>आज)" + HB, day_word, False, "hi"),
         (rf"\b(?:(?P<rel>[Oo]n|[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<wd>{_alt(en_days)})\b", weekday(en_days), False, "en"),
-        (rf"(?P<rel>)(?<![\u0900-\u0963\u0966-\u097F])(?P<wd>{_alt(hi_days)})\s+को", weekday(hi_days), False, "hi"),
+        (rf"(?P<rel>)(?<![\u0900-\u0963\u0966-\u097F])(?P<wd>{_alt(hi_days)})(?:\s+को|(?=\s+(?:की|के|से|देर|शाम|सुबह|रात|दोपहर)"
+         rf"{HB}))", weekday(hi_days), False, "hi"),
         (r"(?<![\w₹$£€.,/])(?P<y>(?:19|20)\d{2})(?![\d,]\d|\.\d|s\b|\d|वें|th\b)", year, False, "any"),
     ]
     return [(re.compile(p), h, absolute, script) for p, h, absolute, script in table]
@@ -367,7 +377,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
 _LATIN_WORD = re.compile(r"[A-Za-z]{3}")
 _PREFILTER = re.compile(r"\d|[A-Z][a-z]+day\b|\b(?:last|this|next|previous|ago|today|yesterday|tomorrow)\b|"
                         r"New Year|Christmas|Republic Day|Independence Day|"
-                        r"पिछले|इस|अगले|गत|आज|वार\s+को|नए साल|नव\s?वर्ष|दिवस", re.IGNORECASE)
+                        r"पिछले|इस|अगले|गत|आज|वार\s|नए साल|नव\s?वर्ष|दिवस", re.IGNORECASE)
 
 
 def find_dates(text: str, ref: Reference | None, *, absolute_only: bool = False) -> list[Mention]:
@@ -431,6 +441,17 @@ def text_reference(text: str) -> date | None:
             continue
         return None
     return best
+
+
+def _month_years(text: str) -> Reference | None:
+    """Without any reference day: the months the text prints with exactly one year ("the talks in
+    September 2024 ... on September 12" -> September 12, 2024), or None when there are none."""
+    years: dict[int, set[int]] = {}
+    for mention in find_dates(text, None):
+        if mention.granularity in ("day", "month"):
+            years.setdefault(int(mention.value[5:7]), set()).add(int(mention.value[:4]))
+    found = tuple(sorted((mon, ys.pop()) for mon, ys in years.items() if len(ys) == 1))
+    return Reference(None, False, found) if found else None
 
 
 def _fetched_time(fetched_at: str | None) -> datetime | None:
@@ -523,7 +544,7 @@ def normalise(article: Article) -> Article:
         ref_source = "fetched" if published_source == "fetched" else "published_at"
     else:
         inferred = text_reference(text)
-        ref = Reference(inferred, False) if inferred else None
+        ref = Reference(inferred, False) if inferred else _month_years(text)
         ref_source = "text" if inferred else None
     seen: set[tuple[str, str, str]] = set()
     dates = []
@@ -536,6 +557,6 @@ def normalise(article: Article) -> Article:
         published_at=published_at.isoformat() if published_at else None,
         published_at_source=published_source,
         dates=dates,
-        date_reference=ref.day.isoformat() if ref else None,
+        date_reference=ref.day.isoformat() if ref and ref.day else None,
         date_reference_source=ref_source,
     )

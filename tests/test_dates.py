@@ -273,9 +273,24 @@ def test_reference_from_the_text_alone(text, reference):
     assert (a.date_reference, a.date_reference_source) == ((reference, "text") if reference else (None, None))
 
 
-def test_without_a_reference_a_yearless_date_is_left_out_not_given_a_recalled_year():
+def test_without_a_reference_a_yearless_date_takes_the_year_printed_with_its_month_not_a_recalled_one():
     a = normalise(Article(text="The talks in August 2023 took place on August 13. The clash of June 15, 2020 was recalled."))
-    assert [d["value"] for d in a.dates] == ["2023-08", "2020-06-15"]
+    assert [d["value"] for d in a.dates] == ["2023-08", "2023-08-13", "2020-06-15"]
+    assert (a.date_reference, a.date_reference_source) == (None, None)
+    # a month printed with two years, or not at all, gives no year; relative dates stay unresolved
+    a = normalise(Article(text="Talks in August 2023 and August 2024; one on August 13. On Monday, in March 2021, they met."))
+    assert [d["value"] for d in a.dates] == ["2023-08", "2024-08", "2021-03"]
+    a = normalise(Article(text="पिछली बैठक 13 अगस्त को हुई थी; अगस्त 2023 में।"))
+    assert [d["value"] for d in a.dates] == ["2023-08-13", "2023-08"]
+    a = normalise(Article(text="They met on April 12 last year and since April; the April 2020 clashes."))
+    assert [d["value"] for d in a.dates] == ["2020-04"]
+
+
+def test_hindi_weekdays_with_a_time_of_day():
+    ref = Reference(date(2024, 10, 23), True)
+    assert mentions("सोमवार शाम बैठक हुई; मंगलवार देर रात बयान आया; रविवार की बैठक", ref) == [
+        ("सोमवार", "2024-10-21", "day"), ("मंगलवार", "2024-10-22", "day"), ("रविवार", "2024-10-20", "day")]
+    assert mentions("सोमवारी व्रत", ref) == []
 
 
 def test_fixed_date_national_days_are_dates():
