@@ -303,3 +303,30 @@ def test_fixed_date_national_days_are_dates():
     # another country's day, a new year as a period, and no reference
     assert mentions("Pakistan's Independence Day; नए साल में नीति बदलेगी", new_year) == []
     assert mentions("on New Year's Day", None) == []
+
+
+# Short reports, fetched or undated, with the dates a reader would give them (written for the purpose).
+UNDATED_CASES = [
+ # (fetched_at, published, text, gold [(value, gran)])
+ ("2024-10-23T06:00:00Z", None, "दोनों देशों के सैन्य कमांडरों ने सोमवार शाम बैठक की। अगली बैठक अगले महीने होगी।", [("2024-10-21","day"),("2024-11","month")]),
+ ("2024-10-23T06:00:00Z", None, "रक्षा मंत्री ने मंगलवार देर रात बयान जारी किया।", [("2024-10-22","day")]),
+ ("2024-10-23T06:00:00Z", None, "The talks were held on October 21 and follow the agreement of 2005.", [("2024-10-21","day"),("2005","year")]),
+ ("2024-10-23T06:00:00Z", None, "Troops have faced each other since May 2020; the latest talks took place on Monday.", [("2020-05","month"),("2024-10-21","day")]),
+ ("2024-01-03T06:00:00Z", None, "The meeting was held on December 28 in Chushul.", [("2023-12-28","day")]),
+ (None, None, "India and China held talks on 21 October 2024. They will meet again on November 4.", [("2024-10-21","day"),("2024-11-04","day")]),
+ (None, None, "The talks in September 2024 took place on September 12. The 2020 clash was recalled.", [("2024-09","month"),("2024-09-12","day"),("2020","year")]),
+ (None, None, "Officials recalled the clash of 15 June 2020. The talks in 2024 were held on August 29.", [("2020-06-15","day"),("2024","year")]),
+ (None, "2024-08-30", "डब्ल्यूएमसीसी की बैठक 29 अगस्त को हुई। पिछले साल दिसंबर में भी बैठक हुई थी।", [("2024-08-29","day"),("2023-12","month")]),
+ ("2024-08-30T06:00:00Z", None, "बैठक गुरुवार को नई दिल्ली में हुई। इससे पहले जुलाई में बीजिंग में बैठक हुई थी।", [("2024-08-29","day"),("2024-07","month")]),
+ ("2024-08-30T06:00:00Z", None, "The WMCC met on Thursday; the previous meeting was in July.", [("2024-08-29","day"),("2024-07","month")]),
+ ("2024-12-20T06:00:00Z", None, "The Special Representatives met two days ago in Beijing, five years after their last meeting in December 2019.", [("2024-12-18","day"),("2019-12","month")]),
+]
+
+
+def test_dates_of_fetched_and_undated_short_reports():
+    tp = fp = fn = 0
+    for fetched, pub, text, gold in UNDATED_CASES:
+        a = normalise(Article(fetched_at=fetched, published=pub, published_at_source="feed" if pub else None, text=text))
+        got = {(d["value"], d["granularity"]) for d in a.dates}
+        tp, fp, fn = tp + len(got & set(gold)), fp + len(got - set(gold)), fn + len(set(gold) - got)
+    assert tp / (tp + fp) >= 0.95 and tp / (tp + fn) >= 0.95, (tp, fp, fn)
