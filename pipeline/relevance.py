@@ -156,29 +156,32 @@ _SENTENCE = re.compile(r"(?<=[.?!।|])\s+|\n+")
 PAIR = "(india+china)"  # pseudo-term in the explanation counts: the pair bonus was given
 
 
-def _pair_sentences(t: Terms, text: str) -> int:
-    """Sentences naming an India side and a China side together with border, military or diplomatic
-    vocabulary (net weight at least `pair_min_weight`: "army" alone is not enough): the statement a short report is about, however few words it has."""
-    n = 0
+def _sentence_counts(t: Terms, text: str) -> tuple[dict[str, int], int]:
+    """Term counts of `text` (one scan, sentence by sentence), and the number of sentences naming an
+    India side and a China side together with border, military or diplomatic vocabulary (net weight
+    at least `pair_min_weight`: "army" alone is not enough): the statement a short report is about,
+    however few words it has."""
+    total: dict[str, int] = {}
+    pairs = 0
     for sentence in _SENTENCE.split(text):
         counts = t.matcher.counts(sentence)
         if not counts:
             continue
+        for k, n in counts.items():
+            total[k] = total.get(k, 0) + n
         implied = any(k in t.both for k in counts)
         india = implied or any(k in t.india for k in counts)
         china = implied or any(k in t.china for k in counts)
-        net = sum(t.weights.get(k, 0.0) for k in counts)
-        if india and china and net >= t.pair_min_weight:
-            n += 1
-    return n
+        if india and china and sum(t.weights.get(k, 0.0) for k in counts) >= t.pair_min_weight:
+            pairs += 1
+    return total, pairs
 
 
 def relevance_score(text: str) -> tuple[float, dict[str, int]]:
     """Score in 0..1 for `text`, and the matched terms with their counts (for explanations)."""
     t = terms()
-    counts = t.matcher.counts(text)
-    pairs = _pair_sentences(t, text) if t.pair_bonus else 0
-    if pairs:
+    counts, pairs = _sentence_counts(t, text)
+    if pairs and t.pair_bonus:
         counts[PAIR] = pairs
     positive = negative = 0.0
     for key, n in counts.items():
