@@ -202,20 +202,22 @@ def _same_name(a: str, b: str) -> bool:
     return ka == kb or (ka[0] == kb[0] and SequenceMatcher(None, ka, kb).ratio() >= FUZZY_NAME_RATIO)
 
 
-def _shared(sa: set[str], sb: set[str]) -> tuple[set[str], set[str]]:
-    """Ids of `sa` and of `sb` that the other names too: equal ids, or an unlinked name that is a
-    spelling of a name the other has (linked or not)."""
-    shared_a, shared_b = sa & sb, sa & sb
-    rest_b = [i for i in sb - sa if not i.startswith(ROUND)]
-    for i in sa - sb:
+def _fuzzy_pairs(sa: set[str], sb: set[str]) -> list[tuple[str, str]]:
+    """Pairs (id of `sa`, id of `sb`) that are not equal but spell one name: at least one of them an
+    unlinked name, both of one type, their skeletons alike. Each id is in at most one pair."""
+    only_a, only_b = sorted(sa - sb), sorted(i for i in sb - sa if not i.startswith(ROUND))
+    if not (any(map(_unlinked, only_a)) or any(map(_unlinked, only_b))):
+        return []
+    pairs, used = [], set()
+    for i in only_a:
         if i.startswith(ROUND):
             continue
-        for j in rest_b:
-            if j not in shared_b and (_unlinked(i) or _unlinked(j)) and _same_name(i, j):
-                shared_a.add(i)
-                shared_b.add(j)
+        for j in only_b:
+            if j not in used and (_unlinked(i) or _unlinked(j)) and _same_name(i, j):
+                pairs.append((i, j))
+                used.add(j)
                 break
-    return shared_a, shared_b
+    return pairs
 
 
 def entity_similarity(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, ...]) -> float:
@@ -224,10 +226,8 @@ def entity_similarity(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, 
     sa, sb = set(a), set(b)
     if not sa | sb:
         return 0.0
-    shared_a, shared_b = _shared(sa, sb)
     # A name shared in two spellings counts once, at the lower of its two weights.
-    shared = sum(_weight(i) for i in sa & sb) + sum(
-        min(_weight(i), _weight(j)) for i, j in zip(sorted(shared_a - sb), sorted(shared_b - sa), strict=False))
+    shared = sum(_weight(i) for i in sa & sb) + sum(min(_weight(i), _weight(j)) for i, j in _fuzzy_pairs(sa, sb))
     total = sum(_weight(i) for i in sa) + sum(_weight(i) for i in sb) - shared
     return shared / total if total else 0.0
 
