@@ -336,7 +336,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
          day_range(en_m), True, "en"),
         (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}(?:\s*[-–]\s*|\s+(?:to|and)\s+)(?P<d2>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON}(?:,?\s+(?P<y>\d{{4}}))?(?![\d:])",
          day_range(en_m), True, "en"),
-        (rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:[-–]|से)\s*(?P<d2>\d{{1,2}})\s+{HMON}(?:,?\s+(?P<y>\d{{4}}))?{HB}(?!\s*\d)",
+        (rf"(?<!\d)(?P<d>\d{{1,2}})(?:\s*(?:[-–]|से)\s*|\s+(?:और|व|तथा)\s+)(?P<d2>\d{{1,2}})\s+{HMON}(?:,?\s+(?P<y>\d{{4}}))?{HB}(?!\s*\d)",
          day_range(hi_m), True, "hi"),
         (r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)", iso, True, "any"),
         (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True, "en"),

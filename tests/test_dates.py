@@ -330,3 +330,8 @@ def test_dates_of_fetched_and_undated_short_reports():
         got = {(d["value"], d["granularity"]) for d in a.dates}
         tp, fp, fn = tp + len(got & set(gold)), fp + len(got - set(gold)), fn + len(set(gold) - got)
     assert tp / (tp + fp) >= 0.95 and tp / (tp + fn) >= 0.95, (tp, fp, fn)
+
+
+def test_hindi_day_pairs_joined_by_and():
+    ref = Reference(date(2023, 8, 15), True)
+    assert mentions("वार्ता 13 और 14 अगस्त को हुई", ref) == [("13", "2023-08-13", "day"), ("14 अगस्त", "2023-08-14", "day")]
