@@ -31,15 +31,15 @@ class Article:
     # Derived by the stages
     id: str | None = None
     title: str | None = None
-    title_source: str | None = None  # "feed" | "page" | "text" | "lead"
+    title_source: str | None = None  # "feed" | "page" | "text" (headline line) | "lead" (first sentence, untitled)
     byline: str | None = None
     text: str = ""
     language: str | None = None
     published_at: str | None = None
-    published_at_source: str | None = None  # "feed" | "page" | "text" | "fetched" | None: where published_at came from
+    published_at_source: str | None = None  # "feed" | "page" | "text" | "fetched" | None
     dateline: str | None = None  # place the text is filed from, e.g. "New Delhi"
     date_reference: str | None = None  # YYYY-MM-DD that relative dates were resolved against, or None
-    date_reference_source: str | None = None  # "published_at" | "text" (latest full date in the text) | None
+    date_reference_source: str | None = None  # "published_at" | "fetched" | "text" | None
     dates: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
     relevant: bool | None = None
@@ -54,7 +54,7 @@ class Article:
     minhash_bands: list[str] | None = None  # LSH band keys "b<i>:<hash>" of `minhash`, looked up with a terms query
     story_date: str | None = None  # YYYY-MM-DD: the day of the event the article reports, when known
     story_dates: list[str] | None = None  # every day the article mentions (and its publication day)
-    story_entities: list[str] | None = None  # linked entity ids that define the story (generic ones left out)
+    story_entities: list[str] | None = None  # entity ids, name/ and round/ keys that define the story
 
     def replace(self, **changes: Any) -> Article:
         """Return a copy with `changes` applied."""

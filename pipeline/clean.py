@@ -476,6 +476,29 @@ def _is_headline(line: str, rest: list[str]) -> bool:
     )
 
 
+# A sentence ends at . ? ! or the danda before a space, unless the period ends an initial or a short
+# capitalised abbreviation ("Lt. Gen.", "Dr.", "U.S."). In Hindi the period marks initials ("एस.
+# जयशंकर", "एच.ई."): there only the danda, ? and ! end a sentence.
+_LEAD_END = re.compile(r"(?<![\s.][A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\b[A-Z])[.?!।](?=\s|$)")
+_LEAD_END_HI = re.compile(r"[?!।](?=\s|$)")
+LEAD_TITLE_CHARS = 160
+
+
+def lead_title(paragraph: str, dateline: str | None = None) -> str | None:
+    """The first sentence of an untitled article's first paragraph, as its title: without the dateline
+    ("New Delhi: "), cut at a word boundary to LEAD_TITLE_CHARS with an ellipsis when longer."""
+    line = paragraph.strip()
+    if dateline and line.startswith(dateline):
+        line = line[len(dateline):].lstrip(" ,:").lstrip()
+    elif m := _DATELINE_LEAD.match(line):
+        line = line[m.end():]
+    m = (_LEAD_END_HI if re.search("[\u0900-\u097F]", line) else _LEAD_END).search(line)
+    sentence = (line[: m.start() + 1] if m else line).strip()
+    if len(sentence) > LEAD_TITLE_CHARS:
+        sentence = sentence[:LEAD_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return sentence or None
+
+
 def _same_text(a: str, b: str) -> bool:
     def key(s: str) -> str:
         return re.sub(r"\W+", "", s.lower())
@@ -520,7 +543,10 @@ def clean(article: Article) -> Article:
         if line and not d.is_debris(line):
             lines.append(line)
 
-    title = clean_title(article.raw_title, source) or clean_title(page_title, source)
+    title = clean_title(article.raw_title, source)
+    title_source = "feed" if title else None
+    if title is None and (title := clean_title(page_title, source)):
+        title_source = "page"
     dateline = None
     head, scanned = [], 0
     # The top of the text: headline, byline, printed date and dateline come out as fields.
@@ -543,7 +569,7 @@ def clean(article: Article) -> Article:
             lines[0] = f"{dateline}: {lines[0]}"
             break
         elif title is None and not head and _is_headline(line, lines[1:]):
-            title = line
+            title, title_source = line, "text"
             head.append(line)
             lines.pop(0)
         else:
@@ -552,6 +578,8 @@ def clean(article: Article) -> Article:
         dateline = m.group("place")
 
     text = "\n\n".join(lines)
+    if title is None and lines and (title := lead_title(lines[0], dateline)):
+        title_source = "lead"
     if not text and not title:
         raise BadInputError(STAGE, "nothing left after cleaning: no title and no text", item=article.input or None)
     if len(text) > MAX_TEXT_CHARS:
@@ -562,6 +590,7 @@ def clean(article: Article) -> Article:
         url=url,
         source=source,
         title=title,
+        title_source=title_source,
         byline=byline,
         text=text,
         published=published,

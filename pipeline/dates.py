@@ -11,9 +11,14 @@ compiled patterns over English and Hindi month/weekday names (taken from datepar
 never by running a date parser over every token, which is both slow and imprecise ("Dong Jun" is not
 June, "the 11th ASEAN" is not a day). Relative expressions ("On Monday", "late last month", "पिछले
 साल") and dates without a year are resolved against a reference date: the publication date, or when
-there is none, the latest full date (day, month and year) the text itself prints. The reference used is
+there is none, the fetch time, and only then the latest full date (day, month and year) the text prints. The reference used is
 recorded (`date_reference`, `date_reference_source`); with no reference at all, relative and yearless
 mentions are left out rather than resolved against today.
+
+An article with no printed date that was fetched (from a feed or a page; JSON Lines input may carry
+"fetched_at") gets `published_at` = the fetch time, `published_at_source` "fetched", and its dates
+resolve against that day (`date_reference_source` "fetched"). Only without any of these is the text
+itself read for a reference (`text_reference`: the latest full date, unless a later year is printed).
 """
 
 from __future__ import annotations
@@ -64,8 +69,11 @@ class Mention:
 
 @dataclass(frozen=True)
 class Reference:
-    day: date
+    day: date | None
     from_publication: bool  # False: inferred from the text, so only a lower bound on the publication date
+    # (month, year) the text prints with a year ("September 2024"): the year of a yearless date in that
+    # month when there is no reference day (`day` None: relative dates stay unresolved)
+    month_years: tuple[tuple[int, int], ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------- vocabulary
@@ -99,6 +107,18 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# Fixed-date days a report may name instead of the date (month, day); keys as printed.
+_HOLIDAYS = {"New Year's Day": (1, 1), "New Year’s Day": (1, 1), "New Year's Eve": (12, 31),
+             "New Year’s Eve": (12, 31), "Christmas Day": (12, 25), "Republic Day": (1, 26),
+             "Independence Day": (8, 15), "नए साल": (1, 1), "नव वर्ष": (1, 1), "नववर्ष": (1, 1),
+             "गणतंत्र दिवस": (1, 26), "स्वतंत्रता दिवस": (8, 15)}
+_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+def _holiday_key(printed: str) -> str:
+    return next(k for k in _HOLIDAYS if k.lower() == printed.lower())
+
+
 # ---------------------------------------------------------------------------------------------- resolution
 def _day(y: int, m: int, d: int) -> str | None:
     try:
@@ -112,6 +132,8 @@ def _shift_month(d: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+_RELATIVE_YEAR_AFTER = re.compile(r"\s*,?\s*(?:of\s+)?(?:last|this|next|previous)\s+year|\s*(?:पिछले|अगले|इस|गत)\s+(?:साल|वर्ष)",
+                                  re.IGNORECASE)
 # Future tense right next to a weekday: "will meet on Friday", "शुक्रवार को होगा".
 _FUTURE_BEFORE = re.compile(r"\bwill\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 _FUTURE_AFTER = re.compile(r"\s*को\s+(?:[\u0900-\u097F]+\s+){0,3}?(?:होगा|होगी|होंगे|होगें|जाएगा|जाएगी|जाएंगे|करेगा|करेगी|करेंगे|मिलेंगे)"
@@ -130,6 +152,8 @@ def _infer_year(month: int, day: int | None, ref: Reference | None) -> int | Non
     """The year of a yearless date: the reference's, or the one before when that would be > 6 months ahead."""
     if ref is None:
         return None
+    if ref.day is None:  # only a day of a month printed with its year ("September 12" by "September 2024")
+        return dict(ref.month_years).get(month) if day is not None else None
     year = ref.day.year
     if ref.from_publication:
         candidate = date(year, month, min(day or 1, 28))
@@ -195,6 +219,8 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
 
     def yearless_day(month_of):
         def handle(m, ref):
+            if ref is not None and ref.day is None and _RELATIVE_YEAR_AFTER.match(m.string, m.end()):
+                return []  # "April 12 last year": the year printed with April elsewhere is not this one
             mon, d = month_of(m), int(m.group("d"))
             y = _infer_year(mon, d, ref)
             value = _day(y, mon, d) if y else None
@@ -212,7 +238,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
 
     def month_relative_year(month_of):
         def handle(m, ref):
-            if ref is None:
+            if ref is None or ref.day is None:
                 return []
             y = ref.day.year + rel_year[m.group("rel").lower()]
             return [(m.start(), m.end(), f"{y:04d}-{month_of(m):02d}", "month")]
@@ -221,7 +247,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
     def relative_month(month_of):
         """'last October' said in February 2025 is October 2024; 'next March' said in May is next year's."""
         def handle(m, ref):
-            if ref is None:
+            if ref is None or ref.day is None:
                 return []
             mon, rel, y = month_of(m), m.group("rel").lower(), ref.day.year
             if rel in ("last", "previous") and mon >= ref.day.month:
@@ -232,7 +258,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         return handle
 
     def relative_unit(m, ref):
-        if ref is None:
+        if ref is None or ref.day is None:
             return []
         offset = rel_year[m.group("rel").lower()]
         unit = m.group("unit").lower()
@@ -242,7 +268,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         return [(m.start(), m.end(), f"{y:04d}-{mon:02d}", "month")]
 
     def ago(m, ref):
-        if ref is None:
+        if ref is None or ref.day is None:
             return []
         word = m.group("n").lower()
         n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, _HI_NUMBER_WORDS.get(word))
@@ -256,16 +282,28 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
             return [(m.start(), m.end(), f"{y:04d}-{mon:02d}", "month")]
         return [(m.start(), m.end(), f"{ref.day.year - n:04d}", "year")]
 
+    def holiday(m, ref):
+        """A fixed-date national day or festival ("on New Year's Day", "गणतंत्र दिवस पर"): border
+        personnel meetings and ceremonies are reported by the day's name. Another country's day
+        ("Pakistan's Independence Day") is not India's."""
+        if re.search(r"(?:'s|’s|\b(?:Chinese|Pakistani|Bangladeshi|Nepali|American|US|China|Pakistan))\s+$",
+                     m.string[max(0, m.start() - 14):m.start()]):
+            return []
+        mon, d = _HOLIDAYS[_holiday_key(m.group("h"))]
+        y = int(m.group("y")) if m.groupdict().get("y") else _infer_year(mon, d, ref)
+        value = _day(y, mon, d) if y else None
+        return [(m.start("h"), m.end(), value, "day")] if value else []
+
     day_words = {"yesterday": -1, "today": 0, "tomorrow": 1, "आज": 0}
 
     def day_word(m, ref):
-        if ref is None:
+        if ref is None or ref.day is None:
             return []
         return [(m.start(), m.end(), (ref.day + timedelta(days=day_words[m.group("w").lower()])).isoformat(), "day")]
 
     def weekday(days):
         def handle(m, ref):
-            if ref is None:
+            if ref is None or ref.day is None:
                 return []
             target = days[m.group("wd")]
             back = (ref.day.weekday() - target) % 7
@@ -288,7 +326,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
             return []
         if _NOT_YEAR_BEFORE.search(before) or _NOT_YEAR_AFTER.match(text, m.end()):
             return []
-        if ref is not None and y > ref.day.year + 10:
+        if ref is not None and ref.day is not None and y > ref.day.year + 10:
             return []
         return [(m.start(), m.end(), f"{y:04d}", "year")]
 
@@ -298,7 +336,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
          day_range(en_m), True, "en"),
         (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}(?:\s*[-–]\s*|\s+(?:to|and)\s+)(?P<d2>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON}(?:,?\s+(?P<y>\d{{4}}))?(?![\d:])",
          day_range(en_m), True, "en"),
-        (rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:[-–]|से)\s*(?P<d2>\d{{1,2}})\s+{HMON}(?:,?\s+(?P<y>\d{{4}}))?{HB}(?!\s*\d)",
+        (rf"(?<!\d)(?P<d>\d{{1,2}})(?:\s*(?:[-–]|से)\s*|\s+(?:और|व|तथा)\s+)(?P<d2>\d{{1,2}})\s+{HMON}(?:,?\s+(?P<y>\d{{4}}))?{HB}(?!\s*\d)",
          day_range(hi_m), True, "hi"),
         (r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)", iso, True, "any"),
         (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True, "en"),
@@ -322,19 +360,24 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         (r"(?P<rel>पिछले|इस|अगले|गत)\s+(?P<unit>वर्ष|साल|महीने|माह)" + HB, relative_unit, False, "hi"),
         (r"\b(?P<n>\d{1,2}|[A-Za-z]+)\s+(?P<unit>days|months|years)\s+ago\b", ago, False, "en"),
         (r"(?P<n>\d{1,2}|[\u0900-\u097F]+)\s+(?P<unit>दिन|महीने|साल|वर्ष)\s+पहले" + HB, ago, False, "hi"),
+        (rf"\b(?P<h>{_alt(k for k in _HOLIDAYS if not _DEVANAGARI.search(k))})(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?(?![\w\d])",
+         holiday, False, "en"),
+        (rf"(?<![\u0900-\u0963\u0966-\u097F])(?P<h>{_alt(k for k in _HOLIDAYS if _DEVANAGARI.search(k))})"
+         rf"(?:\s+(?P<y>(?:19|20)\d{{2}}))?{HB}(?=\s*(?:के\s+(?:दिन|मौके|अवसर)|पर|को))", holiday, False, "hi"),
         (r"\b(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b", day_word, False, "en"),
         (r"(?<![\u0900-\u0963\u0966-\u097F])(?P<w>आज)" + HB, day_word, False, "hi"),
         (rf"\b(?:(?P<rel>[Oo]n|[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<wd>{_alt(en_days)})\b", weekday(en_days), False, "en"),
-        (rf"(?P<rel>)(?<![\u0900-\u0963\u0966-\u097F])(?P<wd>{_alt(hi_days)})\s+को", weekday(hi_days), False, "hi"),
+        (rf"(?P<rel>)(?<![\u0900-\u0963\u0966-\u097F])(?P<wd>{_alt(hi_days)})(?:\s+को|(?=\s+(?:की|के|से|देर|शाम|सुबह|रात|दोपहर)"
+         rf"{HB}))", weekday(hi_days), False, "hi"),
         (r"(?<![\w₹$£€.,/])(?P<y>(?:19|20)\d{2})(?![\d,]\d|\.\d|s\b|\d|वें|th\b)", year, False, "any"),
     ]
     return [(re.compile(p), h, absolute, script) for p, h, absolute, script in table]
 
 
-_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{3}")
 _PREFILTER = re.compile(r"\d|[A-Z][a-z]+day\b|\b(?:last|this|next|previous|ago|today|yesterday|tomorrow)\b|"
-                        r"पिछले|इस|अगले|गत|आज|वार\s+को", re.IGNORECASE)
+                        r"New Year|Christmas|Republic Day|Independence Day|"
+                        r"पिछले|इस|अगले|गत|आज|वार\s|नए साल|नव\s?वर्ष|दिवस", re.IGNORECASE)
 
 
 def find_dates(text: str, ref: Reference | None, *, absolute_only: bool = False) -> list[Mention]:
@@ -371,6 +414,55 @@ def latest_full_date(text: str) -> date | None:
             d = date.fromisoformat(mention.value)
             best = d if best is None or d > best else best
     return best
+
+
+# A year after one of these is a deadline or a plan ("by 2030", "2030 तक"), not something that happened.
+_PLAN_BEFORE = re.compile(r"(?:\bby|\btill|\buntil|\btarget|\bvision|\bbefore)\s+(?:the\s+)?(?:end\s+of\s+)?$", re.I)
+_PLAN_AFTER = re.compile(r"\s*(?:तक|के\s+लक्ष्य)")
+
+
+def text_reference(text: str) -> date | None:
+    """A reference date read from the text alone (no publication date, no fetch time), or None.
+
+    The latest full date (day, month, year) printed, but only when no later year is printed anywhere
+    (as "August 2023", "in 2023", "2023 में"; deadlines such as "by 2030" do not count): a report of
+    talks in August 2023 that recalls "June 15, 2020" prints 2023 somewhere, and then 2020 is a
+    recalled event, not the time of the report, so there is no reference rather than a wrong one.
+    A year alone is never a reference (the day and month of the report would be guessed)."""
+    best = latest_full_date(text)
+    if best is None:
+        return None
+    for mention in find_dates(text, None):
+        year = int(mention.value[:4])
+        if year <= best.year:
+            continue
+        before = text[max(0, mention.start - 20):mention.start]
+        if mention.granularity == "year" and (_PLAN_BEFORE.search(before) or _PLAN_AFTER.match(text, mention.end)):
+            continue
+        return None
+    return best
+
+
+def _month_years(text: str) -> Reference | None:
+    """Without any reference day: the months the text prints with exactly one year ("the talks in
+    September 2024 ... on September 12" -> September 12, 2024), or None when there are none."""
+    years: dict[int, set[int]] = {}
+    for mention in find_dates(text, None):
+        if mention.granularity in ("day", "month"):
+            years.setdefault(int(mention.value[5:7]), set()).add(int(mention.value[:4]))
+    found = tuple(sorted((mon, ys.pop()) for mon, ys in years.items() if len(ys) == 1))
+    return Reference(None, False, found) if found else None
+
+
+def _fetched_time(fetched_at: str | None) -> datetime | None:
+    """The fetch time as an aware datetime (a naive one is UTC, as the fetcher writes it), or None."""
+    if not fetched_at:
+        return None
+    try:
+        seen = datetime.fromisoformat(fetched_at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return seen if seen.tzinfo else seen.replace(tzinfo=UTC)
 
 
 # ---------------------------------------------------------------------------------------------- published
@@ -476,13 +568,18 @@ def normalise(article: Article) -> Article:
     """Set `published_at`, `dates` and the reference date relative dates were resolved against."""
     # The offset kept is the outlet's, so that `published_at[:10]` (story_date, the reference day) is its day.
     published_at, clamped = _not_in_future(local_published(article), article.fetched_at)
-    text = f"{article.title or ''}\n{article.text or ''}" if article.title else (article.text or "")
+    published_source = ("fetched" if clamped else article.published_at_source) if published_at else None
+    if published_at is None and (first_seen := _fetched_time(article.fetched_at)) is not None:
+        # Undated: first seen is the best bound we have, and keeps it visible in time-filtered views.
+        published_at, published_source = first_seen.astimezone(IST), "fetched"
+    lead_title = article.title_source == "lead"  # the title repeats the first sentence: read it once
+    text = f"{article.title}\n{article.text or ''}" if article.title and not lead_title else (article.text or "")
     if published_at is not None:
         ref = Reference(published_at.date(), True)
-        ref_source = "published_at"
+        ref_source = "fetched" if published_source == "fetched" else "published_at"
     else:
-        inferred = latest_full_date(text)
-        ref = Reference(inferred, False) if inferred else None
+        inferred = text_reference(text)
+        ref = Reference(inferred, False) if inferred else _month_years(text)
         ref_source = "text" if inferred else None
     seen: set[tuple[str, str, str]] = set()
     dates = []
@@ -493,8 +590,8 @@ def normalise(article: Article) -> Article:
             dates.append(mention.as_dict())
     return article.replace(
         published_at=published_at.isoformat() if published_at else None,
-        published_at_source=("fetched" if clamped else article.published_at_source) if published_at else None,
+        published_at_source=published_source,
         dates=dates,
-        date_reference=ref.day.isoformat() if ref else None,
+        date_reference=ref.day.isoformat() if ref and ref.day else None,
         date_reference_source=ref_source,
     )

@@ -4,7 +4,7 @@
 - `.html`  an article page (`.htm` too);
 - `.xml` / `.rss` / `.atom`  a feed: every entry is an article (`pipeline.feeds.parse_feed`);
 - `.jsonl` one raw article per line: {"url", "title", "published", "text"} or "html" instead of
-  "text"; every key but the body is optional.
+  "text", and "fetched_at" (ISO 8601, when it was first seen); every key but the body is optional.
 
 An `.html` file is decoded like a fetched page (`pipeline.decoding.decode_html`: BOM, `<meta charset>`,
 XML declaration, UTF-16 without BOM, else UTF-8 with Windows-1252 for stray bytes); `.txt` and `.jsonl`
@@ -35,7 +35,7 @@ FEED_EXTENSIONS = (".xml", ".rss", ".atom")
 JSONL_EXTENSIONS = (".jsonl",)
 _ENTRY = re.compile(r"^(?P<path>.+)#(?P<n>\d+)$")
 JSONL_KEYS = {"url": "raw_url", "title": "raw_title", "published": "published", "text": "raw_text", "html": "raw_html",
-              "source": "source", "summary": "summary"}
+              "source": "source", "summary": "summary", "fetched_at": "fetched_at"}
 
 
 def _decode(data: bytes, path: str) -> str:

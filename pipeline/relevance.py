@@ -3,7 +3,11 @@
 A transparent weighted-term score over bilingual (Latin + Devanagari) terms kept in
 `pipeline/data/relevance.yaml`: border places, military and diplomatic mechanisms in, sport / trade /
 film out, and both an India and a China mention needed (a place such as Galwan or the LAC stands
-for both). Sets `relevant` and `relevance_score` (0..1).
+for both). A sentence that names both sides with border, military or diplomatic vocabulary adds a
+pair bonus, so a two-sentence report ("भारत और चीन के सैनिकों के बीच झड़प हुई।") is kept as reliably as
+a long one; Hindi is matched with nukta, chandrabindu and zero-width joiners folded. There is no length
+normalisation: a long article is not penalised for its other words, a short one is carried by its
+pair sentence. Sets `relevant` and `relevance_score` (0..1).
 It does not drop anything: the DAG keeps rejected articles out of the main index and counts them.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,12 +33,21 @@ _ACRONYM = re.compile(r"^[A-Z0-9]{2,6}$")
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[\u0900-\u0963\u0966-\u097F\u200c\u200d]+")
 
 
+# Hindi spellings vary in the nukta (ज़/ज, फ़ौज/फौज), chandrabindu vs anusvara (पहुँच/पहुंच) and
+# zero-width joiners: terms and text are compared with all three folded away.
+_FOLD = str.maketrans({"\u093c": None, "\u0901": "\u0902", "\u200c": None, "\u200d": None})
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).translate(_FOLD) if _DEVANAGARI.search(text) else text
+
+
 def _key(term: str) -> str:
-    return " ".join(term.split()).lower()
+    return " ".join(_fold(term).split()).lower()
 
 
 def _tokens(term: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(term))
+    return tuple(_TOKEN.findall(_fold(term)))
 
 
 class _Matcher:
@@ -66,7 +80,7 @@ class _Matcher:
         return (token,) + tuple(token[:k] for k in range(len(token) - 1, 0, -1) if token[:k] in self.devanagari_last)
 
     def counts(self, text: str) -> dict[str, int]:
-        original = _TOKEN.findall(text)
+        original = _TOKEN.findall(_fold(text))
         lowered = [t.lower() for t in original]
         counts: dict[str, int] = {}
         i, n = 0, len(lowered)
@@ -96,10 +110,13 @@ class Terms:
     threshold: float
     scale: float
     no_context_factor: float
+    pair_bonus: float
+    pair_min_weight: float
     weights: dict[str, float]  # lower-cased term -> weight (negative for negative terms)
     india: frozenset[str]
     china: frozenset[str]
     both: frozenset[str]
+    border_with_china: frozenset[str]  # stand for both in the article, not for the pair bonus
     matcher: _Matcher
 
 
@@ -114,28 +131,61 @@ def terms(path: Path = DATA) -> Terms:
         weights[_key(term)] = -float(w)
     india = frozenset(_key(t) for t in data.get("india", []))
     china = frozenset(_key(t) for t in data.get("china", []))
-    both = frozenset(_key(t) for t in data.get("implies_both", []))
+    both = {_key(t) for t in data.get("implies_both", [])}
+    border_with_china = frozenset(_key(t) for t in data.get("border_with_china", []))
     everything = (list(data.get("positive") or {}) + list(data.get("negative") or {}) + data["india"] + data["china"]
-                  + data.get("implies_both", []))
+                  + data.get("implies_both", []) + data.get("border_with_china", []))
+    # "Galwan Valley" is matched as one term (longest match) and stands for both sides as "Galwan" does.
+    both = frozenset(both | {k for k in map(_key, everything) if any(k.startswith(b + " ") for b in both)})
     return Terms(
         threshold=float(data.get("threshold", 0.5)),
         scale=float(data.get("scale", 6.0)),
         no_context_factor=float(data.get("no_context_factor", 0.25)),
+        pair_bonus=float(data.get("pair_bonus", 0.0)),
+        pair_min_weight=float(data.get("pair_min_weight", 1.5)),
         weights=weights,
         india=india,
         china=china,
         both=both,
+        border_with_china=border_with_china,
         matcher=_Matcher(everything),
     )
+
+
+_SENTENCE = re.compile(r"(?<=[.?!।|])\s+|\n+")
+PAIR = "(india+china)"  # pseudo-term in the explanation counts: the pair bonus was given
+
+
+def _sentence_counts(t: Terms, text: str) -> tuple[dict[str, int], int]:
+    """Term counts of `text` (one scan, sentence by sentence), and the number of sentences naming an
+    India side and a China side together with border, military or diplomatic vocabulary (net weight
+    at least `pair_min_weight`: "army" alone is not enough): the statement a short report is about,
+    however few words it has."""
+    total: dict[str, int] = {}
+    pairs = 0
+    for sentence in _SENTENCE.split(text):
+        counts = t.matcher.counts(sentence)
+        if not counts:
+            continue
+        for k, n in counts.items():
+            total[k] = total.get(k, 0) + n
+        implied = any(k in t.both for k in counts)
+        india = implied or any(k in t.india for k in counts)
+        china = implied or any(k in t.china for k in counts)
+        if india and china and sum(t.weights.get(k, 0.0) for k in counts) >= t.pair_min_weight:
+            pairs += 1
+    return total, pairs
 
 
 def relevance_score(text: str) -> tuple[float, dict[str, int]]:
     """Score in 0..1 for `text`, and the matched terms with their counts (for explanations)."""
     t = terms()
-    counts = t.matcher.counts(text)
+    counts, pairs = _sentence_counts(t, text)
+    if pairs and t.pair_bonus:
+        counts[PAIR] = pairs
     positive = negative = 0.0
     for key, n in counts.items():
-        w = t.weights.get(key, 0.0)
+        w = t.pair_bonus if key == PAIR else t.weights.get(key, 0.0)
         contribution = abs(w) * (1 + math.log(n))
         if w > 0:
             positive += contribution
@@ -143,7 +193,7 @@ def relevance_score(text: str) -> tuple[float, dict[str, int]]:
             negative += contribution
     raw = positive - negative
     score = 1 - math.exp(-raw / t.scale) if raw > 0 else 0.0
-    implied = any(k in t.both for k in counts)
+    implied = any(k in t.both or k in t.border_with_china for k in counts)
     has_india = implied or any(k in t.india for k in counts)
     has_china = implied or any(k in t.china for k in counts)
     if not (has_india and has_china):

@@ -5,17 +5,26 @@ The story key of an article is language-independent:
   paragraphs, LEAD_MIN_CHARS to LEAD_CHARS characters: who met whom, where, at which forum) — the entities stage gives
   the same ids for "राजनाथ सिंह" and "Rajnath Singh". When the lead names fewer than two, every
   linked entity of the article is used; entities they imply are added ("Eastern Ladakh" -> "Ladakh");
-  the dateline's place ("New Delhi:") is left out.
+  the dateline's place ("New Delhi:") is left out. Names in the lead that the gazetteer does not know
+  are added as `name/<type>/<consonant skeleton>` ("अमित रावत" and "Amit Rawat" -> "name/person/mt-rwt"),
+  and the numbered rounds the lead prints as `round/<n>` ("21st round", "32वीं बैठक" -> "round/21",
+  "round/32").
 - `story_date`: the day of the event: the first day-granularity date the text mentions, when it is
   not after the publication day (+1) nor more than EVENT_WINDOW_DAYS before it; else the publication
-  day; else None. `story_dates`: every day mentioned, plus the publication day.
+  day; else None. `story_dates`: every day mentioned, plus the publication day. A publication time that
+  is only the fetch time (`published_at_source` "fetched") is an upper bound, not a day of the story.
 
 Two articles are in the same story when
-- their entity similarity (weighted Jaccard: people 3, events 2, organisations and places 1) is at
-  least ENTITY_THRESHOLD, and they share at least one person when both name people, and
-- their dates agree: one's `story_date` is within DATE_TOLERANCE_DAYS of a day the other mentions.
-  When either has no `story_date` (a preview without a date), dates cannot tell, and the entity
-  similarity must reach UNDATED_ENTITY_THRESHOLD instead.
+- their entity similarity (weighted Jaccard: people 3, events and rounds 2, organisations and places 1,
+  unknown names 2 for people else 1; an unknown name counts as shared with another spelling of it,
+  linked or not) is at least ENTITY_THRESHOLD, they share at least one linked person when both name
+  linked people, and they share a round when both print one (the 21st and the 22nd round are two
+  stories whatever else they share), and
+- their dates agree: one's `story_date` is within DATE_TOLERANCE_DAYS of a day the other mentions
+  within EVENT_WINDOW_DAYS of its own story date (a recalled earlier event does not count). When they
+  share a recurring mechanism (talks, meetings, summits: `recurring_ids`), the two story dates
+  themselves must agree. When either has no `story_date` (a preview without a date), dates cannot
+  tell, and the entity similarity must reach UNDATED_ENTITY_THRESHOLD instead.
 The article joins the story of its best-scoring match; otherwise it starts a story whose id is its
 own id. A duplicate joins the story of the article it duplicates.
 
@@ -27,8 +36,11 @@ with the index) and in the current batch.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from elastic_transport import TransportError
@@ -46,7 +58,22 @@ EVENT_WINDOW_DAYS = 14
 DATE_TOLERANCE_DAYS = 1
 ENTITY_THRESHOLD = 0.25
 UNDATED_ENTITY_THRESHOLD = 0.4
-TYPE_WEIGHTS = {"person": 3.0, "event": 2.0, "organization": 1.0, "location": 1.0}
+TYPE_WEIGHTS = {"person": 3.0, "event": 2.0, "organization": 1.0, "location": 1.0, "round": 2.0}
+# Names the gazetteer does not know weigh less than linked ones: the name finder can be wrong.
+UNLINKED_WEIGHTS = {"person": 2.0, "organization": 1.0, "location": 1.0}
+FUZZY_NAME_RATIO = 0.85  # similarity of the consonant skeletons of two spellings of one name
+ROUND = "round/"  # story key "round/21": the 21st round or meeting of a recurring mechanism
+NAME = "name/"  # story key "name/person/mt-rwt": a name the gazetteer does not know (see `name_key`)
+
+# "the 21st round of Corps Commander-level talks", "the 32nd meeting of the WMCC", "19th Corps
+# Commander-level meeting", "कोर कमांडर स्तर की 21वें दौर की बातचीत", "डब्ल्यूएमसीसी की 32वीं बैठक".
+_ROUND_EN = re.compile(r"(?<![\w-])(?P<n>\d{1,3})(?:st|nd|rd|th)\s+(?:[A-Za-z][\w'’-]*\s+){0,4}?"
+                       r"(?:round|meeting|edition|session|summit)s?\b", re.IGNORECASE)
+_ROUND_HI = re.compile(r"(?<![\d\u0900-\u097F])(?P<n>\d{1,3})\s*(?:वीं|वें|वां|वाँ|वा)\s+(?:[\u0900-\u097F]+\s+){0,3}?"
+                       r"(?:दौर|बैठक|राउंड|चरण|सम्मेलन|वार्ता)")
+_HI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+_RECURRING_WORDS = re.compile(r"\b(?:mechanism|talks|meeting|summit|dialogue|consultations?|yatra)\b|वार्ता|बैठक|तंत्र|शिखर",
+                              re.IGNORECASE)
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -72,21 +99,34 @@ def lead_text(article: Article) -> str:
     return "\n".join(parts)
 
 
+def rounds(text: str) -> list[str]:
+    """Story keys of the numbered rounds or meetings printed in `text` ("21st round" -> "round/21")."""
+    work = text.translate(_HI_DIGITS)
+    found = {int(m.group("n")) for pattern in (_ROUND_EN, _ROUND_HI) for m in pattern.finditer(work)}
+    return [f"{ROUND}{n}" for n in sorted(found) if 0 < n < 1000]
+
+
 def story_entities(article: Article) -> list[str]:
-    """Ids of the linked, non-generic entities that name the story (those in the lead, see module doc)."""
+    """Ids that name the story (see module doc): the linked, non-generic entities in the lead, the
+    unlinked names in the lead, and the numbered rounds the lead prints."""
     gaz = gazetteer()
     generic = gaz.generic_ids
-    linked = [e for e in article.entities if e.get("linked") and e["id"] not in generic]
     lead = lead_text(article)
     dateline = article.dateline or ""
     # The place a report is filed from ("New Delhi:") is not what it is about.
-    linked = [e for e in linked if not (dateline and all(m in dateline for m in e.get("mentions", [])))]
+    named = [e for e in article.entities
+             if e["id"] not in generic and not (dateline and all(m in dateline for m in e.get("mentions", [])))]
+    linked = [e for e in named if e.get("linked")]
     chosen = {e["id"] for e in linked if any(m and m in lead for m in e.get("mentions", []))}
     if len(chosen) < 2:
         chosen = {e["id"] for e in linked}
     # "Eastern Ladakh" implies "Ladakh" whether or not the text also says "Ladakh" on its own.
     chosen |= {i for e in list(chosen) if e in gaz.entities for i in gaz.entities[e].implies}
-    return sorted(chosen - generic)
+    # Officers and officials the gazetteer does not know often name the story in both languages: their
+    # key is the consonant skeleton of the (romanised) name, so "अमित रावत" and "Amit Rawat" share one.
+    names = {name_key(e["id"]) for e in named if not e.get("linked") and e["id"].startswith("unlinked/")
+             and any(m and m in lead for m in e.get("mentions", []))}
+    return sorted(chosen - generic) + sorted(names - {None}) + rounds(lead)
 
 
 def story_dates(article: Article) -> tuple[str | None, list[str]]:
@@ -94,6 +134,12 @@ def story_dates(article: Article) -> tuple[str | None, list[str]]:
     days = [d["value"] for d in article.dates if d.get("granularity") == "day" and _day(d.get("value"))]
     published = _day(article.published_at)
     story_date = None
+    if article.published_at_source == "fetched" and published is not None:
+        # First seen is only an upper bound on the event day (an archive may be fetched years later):
+        # it is neither the event day nor a day the article mentions.
+        first = _day(days[0]) if days else None
+        story_date = first if first is not None and first <= published + dt.timedelta(days=1) else None
+        return (story_date.isoformat() if story_date else None), sorted(set(days))
     if days:
         first = _day(days[0])
         if published is None or (published - dt.timedelta(days=EVENT_WINDOW_DAYS) <= first <= published + dt.timedelta(days=1)):
@@ -106,17 +152,94 @@ def story_dates(article: Article) -> tuple[str | None, list[str]]:
     return (story_date.isoformat() if story_date else None), sorted(all_days)
 
 
-def entity_similarity(a: list[str], b: list[str]) -> float:
-    """Weighted Jaccard similarity of two sets of entity ids (weights by the id's type)."""
+def _type_of(entity_id: str) -> str:
+    parts = entity_id.split("/")
+    return parts[1] if parts[0] in ("unlinked", "name") and len(parts) > 2 else parts[0]
+
+
+def _unlinked(entity_id: str) -> bool:
+    return entity_id.startswith(("unlinked/", NAME))
+
+
+def _weight(entity_id: str) -> float:
+    if _unlinked(entity_id):
+        return UNLINKED_WEIGHTS.get(_type_of(entity_id), 1.0)
+    return TYPE_WEIGHTS.get(_type_of(entity_id), 1.0)
+
+
+_SKELETON_MAP = str.maketrans({"v": "w", "z": "j", "q": "k", "c": "k", "x": "k"})
+
+
+@lru_cache(maxsize=65536)
+def _skeleton(entity_id: str) -> str:
+    """Consonant skeleton of the name in an id: "unlinked/person/amit-ravat" and "person/amit-rawat"
+    -> "mt rwt". Vowels, h (aspiration), doubled letters and v/w, z/j spellings differ between a
+    romanised Devanagari name and the English spelling of the same name."""
+    slug = entity_id.rsplit("/", 1)[-1].lower().replace("ph", "f").translate(_SKELETON_MAP)
+    words = []
+    for word in slug.split("-"):
+        letters = re.sub(r"[aeiouyh\d]", "", word)
+        words.append(re.sub(r"(.)\1+", r"\1", letters))
+    return " ".join(w for w in words if w)
+
+
+def name_key(entity_id: str) -> str | None:
+    """Story key of an unlinked name: "unlinked/person/amit-ravat" -> "name/person/mt-rwt" (None when
+    the skeleton is too short to tell names apart)."""
+    skeleton = _skeleton(entity_id)
+    if len(skeleton.replace(" ", "")) < 3:
+        return None
+    return f"{NAME}{_type_of(entity_id)}/{skeleton.replace(' ', '-')}"
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether two ids of the same type, at least one unlinked, are spellings of one name."""
+    if _type_of(a) != _type_of(b):
+        return False
+    ka, kb = _skeleton(a), _skeleton(b)
+    if len(ka.replace(" ", "")) < 3 or len(kb.replace(" ", "")) < 3:
+        return False
+    return ka == kb or (ka[0] == kb[0] and SequenceMatcher(None, ka, kb).ratio() >= FUZZY_NAME_RATIO)
+
+
+def _fuzzy_pairs(sa: set[str], sb: set[str]) -> list[tuple[str, str]]:
+    """Pairs (id of `sa`, id of `sb`) that are not equal but spell one name: at least one of them an
+    unlinked name, both of one type, their skeletons alike. Each id is in at most one pair."""
+    only_a, only_b = sorted(sa - sb), sorted(i for i in sb - sa if not i.startswith(ROUND))
+    if not (any(map(_unlinked, only_a)) or any(map(_unlinked, only_b))):
+        return []
+    pairs, used = [], set()
+    for i in only_a:
+        if i.startswith(ROUND):
+            continue
+        for j in only_b:
+            if j not in used and (_unlinked(i) or _unlinked(j)) and _same_name(i, j):
+                pairs.append((i, j))
+                used.add(j)
+                break
+    return pairs
+
+
+def entity_similarity(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, ...]) -> float:
+    """Weighted Jaccard similarity of two sets of entity ids (weights by the id's type; an unlinked
+    name counts as shared when the other names it in another spelling)."""
     sa, sb = set(a), set(b)
-    union = sa | sb
-    if not union:
+    if not sa | sb:
         return 0.0
+    # A name shared in two spellings counts once, at the lower of its two weights.
+    shared = sum(_weight(i) for i in sa & sb) + sum(min(_weight(i), _weight(j)) for i, j in _fuzzy_pairs(sa, sb))
+    total = sum(_weight(i) for i in sa) + sum(_weight(i) for i in sb) - shared
+    return shared / total if total else 0.0
 
-    def weight(ids: set[str]) -> float:
-        return sum(TYPE_WEIGHTS.get(i.split("/", 1)[0], 1.0) for i in ids)
 
-    return weight(sa & sb) / weight(union)
+@lru_cache(maxsize=1)
+def recurring_ids() -> frozenset[str]:
+    """Gazetteer events and organisations that meet again and again (talks, mechanisms, summits): two
+    reports of them are one story only when their event days agree, not when one recalls the other's."""
+    return frozenset(
+        e.id for e in gazetteer().entities.values()
+        if getattr(e, "kind", None) == "mechanism"
+        or (e.type in ("event", "organization") and any(_RECURRING_WORDS.search(x) for x in (e.name, *e.aliases))))
 
 
 @dataclass(frozen=True)
@@ -133,14 +256,20 @@ class StoryKey:
                    src.get("story_date"), tuple(src.get("story_dates") or ()))
 
 
-def _dates_agree(a: StoryKey, b: StoryKey) -> bool | None:
-    """True/False when both have a story date, None when dates cannot tell."""
+def _dates_agree(a: StoryKey, b: StoryKey, *, strict: bool = False) -> bool | None:
+    """True/False when both have a story date, None when dates cannot tell. `strict`: the two event
+    days must agree (a day one merely mentions does not count)."""
     da, db = _day(a.story_date), _day(b.story_date)
     if da is None or db is None:
         return None
     tolerance = dt.timedelta(days=DATE_TOLERANCE_DAYS)
-    days_b = {_day(x) for x in (*b.story_dates, b.story_date)} - {None}
-    days_a = {_day(x) for x in (*a.story_dates, a.story_date)} - {None}
+    if strict:
+        return abs(da - db) <= tolerance
+    # A day an article mentions long before its own event day is a recalled event ("the previous round
+    # was held on February 19"): it does not make the dates agree.
+    window = dt.timedelta(days=EVENT_WINDOW_DAYS)
+    days_b = {d for d in (_day(x) for x in (*b.story_dates, b.story_date)) if d and abs(d - db) <= window}
+    days_a = {d for d in (_day(x) for x in (*a.story_dates, a.story_date)) if d and abs(d - da) <= window}
     return any(abs(da - d) <= tolerance for d in days_b) or any(abs(db - d) <= tolerance for d in days_a)
 
 
@@ -150,8 +279,15 @@ def story_score(a: StoryKey, b: StoryKey) -> float:
     persons_b = {i for i in b.entities if i.startswith("person/")}
     if persons_a and persons_b and not persons_a & persons_b:
         return 0.0
-    similarity = entity_similarity(list(a.entities), list(b.entities))
-    agree = _dates_agree(a, b)
+    rounds_a = {i for i in a.entities if i.startswith(ROUND)}
+    rounds_b = {i for i in b.entities if i.startswith(ROUND)}
+    if rounds_a and rounds_b and not rounds_a & rounds_b:
+        return 0.0  # the 21st and the 22nd round of the same talks
+    similarity = entity_similarity(a.entities, b.entities)
+    if not similarity:
+        return 0.0
+    recurring = bool(set(a.entities) & set(b.entities) & recurring_ids())
+    agree = _dates_agree(a, b, strict=recurring)
     if agree is False:
         return 0.0
     threshold = ENTITY_THRESHOLD if agree else UNDATED_ENTITY_THRESHOLD

@@ -63,12 +63,30 @@ def test_runs_of_blank_lines_collapse_to_one_paragraph_break():
     a = seed(1)
     assert "\n\n\n" not in a.text
     assert a.text.count("\n\n") == 6  # seven paragraphs
-    assert a.title is None
+    assert a.title_source == "lead"
 
 
-def test_text_without_a_headline_line_has_no_title():
-    assert seed(3).title is None
-    assert seed(4).title is None
+def test_text_without_a_headline_line_is_titled_by_its_lead_sentence():
+    for n in (3, 4):
+        a = seed(n)
+        assert a.title_source == "lead"
+        assert a.title.rstrip("…") in a.text.split("\n")[0]
+        assert len(a.title) <= 161
+    assert "एच.ई. श्री वांग यी" in seed(3).title  # Hindi initials do not end the sentence
+
+
+def test_title_sources():
+    from pipeline.article import Article
+    from pipeline.clean import lead_title
+
+    assert clean(Article(raw_title="Talks held", raw_text="India and China met.")).title_source == "feed"
+    page = "<html><head><title>Border talks</title></head><body><article><p>" + "India and China met. " * 20
+    assert clean(Article(raw_html=page + "</p></article></body></html>")).title_source == "page"
+    headed = clean(Article(raw_text="Border talks resume in Chushul\n\nIndia and China held talks on Monday."))
+    assert (headed.title, headed.title_source) == ("Border talks resume in Chushul", "text")
+    assert lead_title("New Delhi: Lt. Gen. A. Kumar met Maj. Gen. Li on Monday. Both sides agreed.", "New Delhi") \
+        == "Lt. Gen. A. Kumar met Maj. Gen. Li on Monday."
+    assert lead_title("भारत और चीन की बैठक हुई। दोनों पक्ष सहमत हुए।") == "भारत और चीन की बैठक हुई।"
 
 
 def test_text_is_nfc():

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.article import Article
 from pipeline.clean import clean
-from pipeline.dates import Reference, find_dates, latest_full_date, normalise, parse_published
+from pipeline.dates import Reference, find_dates, latest_full_date, normalise, parse_published, text_reference
 from pipeline.feeds import parse_feed
 from tests.conftest import FEED_FIXTURES
 
@@ -219,3 +219,119 @@ def test_day_ranges_give_both_days():
 
 def test_a_backwards_range_is_not_a_range():
     assert mentions("5 to 3 March") == [("3 March", "2024-03-03", "day")]
+
+
+# ---------------------------------------------------------------------------------------------- fetch time
+def test_undated_fetched_article_is_published_when_first_seen_and_dates_resolve_against_it():
+    a = normalise(Article(fetched_at="2023-08-20T03:10:00+00:00",
+                          text="The 19th round of talks was held on August 13 and 14. The clash of June 15, 2020 "
+                               "was recalled. On Friday the ministry issued a statement."))
+    assert (a.published_at, a.published_at_source) == ("2023-08-20T08:40:00+05:30", "fetched")
+    assert (a.date_reference, a.date_reference_source) == ("2023-08-20", "fetched")
+    assert [(d["text"], d["value"]) for d in a.dates] == [
+        ("August 13", "2023-08-13"), ("14", "2023-08-14"), ("June 15, 2020", "2020-06-15"), ("On Friday", "2023-08-18")]
+
+
+def test_a_printed_date_wins_over_the_fetch_time():
+    a = normalise(Article(published="2024-11-18", published_at_source="feed", fetched_at="2024-11-20T10:00:00Z",
+                          text="They met on Monday."))
+    assert (a.published_at_source, a.date_reference_source, a.dates[0]["value"]) == ("feed", "published_at", "2024-11-18")
+
+
+def test_fetch_time_in_utc_is_read_as_the_indian_day():
+    a = normalise(Article(fetched_at="2024-11-19T20:00:00Z", text="बुधवार को बैठक हुई।"))
+    assert (a.date_reference, a.dates[0]["value"]) == ("2024-11-20", "2024-11-20")
+
+
+def test_a_naive_or_broken_fetch_time():
+    assert normalise(Article(fetched_at="2024-11-19T20:00:00", text="x")).published_at == "2024-11-20T01:30:00+05:30"
+    assert normalise(Article(fetched_at="yesterday", text="x")).published_at is None
+
+
+# ---------------------------------------------------------------------------------------------- text reference
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        # the report's own full date is the latest, nothing later is printed
+        ("On 3 March 2024, the two sides met. They will meet again on March 20.", "2024-03-03"),
+        ("दोनों पक्षों ने 12 जनवरी 2025 को बैठक की और 14 जनवरी को फिर मिले।", "2025-01-12"),
+        # a recalled event with a full date, the report's own time printed only as month-year or year
+        ("The talks in October 2024 ended on October 21. Relations fell after the clash of June 15, 2020.", None),
+        ("अगस्त 2023 की वार्ता 18 अगस्त को हुई। 15 जून 2020 की झड़प के बाद संबंध बिगड़े थे।", None),
+        ("The 2023 meeting on August 13 recalled the Galwan clash of June 15, 2020.", None),
+        # a plan or deadline year does not make the printed date a recollection
+        ("On 9 September 2024 the sides agreed to settle the matter by 2030. Talks resume on September 20.",
+         "2024-09-09"),
+        ("10 सितंबर 2024 को बैठक हुई; 2030 तक समाधान का लक्ष्य है।", "2024-09-10"),
+        # no full date at all
+        ("They met on Monday and again on October 21.", None),
+    ],
+)
+def test_reference_from_the_text_alone(text, reference):
+    assert (str(text_reference(text)) if text_reference(text) else None) == reference
+    a = normalise(Article(text=text))
+    assert (a.date_reference, a.date_reference_source) == ((reference, "text") if reference else (None, None))
+
+
+def test_without_a_reference_a_yearless_date_takes_the_year_printed_with_its_month_not_a_recalled_one():
+    a = normalise(Article(text="The talks in August 2023 took place on August 13. The clash of June 15, 2020 was recalled."))
+    assert [d["value"] for d in a.dates] == ["2023-08", "2023-08-13", "2020-06-15"]
+    assert (a.date_reference, a.date_reference_source) == (None, None)
+    # a month printed with two years, or not at all, gives no year; relative dates stay unresolved
+    a = normalise(Article(text="Talks in August 2023 and August 2024; one on August 13. On Monday, in March 2021, they met."))
+    assert [d["value"] for d in a.dates] == ["2023-08", "2024-08", "2021-03"]
+    a = normalise(Article(text="पिछली बैठक 13 अगस्त को हुई थी; अगस्त 2023 में।"))
+    assert [d["value"] for d in a.dates] == ["2023-08-13", "2023-08"]
+    a = normalise(Article(text="They met on April 12 last year and since April; the April 2020 clashes."))
+    assert [d["value"] for d in a.dates] == ["2020-04"]
+
+
+def test_hindi_weekdays_with_a_time_of_day():
+    ref = Reference(date(2024, 10, 23), True)
+    assert mentions("सोमवार शाम बैठक हुई; मंगलवार देर रात बयान आया; रविवार की बैठक", ref) == [
+        ("सोमवार", "2024-10-21", "day"), ("मंगलवार", "2024-10-22", "day"), ("रविवार", "2024-10-20", "day")]
+    assert mentions("सोमवारी व्रत", ref) == []
+
+
+def test_fixed_date_national_days_are_dates():
+    new_year = Reference(date(2024, 1, 1), True)
+    assert mentions("a Border Personnel Meeting at Bum La on New Year's Day", new_year) == [
+        ("New Year's Day", "2024-01-01", "day")]
+    assert mentions("गणतंत्र दिवस के मौके पर दोनों सेनाओं ने मिठाइयां बांटीं", new_year) == [("गणतंत्र दिवस", "2024-01-26", "day")]
+    assert mentions("on Independence Day", Reference(date(2024, 8, 16), True)) == [("Independence Day", "2024-08-15", "day")]
+    assert mentions("Republic Day 2023", None) == [("Republic Day 2023", "2023-01-26", "day")]
+    # another country's day, a new year as a period, and no reference
+    assert mentions("Pakistan's Independence Day; नए साल में नीति बदलेगी", new_year) == []
+    assert mentions("on New Year's Day", None) == []
+
+
+# Short reports, fetched or undated, with the dates a reader would give them (written for the purpose).
+UNDATED_CASES = [
+ # (fetched_at, published, text, gold [(value, gran)])
+ ("2024-10-23T06:00:00Z", None, "दोनों देशों के सैन्य कमांडरों ने सोमवार शाम बैठक की। अगली बैठक अगले महीने होगी।", [("2024-10-21","day"),("2024-11","month")]),
+ ("2024-10-23T06:00:00Z", None, "रक्षा मंत्री ने मंगलवार देर रात बयान जारी किया।", [("2024-10-22","day")]),
+ ("2024-10-23T06:00:00Z", None, "The talks were held on October 21 and follow the agreement of 2005.", [("2024-10-21","day"),("2005","year")]),
+ ("2024-10-23T06:00:00Z", None, "Troops have faced each other since May 2020; the latest talks took place on Monday.", [("2020-05","month"),("2024-10-21","day")]),
+ ("2024-01-03T06:00:00Z", None, "The meeting was held on December 28 in Chushul.", [("2023-12-28","day")]),
+ (None, None, "India and China held talks on 21 October 2024. They will meet again on November 4.", [("2024-10-21","day"),("2024-11-04","day")]),
+ (None, None, "The talks in September 2024 took place on September 12. The 2020 clash was recalled.", [("2024-09","month"),("2024-09-12","day"),("2020","year")]),
+ (None, None, "Officials recalled the clash of 15 June 2020. The talks in 2024 were held on August 29.", [("2020-06-15","day"),("2024","year")]),
+ (None, "2024-08-30", "डब्ल्यूएमसीसी की बैठक 29 अगस्त को हुई। पिछले साल दिसंबर में भी बैठक हुई थी।", [("2024-08-29","day"),("2023-12","month")]),
+ ("2024-08-30T06:00:00Z", None, "बैठक गुरुवार को नई दिल्ली में हुई। इससे पहले जुलाई में बीजिंग में बैठक हुई थी।", [("2024-08-29","day"),("2024-07","month")]),
+ ("2024-08-30T06:00:00Z", None, "The WMCC met on Thursday; the previous meeting was in July.", [("2024-08-29","day"),("2024-07","month")]),
+ ("2024-12-20T06:00:00Z", None, "The Special Representatives met two days ago in Beijing, five years after their last meeting in December 2019.", [("2024-12-18","day"),("2019-12","month")]),
+]
+
+
+def test_dates_of_fetched_and_undated_short_reports():
+    tp = fp = fn = 0
+    for fetched, pub, text, gold in UNDATED_CASES:
+        a = normalise(Article(fetched_at=fetched, published=pub, published_at_source="feed" if pub else None, text=text))
+        got = {(d["value"], d["granularity"]) for d in a.dates}
+        tp, fp, fn = tp + len(got & set(gold)), fp + len(got - set(gold)), fn + len(set(gold) - got)
+    assert tp / (tp + fp) >= 0.95 and tp / (tp + fn) >= 0.95, (tp, fp, fn)
+
+
+def test_hindi_day_pairs_joined_by_and():
+    ref = Reference(date(2023, 8, 15), True)
+    assert mentions("वार्ता 13 और 14 अगस्त को हुई", ref) == [("13", "2023-08-13", "day"), ("14 अगस्त", "2023-08-14", "day")]

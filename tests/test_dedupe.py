@@ -171,3 +171,24 @@ def test_a_bucket_keeps_its_most_recent_values_and_one_value_as_itself():
     for value in "bcd":
         dedupe.push(buckets, "k", value, size=2)
     assert (dedupe.members(buckets, "k"), dedupe.members(buckets, "missing")) == (["c", "d"], ())
+
+
+# --- wire copies of short reports, and two rounds of the same talks
+def wire_copy(text: str) -> str:
+    """A copy as another outlet serves a wire report: site debris, a first line and a tail added."""
+    return ("Menu Home India World\nFollow us on X\nNEW DELHI, (Agency): Officials confirmed the details late in the evening.\n"
+            + text + "\nAlso read: other stories from the region today.\n(With inputs from agencies)\nShare this article")
+
+
+def test_wire_copies_of_short_reports_are_found_and_other_rounds_are_not_duplicates():
+    from pipeline.clean import clean
+    from tests.test_stories import CASES
+
+    def fp(text: str, url: str) -> Article:
+        return fingerprint(clean(Article(input=url, url=url, raw_text=text)))
+
+    originals = [fp(c["text"], f"https://a.example/{n}") for n, c in enumerate(CASES)]
+    index = MemoryDedupeIndex()
+    assert [index.check(a).duplicate_of for a in originals] == [None] * len(originals)  # rounds, languages, events
+    copies = [index.check(fp(wire_copy(c["text"]), f"https://b.example/{n}")) for n, c in enumerate(CASES)]
+    assert [c.duplicate_of for c in copies] == [a.id for a in originals]

@@ -88,3 +88,11 @@ def test_non_utf8_text_is_an_error(tmp_path):
 def test_entry_beyond_the_end_is_an_error():
     with pytest.raises(BadInputError, match="no #9"):
         read_file(f"{SEEDS / 'feed.xml'}#9")
+
+
+def test_jsonl_fetched_at_is_read(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"text": "India and China met.", "fetched_at": "2024-11-20T04:00:00Z"}) + "\n",
+                    encoding="utf-8")
+    (article,) = read_file(str(path))
+    assert article.fetched_at == "2024-11-20T04:00:00Z"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from pipeline.article import Article
 from pipeline.clean import clean
@@ -78,3 +81,37 @@ def test_a_border_place_stands_for_china_when_china_is_not_named():
                       text="Four years after the Galwan Valley clash, in which 20 Indian soldiers were killed, the Indian Army "
                            "holds positions along the Line of Actual Control in eastern Ladakh."))
     assert a.relevant is True
+
+
+CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "relevance_cases.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_short_reports_and_hard_negatives_per_language(lang):
+    """Precision and recall >= 0.97 in each language on short reports written for the purpose."""
+    kept = [t for t in CASES["relevant"][lang] if score(Article(text=t)).relevant]
+    wrong = [t for t in CASES["not_relevant"][lang] if score(Article(text=t)).relevant]
+    precision = len(kept) / (len(kept) + len(wrong))
+    recall = len(kept) / len(CASES["relevant"][lang])
+    assert precision >= 0.97 and recall >= 0.97, (set(CASES["relevant"][lang]) - set(kept), wrong)
+
+
+def test_hindi_spelling_variants_fold():
+    _, with_nukta = relevance_score("चीनी सैनिकों से झड़प हुई")
+    _, without = relevance_score("चीनी सैनिकों से झडप हुई")
+    assert with_nukta == without and "झडप" in without
+    _, counts = relevance_score("पहुँचे पहुंचे")
+    assert counts == {}
+
+
+def test_a_longer_term_starting_with_a_border_place_stands_for_both_sides():
+    assert score(Article(text="गलवान घाटी में झड़प की बरसी पर कार्यक्रम हुआ और सैन्य अधिकारी पहुंचे।")).relevant is True
+
+
+def test_the_pair_bonus_needs_border_or_military_vocabulary():
+    _, counts = relevance_score("India and China agreed to resume direct flights.")
+    assert "(india+china)" not in counts
+    _, counts = relevance_score("After Chinese aggression the army camp in India grew.")
+    assert "(india+china)" not in counts
+    _, counts = relevance_score("भारत और चीन के सैनिकों के बीच झड़प हुई।")
+    assert counts["(india+china)"] == 1

@@ -40,13 +40,13 @@ def test_languages(seeds):
 
 
 def test_titles(seeds):
-    assert [a.title for a in seeds] == [
+    assert [a.title for a in seeds if a.title_source != "lead"] == [
         "रक्षा मंत्री सिंह ने भारत-चीन सीमा पर शांति और न्याय सुरक्षित करने के उपायों की मांग की",
-        None,
         "‘Need for cooperation rather than conflict’: Rajnath Singh tells Chinese counterpart in Laos",
-        None,
-        None,
     ]
+    # Untitled seeds are titled by their first sentence.
+    assert [a.title_source for a in seeds] == ["text", "lead", "text", "lead", "lead"]
+    assert all(a.title.rstrip("…") in a.text.split("\n")[0] for a in seeds if a.title_source == "lead")
 
 
 def test_only_the_hindustan_times_seed_prints_its_publication_date(seeds):

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from pipeline import stories
+import itertools
+import random
+from pathlib import Path
+
+import yaml
+
+from pipeline import dates, entities, language, stories
 from pipeline.article import Article
+from pipeline.clean import clean
 from pipeline.dedupe import fingerprint
 from pipeline.entities import find_entities
 from pipeline.stories import MemoryStoryIndex, StoryKey, story_score
@@ -129,3 +136,84 @@ def test_undated_articles_need_a_higher_entity_similarity():
                  "location/pangong-lake", "location/galwan-valley", "organization/pla"], None)
     assert story_score(dated, close) == 7 / 10
     assert story_score(dated, loose) == 0.0
+
+
+# ---------------------------------------------------------------------------------------------- rounds, names, order
+def test_printed_rounds_become_story_keys():
+    assert stories.rounds("the 21st round of Corps Commander-level talks and the 19th Corps Commander-level meeting") \
+        == ["round/19", "round/21"]
+    assert stories.rounds("डब्ल्यूएमसीसी की ३२वीं बैठक; कोर कमांडर स्तर की 21वें दौर की बातचीत") == ["round/21", "round/32"]
+    assert stories.rounds("the 2nd session; 16वें ब्रिक्स शिखर सम्मेलन") == ["round/2", "round/16"]
+    assert stories.rounds("some 2000 troops; the 11th hour; 21st century") == []
+
+
+def test_different_rounds_are_different_stories_even_undated():
+    a = key(["organization/wmcc", "location/beijing", "round/31"], None)
+    b = key(["organization/wmcc", "location/beijing", "round/32"], None)
+    c = key(["organization/wmcc", "location/beijing", "round/32", "location/line-of-actual-control"], None)
+    assert story_score(a, b) == 0.0
+    assert story_score(b, c) > 0.4
+
+
+def test_a_recurring_mechanism_needs_the_same_event_day():
+    # The later report mentions the day of the earlier round; for talks that recur that is not enough.
+    earlier = key(["event/corps-commander-talks", "location/chushul", "location/moldo"], "2024-02-19")
+    later = key(["event/corps-commander-talks", "location/chushul", "location/moldo"], "2024-06-10",
+                ["2024-02-19", "2024-06-10", "2024-06-12"])
+    assert "event/corps-commander-talks" in stories.recurring_ids()
+    assert story_score(earlier, later) == 0.0
+
+
+def test_a_day_recalled_long_before_the_event_does_not_make_dates_agree():
+    earlier = key(["location/chushul", "location/eastern-ladakh"], "2024-02-19")
+    later = key(["location/chushul", "location/eastern-ladakh"], "2024-06-10", ["2024-02-19", "2024-06-10"])
+    assert story_score(earlier, later) == 0.0
+    next_day = key(["location/chushul", "location/eastern-ladakh"], "2024-02-21", ["2024-02-19", "2024-02-21"])
+    assert story_score(earlier, next_day) == 1.0  # a report two days later naming the day of the talks
+
+
+def test_unknown_names_in_two_scripts_share_a_key():
+    hi = find_entities("ब्रिगेडियर अमित रावत ने सोमवार को बैठक की।")
+    en = find_entities("Brigadier Amit Rawat met officials on Monday.")
+    keys = [stories.story_entities(Article(text=t, entities=e)) for t, e in
+            (("ब्रिगेडियर अमित रावत ने सोमवार को बैठक की।", hi), ("Brigadier Amit Rawat met officials on Monday.", en))]
+    assert keys[0] == keys[1] == ["name/person/mt-rwt"]
+
+
+def test_a_linked_name_and_its_unlinked_spelling_are_shared():
+    assert stories.entity_similarity(["person/rashim-bali", "location/chushul"],
+                                     ["name/person/rshm-bl", "location/chushul"]) == 3 / 4  # (2 + 1) / (3 + 1 + 2 + 1 - 3)
+    assert stories.entity_similarity(["name/person/snl-ktt"], ["name/person/mt-rwt"]) == 0.0
+
+
+CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "story_cases.yaml").read_text(encoding="utf-8"))
+
+
+def _processed_cases() -> list[Article]:
+    out = []
+    for n, case in enumerate(CASES):
+        a = clean(Article(input=f"s{n}", url=f"https://fixtures.example/s{n}", raw_text=case["text"],
+                          published=case["published"]))
+        out.append(fingerprint(entities.tag(dates.normalise(language.detect(a)))))
+    return out
+
+
+def test_one_event_in_two_languages_is_one_story_and_rounds_stay_apart_in_any_order():
+    articles = _processed_cases()
+    events = [c["event"] for c in CASES]
+    orders = [list(range(len(articles))), list(reversed(range(len(articles))))]
+    rng = random.Random(3)
+    for _ in range(6):
+        orders.append(rng.sample(range(len(articles)), len(articles)))
+    for order in orders:
+        index = MemoryStoryIndex()
+        story = {n: index.assign(articles[n]).story_id for n in order}
+        for i, j in itertools.combinations(range(len(articles)), 2):
+            assert (story[i] == story[j]) == (events[i] == events[j]), (order, i, j, events[i], events[j])
+
+
+def test_the_fetch_time_of_an_undated_article_is_not_its_story_day():
+    fetched = dict(published_at="2026-03-01T10:00:00+05:30", published_at_source="fetched")
+    assert stories.story_dates(Article(dates=[day("2024-11-20")], **fetched)) == ("2024-11-20", ["2024-11-20"])
+    assert stories.story_dates(Article(dates=[], **fetched)) == (None, [])
+    assert stories.story_dates(Article(dates=[day("2026-05-01")], **fetched)) == (None, ["2026-05-01"])

@@ -114,3 +114,22 @@ def test_story_candidates_come_from_the_date_window_only_in_one_search(es, setti
     # 003 (July 2021) is outside the window; 004 has no story date and stays a candidate.
     assert sorted(c.id for c in candidates) == sorted(seed_article(p).id for p in ("000", "002", "004"))
     assert (own, lookup.lookups) == (seed_article("001").id, 1)  # each was assigned alone: its own story
+
+
+def test_story_cases_group_the_same_through_the_index_as_in_memory(es, settings):
+    """Rounds, name keys and the date rules hold when every candidate comes from Elasticsearch: each
+    article is assigned by a fresh index (nothing in its batch) and indexed before the next, in an
+    order where the sparse reports come first."""
+    from tests.test_stories import CASES, _processed_cases
+
+    articles = _processed_cases()
+    order = sorted(range(len(articles)), key=lambda n: (len(stories.with_story_key(articles[n]).story_entities), -n))
+    story = {}
+    for n in order:
+        assigned = ElasticsearchStoryIndex(es, settings).assign(articles[n])
+        index_batch(es, settings, [assigned])
+        story[n] = assigned.story_id
+    events = [c["event"] for c in CASES]
+    for i in range(len(articles)):
+        for j in range(i + 1, len(articles)):
+            assert (story[i] == story[j]) == (events[i] == events[j]), (i, j, events[i], events[j])

@@ -328,7 +328,8 @@ def test_hostile_feeds_and_pages_are_dead_lettered_and_the_good_feeds_land(dag_e
     assert (record["feeds_failed"], record["feeds_fetched"]) == (11, 7)
     docs = {h["_source"].get("url") or h["_source"]["title"]: h["_source"] for h in es.search(index=settings.read_alias, size=200)["hits"]["hits"]}
     assert docs["https://fixtures.example/future/1"]["published_at_source"] == "fetched"
-    assert "published_at" not in docs["India and China border talks at Depsang on the LAC, no link, no date"]
+    # Undated: published when first seen, so it is not invisible in time-filtered views.
+    assert docs["India and China border talks at Depsang on the LAC, no link, no date"]["published_at_source"] == "fetched"
     assert "“ok”" in docs["https://fixtures.example/enc/1"]["text"]
     nested = es.get(index=settings.index("raw"), id=_raw_id(http_server.url("/p/nested")))["_source"]
     assert "Depsang" in nested["raw_html"]
