@@ -264,7 +264,7 @@ def gazetteer() -> Gazetteer:
 _LATIN_TITLES = {
     "President": True, "Premier": False, "General": True, "Gen": True, "Admiral": True, "Marshal": True,
     "Brigadier": True, "Colonel": True, "Col": True, "Lt": True, "Maj": True, "Ambassador": True,
-    "Envoy": True, "Mr": True, "Ms": True, "Mrs": True, "Dr": True, "Shri": True, "Sri": True,
+    "Envoy": True, "Mr": True, "Ms": True, "Mrs": True, "Dr": True, "Shri": True,
     "Minister": True, "Spokesperson": True, "Commander": True, "Chancellor": True, "Senator": True,
     "Councillor": True, "Counsellor": True, "Secretary": False, "Chief": False,
 }
@@ -281,7 +281,8 @@ _LATIN_NOT_NAMES = {
 _HI_TITLES = {
     "श्री": True, "श्रीमती": True, "सुश्री": True, "एडमिरल": True, "अडमिरल": True, "अड्मिरल": True, "जनरल": True,
     "ब्रिगेडियर": True, "कर्नल": True, "मार्शल": True, "राष्ट्रपति": True, "प्रधानमंत्री": True, "प्रीमियर": True,
-    "राजदूत": True, "डॉ": True, "मिस्टर": True, "प्रवक्ता": True,
+    "राजदूत": True, "डॉ": True, "मिस्टर": True, "प्रवक्ता": True, "मुख्यमंत्री": True, "उपराष्ट्रपति": True,
+    "सांसद": True, "विधायक": True, "समकक्षी": False,
     "मंत्री": False, "सचिव": False, "प्रमुख": False, "समकक्ष": False, "काउंसलर": False,
 }
 _HI_NOT_NAMES = set(
@@ -291,6 +292,148 @@ _HI_NOT_NAMES = set(
 )
 _HI_NOT_NAMES = {t.translate(_DEVANAGARI_FOLD) for t in _HI_NOT_NAMES}
 _HI_TITLES = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_TITLES.items()}
+
+
+# --------------------------------------------------------------------------- open-world names
+# Names the gazetteer does not hold. English: capitalised word sequences, typed by a head word, a
+# title before, an apposition, a preposition of place, coordination with a typed name, or a
+# possessive before a role word. Hindi (no capitals): a head word after the name or a title before
+# it; the name runs back (or on) to the nearest postposition or function word.
+_LOC_HEADS = {
+    "Airport", "Airbase", "Valley", "Nullah", "Nallah", "Nala", "Nalla", "La", "Pass", "Lake", "Tso", "Plains",
+    "Plain", "River", "District", "Sector", "Point", "Glacier", "Ridge", "Heights", "Hill", "Hills", "Peak",
+    "Plateau", "Island", "Islands", "Strait", "Sea", "Ocean", "Bay", "Gulf", "Province", "Region", "County",
+    "Village", "Town", "City", "Bridge", "Road", "Highway", "Tunnel", "Dam", "Range", "Mountains", "Finger",
+    "Corridor", "Post", "Camp", "Base", "Gap", "Top", "Springs", "Junction", "Nagar", "Pur", "Desert",
+}
+_ORG_HEADS = {
+    "Ministry", "Army", "Command", "Corps", "Party", "Sabha", "Council", "Congress", "Committee", "Organisation",
+    "Organization", "Force", "Forces", "Police", "University", "Institute", "Agency", "Bureau", "Commission",
+    "Department", "Office", "Court", "Parliament", "Assembly", "Bank", "Company", "Group", "Corporation",
+    "Association", "Federation", "Front", "League", "Union", "Brigade", "Division", "Regiment", "Battalion",
+    "Rifles", "Scouts", "Guard", "Guards", "Academy", "Foundation", "Authority", "Board", "Secretariat",
+    "Navy", "Embassy", "Consulate", "Government", "Administration", "Centre", "Center", "Society", "Trust",
+    "Times", "Express", "News", "Daily", "Network", "Bal", "Dal", "Samiti", "Parishad",
+    "Sangh", "Morcha", "Cabinet", "Senate",
+}
+_EVENT_HEADS = {"Summit", "Talks", "Dialogue", "Conference", "Games", "Exercise", "Festival", "War", "Yatra",
+                "Olympics", "Forum"}
+_ORG_FIRST = {"Ministry", "Department", "University", "Institute", "Bank", "Government", "Council", "Office",
+              "Commission", "Bureau", "Academy", "Embassy", "Consulate", "Board", "Committee", "Court", "Party"}
+_LOC_FIRST = {"Republic", "Gulf", "Bay", "Sea", "Strait", "Island", "Isle", "Lake", "Mount", "Kingdom",
+              "State", "Province", "Valley", "Port"}
+# Words that name a kind, not an individual: a sequence of only these is no new name.
+_GENERIC = (
+    set(_LOC_HEADS) | _ORG_HEADS | _EVENT_HEADS | set(_LATIN_TITLES) | _LATIN_NOT_NAMES
+    | {"Affairs", "Home", "External", "Foreign", "Defence", "Defense", "Finance", "Commerce", "Interior",
+       "Opposition", "House", "Border", "Military", "Naval", "Joint", "Special", "Central", "Eastern",
+       "Western", "Northern", "Southern", "North", "South", "East", "West", "Upper", "Lower", "New", "Old",
+       "Officials", "Official", "Sources", "Source", "Spokesperson", "Spokesman", "Spokeswoman", "Lt", "Gen",
+       "Maj", "Major", "Lieutenant", "Sir", "Madam", "Ji", "Government", "Mr", "Ms", "Dr", "Prof", "Professor",
+       "Asian", "European", "International", "Regional", "Federal", "Supreme", "High", "Top", "Sino",
+       "Infantry", "Mountain", "Strike", "Frontier", "Security", "Intelligence", "Research", "Study", "Studies",
+       "Line", "Control", "Actual", "Indo", "Tibetan", "Himalayan", "Himalayas", "Free", "Youth", "People",
+       "Peoples", "Liberation", "Democratic", "Republican", "Communist", "Socialist", "Public", "Civil"}
+)
+_NATIONALITIES = {
+    "Chinese", "Indian", "Bhutanese", "Nepali", "Nepalese", "Pakistani", "Tibetan", "American", "Russian",
+    "Japanese", "Australian", "British", "French", "German", "Korean", "Taiwanese", "Sri", "Lankan",
+    "Bangladeshi", "Burmese", "Afghan", "Iranian", "Israeli", "Ukrainian", "European", "Asian", "Western",
+    "Mongolian", "Kazakh", "Uyghur", "Uighur", "Han", "Ladakhi", "Sikkimese", "Assamese", "Punjabi", "Hindi",
+    "English", "Vietnamese", "Filipino", "Indonesian", "Malaysian", "Thai", "Canadian", "Italian", "Spanish",
+}
+_CONNECTORS = {"of", "the", "and", "de", "da", "del", "for", "on"}
+# Lower-case role words before a name ("spokesperson Mao Ning", "Congress leader Rahul Gandhi").
+_ROLE_WORDS = {
+    "spokesperson", "spokesman", "spokeswoman", "counterpart", "envoy", "ambassador", "leader", "chief",
+    "minister", "president", "secretary", "commander", "general", "official", "diplomat", "premier",
+    "chairman", "chairperson", "head", "governor", "mp", "mla", "lawmaker", "analyst", "professor", "expert",
+    "activist", "scholar", "journalist", "correspondent", "editor", "director", "deputy", "adviser",
+    "advisor", "councillor", "mayor", "colonel", "captain", "officer", "representative", "delegate",
+}
+_SPEECH_VERBS = {"said", "says", "told", "added", "stated", "noted", "asked", "warned", "wrote", "argued",
+                 "claimed", "insisted", "urged", "remarked", "explained", "replied", "tweeted", "posted"}
+_PLACE_PREPS = {"in", "at", "near", "from", "towards", "toward", "across", "outside", "inside", "around",
+                "via", "into", "beyond", "along", "opposite", "within"}
+_MOTION_BEFORE_TO = {"flew", "travelled", "traveled", "went", "moved", "returned", "road", "route", "way",
+                     "visit", "visits", "trip", "journey", "back", "close", "next", "flight", "flights",
+                     "came", "headed", "drove", "marched", "access", "link", "links", "connectivity"}
+_POSSESSIVE_ROLES = {"foreign", "defence", "defense", "government", "army", "prime", "president", "ministry",
+                     "military", "navy", "air", "border", "territory", "capital", "ambassador", "embassy",
+                     "envoy", "king", "parliament", "people", "troops", "northern", "southern", "eastern",
+                     "western", "home", "external", "national", "top", "new", "largest", "position", "claim",
+                     "claims", "stand", "sovereignty"}
+_NAMING_WORDS = {"calls", "called", "call", "names", "named", "renamed", "dubbed", "dubs"}
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n]|[—–-]\s)\s*$")
+_COMMON_ZIPF = 2.5  # a capitalised sentence starter this frequent as an English word is not a name
+_HI_COMMON_ZIPF = 5.0
+
+_HI_LOC_HEADS = {
+    "घाटी": "Valley", "दर्रा": "Pass", "दर्रे": "Pass", "दर्रों": "Pass", "ला": "La", "झील": "Lake",
+    "नाला": "Nullah", "नाले": "Nullah", "नदी": "River", "जिला": "District", "जिले": "District",
+    "ज़िला": "District", "ज़िले": "District", "सेक्टर": "Sector", "एयरपोर्ट": "Airport",
+    "ग्लेशियर": "Glacier", "चोटी": "Peak", "प्रांत": "Province", "पॉइंट": "Point", "प्वाइंट": "Point", "पोस्ट": "Post",
+    "चौकी": "Post", "पुल": "Bridge", "सुरंग": "Tunnel", "एयरबेस": "Airbase", "मैदान": "Plains", "त्सो": "Tso",
+}
+_HI_ORG_HEADS = {
+    "मंत्रालय": "Ministry", "सेना": "Army", "कमान": "Command", "कमांड": "Command", "कोर": "Corps",
+    "पार्टी": "Party", "सभा": "Sabha", "परिषद": "Council", "आयोग": "Commission", "बल": "Force", "पुलिस": "Police",
+    "विश्वविद्यालय": "University", "संगठन": "Organisation", "समिति": "Committee", "कांग्रेस": "Congress",
+    "दल": "Dal", "मोर्चा": "Front", "संघ": "Union", "ब्रिगेड": "Brigade", "डिवीजन": "Division", "रेजिमेंट": "Regiment",
+    "स्काउट्स": "Scouts", "राइफल्स": "Rifles", "दूतावास": "Embassy", "बोर्ड": "Board", "प्राधिकरण": "Authority",
+}
+_HI_TWO_WORD_HEADS = {("हवाई", "अड्डा"): "Airport", ("हवाई", "अड्डे"): "Airport", ("हवाई", "पट्टी"): "Airstrip"}
+# A head word alone, or after one of these, names a kind ("सुरक्षा बल", "भारतीय सेना", "इस झील").
+_HI_MODIFIERS = set(
+    "सुरक्षा अर्धसैनिक स्थानीय राज्य केंद्रीय जिला सीमा वायु थल जल दोनों कई सभी अन्य नई नए नया पुरानी पुराने बड़ी "
+    "बड़े छोटी छोटे ऊंचे ऊंची इन उन किसी हर प्रमुख मुख्य विपक्षी सत्तारूढ़ राजनीतिक क्षेत्रीय राष्ट्रीय "
+    "अंतरराष्ट्रीय विशेष संयुक्त उच्च भारतीय चीनी पाकिस्तानी अमेरिकी नेपाली रूसी भूटानी तिब्बती जापानी पश्चिमी "
+    "पूर्वी उत्तरी दक्षिणी मध्य शीर्ष स्थायी संसदीय सैन्य सैनिक नौ उसकी उसके इसकी इसके अपनी अपने पूरे पूरी "
+    "इलाके इलाकों किनारे पास ओर तरफ बीच तक लिए वाली वाले वाला गई गए गया दी दिए किया हुई हुए हुआ "
+    "कहा बताया विदेश रक्षा गृह वित्त सरकार सरकारी कुछ सारी सारे यहां वहां जहां पहली पहले दूसरी ऊपरी निचली "
+    "ज़िला नदियों झीलों घाटियों मंत्री सचिव अधिकारी अधिकारियों सैनिकों जवानों लोगों देश देशों".split()
+)
+_HI_STOPS = (_HI_NOT_NAMES | {t.translate(_DEVANAGARI_FOLD) for t in _HI_MODIFIERS}
+             | set("तक लेकिन परंतु किंतु बल्कि जब तब अब फिर साथ ओर रूप तरह बारे दौरान बजाय वे ये हम आप मैं "
+                   "इसे उसे इन्हें उन्हें जिसे जिसके जिसकी जिससे जिसमें जिन उन इन यहाँ वहाँ क्या क्यों कैसे कहां "
+                   "होगा होगी होंगे होने हो रहा रही रहे सकता सकती सकते चाहिए जाएगा जाएगी".split()))
+_HI_STOPS = {t.translate(_DEVANAGARI_FOLD) for t in _HI_STOPS}
+HI_FUNCTION_WORDS = frozenset(_HI_STOPS)  # words that never start or end a Hindi name (used by dates)
+_HI_POSTPOSITIONS = {t.translate(_DEVANAGARI_FOLD) for t in "ने को से में पर के की का और तथा एवं व".split()}
+_HI_POSSESSIVE_ROLES = [tuple(p.split()) for p in (
+    "विदेश मंत्री", "रक्षा मंत्री", "प्रधानमंत्री", "प्रधान मंत्री", "राष्ट्रपति", "राजदूत", "सरकार", "सेना", "दूतावास",
+    "राजधानी", "विदेश मंत्रालय", "रक्षा मंत्रालय", "सीमा", "संसद", "प्रधानमंत्री", "राजा", "उप विदेश मंत्री",
+)]
+_HI_NAMING_VERBS = {t.translate(_DEVANAGARI_FOLD) for t in "कहता कहती कहते बताता बताती बताते मानता मानती".split()}
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+def _is_cap_word(word: str) -> bool:
+    """A capitalised Latin word that may be part of a name ("Galwan", "McMahon", "D'Souza"), not an acronym."""
+    return word[0].isupper() and word.isascii() and (len(word) == 1 or not word.isupper()) and not word.isdigit()
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of lines written in Title Case or capitals (headlines, banners): no open-world names there."""
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", line)
+        if len(words) >= 4:
+            caps = sum(w[0].isupper() for w in words)
+            upper = sum(len(w) > 1 and w.isupper() for w in words)
+            small_capitalised = sum(w in ("And", "To", "Of", "In", "For", "On", "With", "At", "As", "From", "Over")
+                                    for w in words[1:])
+            if upper >= len(words) * 0.6 or caps >= len(words) * 0.8 or (small_capitalised and caps >= len(words) * 0.6):
+                spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
 
 
 # --------------------------------------------------------------------------- matching
@@ -385,8 +528,8 @@ def _one_word_matches(tokens: list[tuple[str, int, int]], matched: list[_Found])
     result = {}
     for f in matched:
         k = starts.get(f.start)
-        if k is not None and tokens[k][2] == f.end and f.entity_id and not f.entity_id.startswith("person/"):
-            result[k] = f
+        if k is not None and tokens[k][2] == f.end and (f.weak_candidates or f.entity_id and not f.entity_id.startswith("person/")):
+            result[k] = f  # a place, an organisation or a weak alias ("Singh") may continue a name
     return result
 
 
@@ -404,6 +547,8 @@ def _title_pass(
         strong = _HI_TITLES.get(tokens[i][0]) if devanagari else _LATIN_TITLES.get(raw)
         if strong is None:
             continue
+        if devanagari and not strong and i > 0 and tokens[i - 1][0] in _HI_PORTFOLIOS:
+            strong = True  # "विदेश मंत्री", "रक्षा मंत्री": a minister's title, not the word "minister"
         j = i + 1
         name_end = None
         stolen: list[_Found] = []
@@ -411,7 +556,8 @@ def _title_pass(
             if covered[j]:
                 if one_word is None:
                     one_word = _one_word_matches(tokens, matched)
-                if j == i + 1 or j not in one_word or devanagari:
+                weak = one_word.get(j) is not None and one_word[j].entity_id is None
+                if j not in one_word or (j == i + 1 or devanagari) and not weak:
                     break
                 stolen.append(one_word[j])
             word = text[tokens[j][1] : tokens[j][2]]
@@ -425,7 +571,8 @@ def _title_pass(
             else:
                 if not (word[0].isupper() and word[1:2].islower() or len(word) == 1 and word.isupper()):
                     break
-                if word in _LATIN_NOT_NAMES or word in _LATIN_TITLES:
+                initial = len(word) == 1 and text[tokens[j][2] : tokens[j][2] + 1] == "."  # "A.P. Singh"
+                if (word in _LATIN_NOT_NAMES or word in _LATIN_TITLES) and not initial:
                     break
                 # "Gen. Upendra", "K. J. Singh" — but not "said the Minister. Later, ..."
                 allow_dot = (j == i + 1 and raw in _ABBREVIATED_TITLES) or len(text[tokens[j - 1][1] : prev_end]) == 1
@@ -437,6 +584,12 @@ def _title_pass(
             continue
         if not devanagari and len(text[tokens[name_end][1] : tokens[name_end][2]]) == 1:
             continue  # a lone initial
+        weak_starts = {f.start for f in stolen if f.entity_id is None}
+        if all(tokens[k][1] in weak_starts for k in range(i + 1, name_end + 1)):
+            continue  # "Mr Singh": the weak alias resolves to the person named in full
+        if name_end + 1 < n and (tokens[name_end + 1][0] in _HI_TITLES or
+                                 text[tokens[name_end + 1][1] : tokens[name_end + 1][2]] in _LATIN_TITLES):
+            continue  # "H.E. Shri Wang Yi": part of a chain of titles, not a name
         start, end = tokens[i + 1][1], tokens[name_end][2]
         surface = text[start:end]
         eid = _fuzzy_link(gaz, surface, FUZZY_CUTOFF if devanagari else LATIN_FUZZY_CUTOFF)
@@ -454,14 +607,365 @@ def _title_pass(
     return found
 
 
+_HI_LOC_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_LOC_HEADS.items()}
+_HI_ORG_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_ORG_HEADS.items()}
+_HI_TWO_WORD_HEADS = {tuple(w.translate(_DEVANAGARI_FOLD) for w in k): v for k, v in _HI_TWO_WORD_HEADS.items()}
+_HI_POSSESSIVE_ROLES = [tuple(w.translate(_DEVANAGARI_FOLD) for w in r) for r in _HI_POSSESSIVE_ROLES]
+_HI_PORTFOLIOS = {t.translate(_DEVANAGARI_FOLD) for t in "विदेश रक्षा गृह वित्त वाणिज्य उप राज्य रेल कानून शिक्षा".split()}
+_HI_SABHA = "सभा"
+_HI_GENERIC_SABHA = {"विधानसभा", "महासभा", "जनसभा", "सभा"}
+_DEPARTMENT_WORDS = _NATIONALITIES | {
+    "Defence", "Defense", "Foreign", "Home", "External", "Finance", "Commerce", "Interior", "Border", "Military",
+    "Naval", "Air", "Armed", "State", "Local", "Security", "Opposition", "Ruling", "Chinese", "Indian", "The",
+    "Police", "Army", "Government", "Federal", "Central", "Union",
+}
+# Organisations named after a people or a region: "European Union", "African Union", "Indian National Congress".
+_NAMED_BY_NATION = {"Union", "Congress", "Party", "Front", "League", "Council", "Federation", "Association"}
+_NUMBERED_HEADS = {"Finger", "Point", "Post", "Hill", "Height", "Sector", "Patrolling"}
+_APPOSITION_AFTER = re.compile(
+    r",\s+(?:(?:the|a|an|his|her|its|their|who\s+is|now)\s+)?(?:[A-Za-z'’-]+\s+){0,4}?(?:"
+    + "|".join(sorted(_ROLE_WORDS)) + r")s?\b")
+_APPOSITION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_ROLE_WORDS)) + r"),\s*$", re.IGNORECASE)
+_LEADING_FUNCTION = {"The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our",
+                     "My", "Your", "Both", "Each", "Every", "All", "Some", "Many"}
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 8) : start].rstrip(" \t\u00a0\"'“‘(")
+    return not before or before[-1] in ".!?:;\n—–"
+
+
+def _type_of(f: _Found, gaz: Gazetteer) -> str | None:
+    if f.entity_id:
+        return gaz.entities[f.entity_id].type
+    return f.unlinked_type if f.unlinked_name else None
+
+
+def _surname_pass(text: str, tokens: list[tuple[str, int, int]], covered: list[bool], found: list[_Found]) -> list[_Found]:
+    """A family or given name alone, after the full name of an unlinked person, is the same person."""
+    people: dict[str, _Found] = {}
+    for f in sorted(found, key=lambda f: f.start):
+        if f.entity_id is None and f.unlinked_name and f.unlinked_type == "person":
+            words = alias_key(f.surface)
+            if len(words) >= 2:
+                for w in {words[0], words[-1]}:
+                    if len(w) > 2:
+                        people.setdefault(w, f)
+    if not people:
+        return []
+    out = []
+    for k, (key, start, end) in enumerate(tokens):
+        f = people.get(key)
+        if f is None or covered[k] or start < f.end:
+            continue
+        word = text[start:end]
+        if not (is_devanagari(word) or _is_cap_word(word)) or word in _GENERIC:
+            continue
+        out.append(_Found(start, end, word, unlinked_name=f.unlinked_name, unlinked_type="person"))
+        covered[k] = True
+    return out
+
+
+def _latin_sequences(text: str, tokens: list[tuple[str, int, int]], covered: list[bool]) -> list[list[int]]:
+    """Runs of capitalised words (with of/the/and/de inside, hyphens, initials, a number after "Finger")."""
+    n = len(tokens)
+    headlines = _headline_lines(text)
+    seqs = []
+    k = 0
+    while k < n:
+        raw = text[tokens[k][1] : tokens[k][2]]
+        if covered[k] or not _is_cap_word(raw) or raw in _LATIN_NOT_NAMES and raw in _MONTHS_DAYS:
+            k += 1
+            continue
+        if headlines and any(s <= tokens[k][1] < e for s, e in headlines):
+            k += 1
+            continue
+        seq = [k]
+        j = k + 1
+        while j < n and not covered[j]:
+            prev = text[tokens[j - 1][1] : tokens[j - 1][2]]
+            gap = text[tokens[j - 1][2] : tokens[j][1]]
+            word = text[tokens[j][1] : tokens[j][2]]
+            initial = len(prev) == 1 and prev.isupper() and gap in (".", ". ")
+            if gap in (" ", "-", "\u2011") or initial:
+                if _is_cap_word(word) and word not in _MONTHS_DAYS:
+                    seq.append(j)
+                    j += 1
+                    continue
+                if word.isdigit() and gap == " " and prev in _NUMBERED_HEADS:
+                    seq.append(j)
+                    j += 1
+                    continue
+                if (word in _CONNECTORS and gap == " " and j + 1 < n and not covered[j + 1]
+                        and text[tokens[j][2] : tokens[j + 1][1]] == " "
+                        and _is_cap_word(text[tokens[j + 1][1] : tokens[j + 1][2]])):
+                    seq += [j, j + 1]
+                    j += 2
+                    continue
+            break
+        seqs.append(seq)
+        k = j
+    return seqs
+
+
+_MONTHS_DAYS = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+}
+_HEADS = _LOC_HEADS | _ORG_HEADS | _EVENT_HEADS
+
+
+def _split_sequence(text: str, tokens: list[tuple[str, int, int]], seq: list[int]) -> list[list[int]]:
+    """Split a run at a connector unless it joins one name ("Ministry of Home Affairs", "Fire and Fury Corps")."""
+    words = [text[tokens[k][1] : tokens[k][2]] for k in seq]
+    last_is_head = words[-1] in _HEADS
+    parts: list[list[int]] = [[]]
+    for pos, (k, w) in enumerate(zip(seq, words, strict=True)):
+        if w in _CONNECTORS:
+            before = words[pos - 1] if pos else ""
+            keep = w in ("de", "da", "del") or (w == "of" and before in _ORG_FIRST | _LOC_FIRST | _HEADS) or (
+                w in ("and", "for", "on", "the") and last_is_head and parts[-1] and words[0] not in _LEADING_FUNCTION)
+            if not keep:
+                parts.append([])
+                continue
+        parts[-1].append(k)
+    return [p for p in parts if p]
+
+
+def _latin_open_pass(
+    gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool], found: list[_Found]
+) -> list[_Found]:
+    """Capitalised names the gazetteer and the title rule did not match, typed from their context."""
+    seqs = _latin_sequences(text, tokens, covered)
+    if not seqs:
+        return []
+    by_end = {f.end: f for f in found if not f.dropped}
+    by_start = {f.start: f for f in found if not f.dropped}
+    mid_sentence_caps = {text[s:e] for _, s, e in tokens if text[s].isupper() and not _sentence_initial(text, s)}
+    candidates: list[_Found] = []
+    for seq in seqs:
+        for part in _split_sequence(text, tokens, seq):
+            words = [text[tokens[k][1] : tokens[k][2]] for k in part]
+            while part and words[0] in _LEADING_FUNCTION:
+                part, words = part[1:], words[1:]
+            if not part:
+                continue
+            start, end = tokens[part[0]][1], tokens[part[-1]][2]
+            after = text[end : end + 80]
+            possessive = after[:2] in ("'s", "’s")
+            if _sentence_initial(text, start) and words[0] not in mid_sentence_caps and not (
+                    len(part) == 1 and possessive) and _zipf(words[0].lower(), "en") >= _COMMON_ZIPF:
+                part, words = part[1:], words[1:]
+                if not part:
+                    continue
+                start = tokens[part[0]][1]
+            etype = _latin_type(gaz, text, tokens, part, words, start, end, after, possessive, by_end)
+            if etype == "merge":
+                continue
+            name_words = [w for w in words if w not in _GENERIC and w not in _NATIONALITIES and not w.isdigit()]
+            headed = words[-1].isdigit() or len(words) >= 2 and (words[-1] in _HEADS or words[0] in _ORG_FIRST | _LOC_FIRST)
+            if not name_words and not headed:
+                # Only kind words ("Army", "Foreign Ministry", "Prime Minister"); "Ladakh Scouts" after a
+                # linked place is one new organisation.
+                prev = by_end.get(start - 1)
+                if (prev and prev.entity_id and text[start - 1] == " " and words[-1] in _ORG_HEADS
+                        and gaz.entities[prev.entity_id].type == "location"
+                        and all(w in _ORG_HEADS for w in words)):
+                    prev.dropped = True
+                    candidates.append(_Found(prev.start, end, text[prev.start : end],
+                                             unlinked_name=text[prev.start : end], unlinked_type="organization"))
+                continue
+            if (words[-1] in _HEADS and words[-1] not in _NAMED_BY_NATION and len(words) >= 2
+                    and all(w in _DEPARTMENT_WORDS for w in words[:-1])):
+                continue  # "Defence Ministry", "Chinese Army": a kind, not a name
+            cand = _Found(start, end, text[start:end], unlinked_name=text[start:end], unlinked_type=etype or "")
+            candidates.append(cand)
+    _type_by_neighbours(gaz, text, candidates, by_end, by_start)
+    out = []
+    for c in candidates:
+        if not c.unlinked_type:
+            continue
+        if c.unlinked_type == "person":
+            eid = _fuzzy_link(gaz, c.surface, LATIN_FUZZY_CUTOFF)
+            if eid:
+                c.entity_id = eid
+        out.append(c)
+        for k, (_, s, e) in enumerate(tokens):
+            if c.start <= s and e <= c.end:
+                covered[k] = True
+    return out
+
+
+def _latin_type(gaz, text, tokens, part, words, start, end, after, possessive, by_end) -> str | None:
+    last, first = words[-1], words[0]
+    if last.isdigit() and len(words) >= 2 and words[-2] in _NUMBERED_HEADS:
+        return "location"
+    if last in _LOC_HEADS and len(words) >= 2:
+        return "location"
+    if last in _ORG_HEADS and len(words) >= 2:
+        return "organization"
+    if last in _EVENT_HEADS and len(words) >= 2:
+        return "event"
+    if "of" in words and first in _ORG_FIRST:
+        return "organization"
+    if "of" in words and first in _LOC_FIRST:
+        return "location"
+    before = text[max(0, start - 40) : start]
+    prev_words = re.findall(r"[A-Za-z'’]+", before)
+    prev = prev_words[-1] if prev_words else ""
+    if before.endswith(" ") and prev.lower() in _ROLE_WORDS and not prev[0].isupper() or _APPOSITION_BEFORE.search(before):
+        return "person"
+    if _APPOSITION_AFTER.match(after):
+        return "person"
+    next_word = re.match(r"\s+([a-z]+)", after)
+    if next_word and next_word.group(1) in _SPEECH_VERBS and len(words) >= 2 and not after.startswith(","):
+        return "person"
+    if possessive:
+        role = re.match(r"[’']s\s+([A-Za-z]+)", after)
+        if role and role.group(1).lower() in _POSSESSIVE_ROLES:
+            return "location"
+    if before.endswith(" "):
+        p = prev.lower()
+        if p == "the" and len(prev_words) >= 2:
+            p = prev_words[-2].lower()
+            prev_words = prev_words[:-1]
+        if p in _PLACE_PREPS and prev == prev.lower() or p == "to" and len(prev_words) >= 2 and prev_words[-2].lower() in _MOTION_BEFORE_TO:
+            return "location"
+        if p in _NAMING_WORDS:
+            return "location"
+    return None
+
+
+def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
+    """Untyped names take the type of a name they are listed or equated with ("Nepal, Bhutan and X")."""
+    spans = {**{f.end: f for f in candidates}, **by_end}
+    starts = {**{f.start: f for f in candidates}, **by_start}
+    for _ in range(2):
+        for c in candidates:
+            if c.unlinked_type:
+                continue
+            same = next((o for o in candidates if o is not c and o.surface == c.surface and o.unlinked_type), None)
+            if same:
+                c.unlinked_type = same.unlinked_type
+                continue
+            before = text[max(0, c.start - 12) : c.start]
+            m = re.search(r"(?:,\s*|\s+and\s+(?:the\s+)?|\s+or\s+)$", before)
+            if m:
+                other = spans.get(c.start - len(m.group()))
+                t = other and _type_of(other, gaz)
+                if t in ("location", "organization"):
+                    c.unlinked_type = t
+                    continue
+                # "calls Arunachal Pradesh Zangnan": the name of what precedes it
+            m = re.match(r"(?:,\s*(?:and\s+)?|\s+and\s+(?:the\s+)?|\s+or\s+)", text[c.end : c.end + 12])
+            if m:
+                other = starts.get(c.end + len(m.group()))
+                t = other and _type_of(other, gaz)
+                if t in ("location", "organization"):
+                    c.unlinked_type = t
+                    continue
+            other = spans.get(c.start - 1)
+            if other and text[c.start - 1] == " ":
+                head = re.search(r"\b([a-z]+)\s+$", text[max(0, other.start - 12) : other.start])
+                if head and head.group(1) in _NAMING_WORDS:
+                    c.unlinked_type = _type_of(other, gaz) or ""
+
+
+def _hindi_open_pass(
+    gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool], found: list[_Found]
+) -> list[_Found]:
+    """Hindi names before a head word ("श्योक नदी", "समाजवादी पार्टी"), and after possessive/list/naming cues."""
+    n = len(tokens)
+    out: list[_Found] = []
+    by_end = {f.end: f for f in found if not f.dropped}
+
+    def spaced(a: int, b: int) -> bool:
+        return text[tokens[a][2] : tokens[b][1]] == " "
+
+    def add(i: int, j: int, etype: str, head: str, head_from: int | None) -> None:
+        start, end = tokens[i][1], tokens[j][2]
+        name_end = tokens[head_from - 1][2] if head_from is not None and head_from > i else end
+        base = " ".join(w.capitalize() for w in romanize(text[start:name_end]).split())
+        name = f"{base} {head}" if head and head_from is not None and head_from > i else base
+        out.append(_Found(start, end, text[start:end], unlinked_name=name, unlinked_type=etype))
+        for k in range(i, j + 1):
+            covered[k] = True
+
+    for k in range(n):
+        key = tokens[k][0]
+        if covered[k] or not is_devanagari(key):
+            continue
+        etype = head = None
+        last = k
+        if k + 1 < n and (key, tokens[k + 1][0]) in _HI_TWO_WORD_HEADS and spaced(k, k + 1):
+            etype, head, last = "location", _HI_TWO_WORD_HEADS[(key, tokens[k + 1][0])], k + 1
+        elif key in _HI_LOC_HEADS:
+            etype, head = "location", _HI_LOC_HEADS[key]
+        elif key in _HI_ORG_HEADS:
+            etype, head = "organization", _HI_ORG_HEADS[key]
+        elif key == "फिंगर" and k + 1 < n and tokens[k + 1][0].isdigit() and spaced(k, k + 1):
+            add(k, k + 1, "location", "", None)
+            out[-1].unlinked_name = f"Finger {tokens[k + 1][0]}"
+            continue
+        elif key.endswith(_HI_SABHA) and key not in _HI_GENERIC_SABHA and len(key) > 4:
+            add(k, k, "organization", "", None)
+            continue
+        if etype is None:
+            continue
+        i = k
+        while i - 1 >= 0 and k - i < 4 and not covered[i - 1] and is_devanagari(tokens[i - 1][0]) \
+                and tokens[i - 1][0] not in _HI_STOPS and tokens[i - 1][0] not in _HI_LOC_HEADS \
+                and tokens[i - 1][0] not in _HI_ORG_HEADS and spaced(i - 1, i):
+            i -= 1
+        if i == k:
+            prev = by_end.get(tokens[k][1] - 1)
+            if prev and prev.entity_id and etype == "organization" and spaced(k - 1, k) \
+                    and gaz.entities[prev.entity_id].type == "location":
+                prev.dropped = True  # "दिल्ली पुलिस": the place names a new organisation
+                place = gaz.entities[prev.entity_id].name
+                out.append(_Found(prev.start, tokens[last][2], text[prev.start : tokens[last][2]],
+                                  unlinked_name=f"{place} {head}", unlinked_type="organization"))
+                for m in range(k, last + 1):
+                    covered[m] = True
+            continue
+        add(i, last, etype, head, k)
+
+    # One-word names from their context: "X के रक्षा मंत्री", "नेपाल और X", "A को X कहता है".
+    def boundary(k: int) -> bool:
+        return k < 0 or k >= n or covered[k] or tokens[k][0] in _HI_STOPS or not is_devanagari(tokens[k][0])
+
+    def found_type(k: int) -> str | None:
+        f = by_end.get(tokens[k][2]) if 0 <= k < n else None
+        return _type_of(f, gaz) if f and f.entity_id else None
+
+    for k in range(n):
+        key = tokens[k][0]
+        if covered[k] or not is_devanagari(key) or key in _HI_STOPS or key in _HI_LOC_HEADS or key in _HI_ORG_HEADS:
+            continue
+        if not (boundary(k - 1) and (boundary(k + 1) or k + 1 < n and tokens[k + 1][0] in _HI_NAMING_VERBS)):
+            continue
+        etype = None
+        nxt = tokens[k + 1][0] if k + 1 < n else ""
+        if nxt in ("के", "की") and k + 2 < n and spaced(k + 1, k + 2) and any(
+                tuple(t[0] for t in tokens[k + 2 : k + 2 + len(r)]) == r for r in _HI_POSSESSIVE_ROLES):
+            etype = "location"
+        elif k >= 2 and tokens[k - 1][0] in ("और", "तथा", "व", "एवं") and found_type(k - 2) == "location":
+            etype = "location"
+        elif k + 2 < n and nxt in ("और", "तथा", "व", "एवं") and by_end.get(tokens[k + 2][2]) is not None \
+                and found_type(k + 2) == "location":
+            etype = "location"
+        elif k >= 2 and tokens[k - 1][0] == "को" and nxt in _HI_NAMING_VERBS:
+            etype = found_type(k - 2)  # "A को X कहता है": X is another name of A's kind
+        if etype and (etype != "location" or _zipf(text[tokens[k][1] : tokens[k][2]], "hi") < _HI_COMMON_ZIPF):
+            add(k, k, etype, "", None)
+    return out
+
+
 def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any]]:
     """Entities mentioned in `text`, in order of first mention."""
     gaz = gaz or gazetteer()
-    tokens = tokenize(text)
-    found, covered = _gazetteer_pass(gaz, text, tokens)
-    found += _anchor_pass(gaz, text, tokens, covered)
-    found += _title_pass(gaz, text, tokens, covered, found)
-    found = sorted((f for f in found if not f.dropped), key=lambda f: f.start)
+    found = _analyse(text, gaz)
 
     strong_positions: dict[str, list[int]] = {}
     for f in found:
@@ -487,6 +991,31 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
         entity = gaz.entities[eid]
         add(entity.id, entity.name, entity.type, f.surface, True)
     return list(results.values())
+
+
+def _analyse(text: str, gaz: Gazetteer) -> list[_Found]:
+    """All name mentions of `text`, linked or not, in text order (weak aliases still unresolved)."""
+    tokens = tokenize(text)
+    found, covered = _gazetteer_pass(gaz, text, tokens)
+    found += _anchor_pass(gaz, text, tokens, covered)
+    found += _title_pass(gaz, text, tokens, covered, found)
+    found += _surname_pass(text, tokens, covered, found)
+    if _DEVANAGARI_RE.search(text):
+        found += _hindi_open_pass(gaz, text, tokens, covered, found)
+    found += _latin_open_pass(gaz, text, tokens, covered, found)
+    found += _surname_pass(text, tokens, covered, found)
+    return sorted((f for f in found if not f.dropped), key=lambda f: f.start)
+
+
+def person_spans(text: str, gaz: Gazetteer | None = None) -> list[tuple[int, int]]:
+    """(start, end) of every person's name in `text`: from the gazetteer and from title + name rules."""
+    gaz = gaz or gazetteer()
+    spans = []
+    for f in _analyse(text, gaz):
+        if f.entity_id and gaz.entities[f.entity_id].type == "person" or (
+                f.entity_id is None and f.unlinked_name and f.unlinked_type == "person") or f.weak_candidates:
+            spans.append((f.start, f.end))
+    return spans
 
 
 def _resolve_weak(f: _Found, strong_positions: dict[str, list[int]]) -> str | None:
