@@ -624,7 +624,7 @@ _NAMED_BY_NATION = {"Union", "Congress", "Party", "Front", "League", "Council", 
 _NUMBERED_HEADS = {"Finger", "Point", "Post", "Hill", "Height", "Sector", "Patrolling"}
 _APPOSITION_AFTER = re.compile(
     r",\s+(?:(?:the|a|an|his|her|its|their|who\s+is|now)\s+)?(?:[A-Za-z'’-]+\s+){0,4}?(?:"
-    + "|".join(sorted(_ROLE_WORDS)) + r")s?\b")
+    + "|".join(sorted(_ROLE_WORDS)) + r")\b(?!\s+said)")
 _APPOSITION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_ROLE_WORDS)) + r"),\s*$", re.IGNORECASE)
 _LEADING_FUNCTION = {"The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our",
                      "My", "Your", "Both", "Each", "Every", "All", "Some", "Many"}
@@ -673,8 +673,11 @@ def _latin_sequences(text: str, tokens: list[tuple[str, int, int]], covered: lis
     seqs = []
     k = 0
     while k < n:
+        if covered[k] or not text[tokens[k][1]].isupper():
+            k += 1
+            continue
         raw = text[tokens[k][1] : tokens[k][2]]
-        if covered[k] or not _is_cap_word(raw) or raw in _LATIN_NOT_NAMES and raw in _MONTHS_DAYS:
+        if not _is_cap_word(raw) or raw in _MONTHS_DAYS:
             k += 1
             continue
         if headlines and any(s <= tokens[k][1] < e for s, e in headlines):
@@ -742,7 +745,7 @@ def _latin_open_pass(
         return []
     by_end = {f.end: f for f in found if not f.dropped}
     by_start = {f.start: f for f in found if not f.dropped}
-    mid_sentence_caps = {text[s:e] for _, s, e in tokens if text[s].isupper() and not _sentence_initial(text, s)}
+    mid_caps: set[str] | None = None  # words written capitalised inside a sentence somewhere in the text
     candidates: list[_Found] = []
     for seq in seqs:
         for part in _split_sequence(text, tokens, seq):
@@ -754,15 +757,16 @@ def _latin_open_pass(
             start, end = tokens[part[0]][1], tokens[part[-1]][2]
             after = text[end : end + 80]
             possessive = after[:2] in ("'s", "’s")
-            if _sentence_initial(text, start) and words[0] not in mid_sentence_caps and not (
-                    len(part) == 1 and possessive) and _zipf(words[0].lower(), "en") >= _COMMON_ZIPF:
-                part, words = part[1:], words[1:]
-                if not part:
-                    continue
-                start = tokens[part[0]][1]
-            etype = _latin_type(gaz, text, tokens, part, words, start, end, after, possessive, by_end)
-            if etype == "merge":
-                continue
+            if _sentence_initial(text, start) and not (len(part) == 1 and possessive) \
+                    and _zipf(words[0].lower(), "en") >= _COMMON_ZIPF:
+                if mid_caps is None:
+                    mid_caps = {text[s:e] for _, s, e in tokens if text[s].isupper() and not _sentence_initial(text, s)}
+                if words[0] not in mid_caps:  # else it is written as a name elsewhere in the text
+                    part, words = part[1:], words[1:]
+                    if not part:
+                        continue
+                    start = tokens[part[0]][1]
+            etype = _latin_type(text, start, after, words, possessive)
             name_words = [w for w in words if w not in _GENERIC and w not in _NATIONALITIES and not w.isdigit()]
             headed = words[-1].isdigit() or len(words) >= 2 and (words[-1] in _HEADS or words[0] in _ORG_FIRST | _LOC_FIRST)
             if not name_words and not headed:
@@ -782,6 +786,7 @@ def _latin_open_pass(
             cand = _Found(start, end, text[start:end], unlinked_name=text[start:end], unlinked_type=etype or "")
             candidates.append(cand)
     _type_by_neighbours(gaz, text, candidates, by_end, by_start)
+    token_at = {s: k for k, (_, s, _) in enumerate(tokens)}
     out = []
     for c in candidates:
         if not c.unlinked_type:
@@ -791,13 +796,16 @@ def _latin_open_pass(
             if eid:
                 c.entity_id = eid
         out.append(c)
-        for k, (_, s, e) in enumerate(tokens):
-            if c.start <= s and e <= c.end:
-                covered[k] = True
+        k = token_at.get(c.start, len(tokens))
+        while k < len(tokens) and tokens[k][2] <= c.end:
+            covered[k] = True
+            k += 1
     return out
 
 
-def _latin_type(gaz, text, tokens, part, words, start, end, after, possessive, by_end) -> str | None:
+def _latin_type(text: str, start: int, after: str, words: list[str], possessive: bool) -> str | None:
+    """Type of a capitalised name from its head word, a title or role before it, an apposition, a
+    possessive before a role word, or a preposition of place; None when nothing says."""
     last, first = words[-1], words[0]
     if last.isdigit() and len(words) >= 2 and words[-2] in _NUMBERED_HEADS:
         return "location"
