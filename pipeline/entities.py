@@ -266,9 +266,11 @@ _LATIN_TITLES = {
     "Brigadier": True, "Colonel": True, "Col": True, "Lt": True, "Maj": True, "Ambassador": True,
     "Envoy": True, "Mr": True, "Ms": True, "Mrs": True, "Dr": True, "Shri": True,
     "Minister": True, "Spokesperson": True, "Commander": True, "Chancellor": True, "Senator": True,
-    "Councillor": True, "Counsellor": True, "Secretary": False, "Chief": False,
+    "Councillor": True, "Counsellor": True, "Secretary": False, "Chief": False, "Governor": True,
+    "Mayor": True, "Professor": True, "Prof": True, "Captain": True, "Capt": True, "Lieutenant": True,
+    "Commissioner": True, "Speaker": True, "Chairman": True, "Chairperson": True, "Director": True,
 }
-_ABBREVIATED_TITLES = {"Gen", "Lt", "Col", "Maj", "Dr", "Mr", "Ms", "Mrs", "Brig"}
+_ABBREVIATED_TITLES = {"Gen", "Lt", "Col", "Maj", "Dr", "Mr", "Ms", "Mrs", "Brig", "Prof", "Capt"}
 _LATIN_NOT_NAMES = {
     "The", "Of", "On", "In", "And", "For", "To", "At", "With", "From", "By", "As", "A", "An", "Is", "Was", "Has",
     "Said", "Says", "Told", "Will", "Would", "Who", "Which", "That", "This", "But", "Also", "Had", "Monday",
@@ -282,13 +284,15 @@ _HI_TITLES = {
     "श्री": True, "श्रीमती": True, "सुश्री": True, "एडमिरल": True, "अडमिरल": True, "अड्मिरल": True, "जनरल": True,
     "ब्रिगेडियर": True, "कर्नल": True, "मार्शल": True, "राष्ट्रपति": True, "प्रधानमंत्री": True, "प्रीमियर": True,
     "राजदूत": True, "डॉ": True, "मिस्टर": True, "प्रवक्ता": True, "मुख्यमंत्री": True, "उपराष्ट्रपति": True,
-    "सांसद": True, "विधायक": True, "समकक्षी": False,
+    "सांसद": True, "विधायक": True, "समकक्षी": False, "नेता": True, "अध्यक्ष": True, "कमांडर": True,
+    "कैप्टन": True, "मेजर": True, "प्रोफेसर": True, "राज्यपाल": True, "उपराज्यपाल": True, "स्पीकर": True,
     "मंत्री": False, "सचिव": False, "प्रमुख": False, "समकक्ष": False, "काउंसलर": False,
 }
 _HI_NOT_NAMES = set(
     "ने को से के की का और में पर है हैं था थी थे तथा एवं भी ही या कि जो यह वह इस उस एक दो अपने अपनी अपना "
     "उनके उनकी उन्होंने साथ बाद लिए द्वारा तो न नहीं हुई हुए हुआ कहा बताया किया दिया गया गई रहे रही रहा "
-    "चीनी भारतीय रक्षा विदेश मंत्री मंत्रालय सेना प्रमुख सचिव राज्य हालांकि हालाँकि ने।".split()
+    "चीनी भारतीय रक्षा विदेश मंत्री मंत्रालय सेना प्रमुख सचिव राज्य हालांकि हालाँकि ने। पद स्तर प्रतिपक्ष विपक्ष "
+    "दल समूह मंडल जी सहित समेत".split()
 )
 _HI_NOT_NAMES = {t.translate(_DEVANAGARI_FOLD) for t in _HI_NOT_NAMES}
 _HI_TITLES = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_TITLES.items()}
@@ -317,7 +321,8 @@ _ORG_HEADS = {
     "Sangh", "Morcha", "Cabinet", "Senate",
 }
 _EVENT_HEADS = {"Summit", "Talks", "Dialogue", "Conference", "Games", "Exercise", "Festival", "War", "Yatra",
-                "Olympics", "Forum"}
+                "Olympics", "Forum", "Trophy", "Cup", "Championship", "Championships", "Tournament", "Election",
+                "Elections"}
 _ORG_FIRST = {"Ministry", "Department", "University", "Institute", "Bank", "Government", "Council", "Office",
               "Commission", "Bureau", "Academy", "Embassy", "Consulate", "Board", "Committee", "Court", "Party"}
 _LOC_FIRST = {"Republic", "Gulf", "Bay", "Sea", "Strait", "Island", "Isle", "Lake", "Mount", "Kingdom",
@@ -374,6 +379,7 @@ _HI_LOC_HEADS = {
     "ज़िला": "District", "ज़िले": "District", "सेक्टर": "Sector", "एयरपोर्ट": "Airport",
     "ग्लेशियर": "Glacier", "चोटी": "Peak", "प्रांत": "Province", "पॉइंट": "Point", "प्वाइंट": "Point", "पोस्ट": "Post",
     "चौकी": "Post", "पुल": "Bridge", "सुरंग": "Tunnel", "एयरबेस": "Airbase", "मैदान": "Plains", "त्सो": "Tso",
+    "वैली": "Valley", "लेक": "Lake", "हाईवे": "Highway",
 }
 _HI_ORG_HEADS = {
     "मंत्रालय": "Ministry", "सेना": "Army", "कमान": "Command", "कमांड": "Command", "कोर": "Corps",
@@ -381,6 +387,9 @@ _HI_ORG_HEADS = {
     "विश्वविद्यालय": "University", "संगठन": "Organisation", "समिति": "Committee", "कांग्रेस": "Congress",
     "दल": "Dal", "मोर्चा": "Front", "संघ": "Union", "ब्रिगेड": "Brigade", "डिवीजन": "Division", "रेजिमेंट": "Regiment",
     "स्काउट्स": "Scouts", "राइफल्स": "Rifles", "दूतावास": "Embassy", "बोर्ड": "Board", "प्राधिकरण": "Authority",
+    # transliterated English heads, common in Hindi news
+    "आर्मी": "Army", "कमेटी": "Committee", "काउंसिल": "Council", "यूनिवर्सिटी": "University", "फोर्स": "Force",
+    "मिनिस्ट्री": "Ministry", "कमीशन": "Commission", "एजेंसी": "Agency", "ब्यूरो": "Bureau",
 }
 _HI_TWO_WORD_HEADS = {("हवाई", "अड्डा"): "Airport", ("हवाई", "अड्डे"): "Airport", ("हवाई", "पट्टी"): "Airstrip"}
 # A head word alone, or after one of these, names a kind ("सुरक्षा बल", "भारतीय सेना", "इस झील").
@@ -391,7 +400,9 @@ _HI_MODIFIERS = set(
     "पूर्वी उत्तरी दक्षिणी मध्य शीर्ष स्थायी संसदीय सैन्य सैनिक नौ उसकी उसके इसकी इसके अपनी अपने पूरे पूरी "
     "इलाके इलाकों किनारे पास ओर तरफ बीच तक लिए वाली वाले वाला गई गए गया दी दिए किया हुई हुए हुआ "
     "कहा बताया विदेश रक्षा गृह वित्त सरकार सरकारी कुछ सारी सारे यहां वहां जहां पहली पहले दूसरी ऊपरी निचली "
-    "ज़िला नदियों झीलों घाटियों मंत्री सचिव अधिकारी अधिकारियों सैनिकों जवानों लोगों देश देशों".split()
+    "ज़िला नदियों झीलों घाटियों मंत्री सचिव अधिकारी अधिकारियों सैनिकों जवानों लोगों देश देशों "
+    "वाणिज्य शिक्षा स्वास्थ्य कृषि रेल विधि कानून ऊर्जा पर्यावरण संस्कृति पर्यटन सूचना प्रसारण श्रम खेल उद्योग "
+    "वाणिज्यिक आंतरिक बाहरी जनजातीय अल्पसंख्यक".split()
 )
 _HI_STOPS = (_HI_NOT_NAMES | {t.translate(_DEVANAGARI_FOLD) for t in _HI_MODIFIERS}
              | set("तक लेकिन परंतु किंतु बल्कि जब तब अब फिर साथ ओर रूप तरह बारे दौरान बजाय वे ये हम आप मैं "
@@ -666,7 +677,9 @@ def _surname_pass(text: str, tokens: list[tuple[str, int, int]], covered: list[b
     return out
 
 
-def _latin_sequences(text: str, tokens: list[tuple[str, int, int]], covered: list[bool]) -> list[list[int]]:
+def _latin_sequences(
+    text: str, tokens: list[tuple[str, int, int]], covered: list[bool], weak: dict[int, _Found]
+) -> list[list[int]]:
     """Runs of capitalised words (with of/the/and/de inside, hyphens, initials, a number after "Finger")."""
     n = len(tokens)
     headlines = _headline_lines(text)
@@ -685,7 +698,7 @@ def _latin_sequences(text: str, tokens: list[tuple[str, int, int]], covered: lis
             continue
         seq = [k]
         j = k + 1
-        while j < n and not covered[j]:
+        while j < n and (not covered[j] or j in weak):  # a weak alias may continue a name ("Harmanpreet Singh")
             prev = text[tokens[j - 1][1] : tokens[j - 1][2]]
             gap = text[tokens[j - 1][2] : tokens[j][1]]
             word = text[tokens[j][1] : tokens[j][2]]
@@ -740,7 +753,9 @@ def _latin_open_pass(
     gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool], found: list[_Found]
 ) -> list[_Found]:
     """Capitalised names the gazetteer and the title rule did not match, typed from their context."""
-    seqs = _latin_sequences(text, tokens, covered)
+    token_at = {s: k for k, (_, s, _) in enumerate(tokens)}
+    weak = {token_at[f.start]: f for f in found if f.weak_candidates and f.start in token_at}
+    seqs = _latin_sequences(text, tokens, covered, weak)
     if not seqs:
         return []
     by_end = {f.end: f for f in found if not f.dropped}
@@ -786,7 +801,6 @@ def _latin_open_pass(
             cand = _Found(start, end, text[start:end], unlinked_name=text[start:end], unlinked_type=etype or "")
             candidates.append(cand)
     _type_by_neighbours(gaz, text, candidates, by_end, by_start)
-    token_at = {s: k for k, (_, s, _) in enumerate(tokens)}
     out = []
     for c in candidates:
         if not c.unlinked_type:
@@ -799,6 +813,8 @@ def _latin_open_pass(
         k = token_at.get(c.start, len(tokens))
         while k < len(tokens) and tokens[k][2] <= c.end:
             covered[k] = True
+            if k in weak:
+                weak[k].dropped = True  # part of this longer name
             k += 1
     return out
 
@@ -880,6 +896,37 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
                     c.unlinked_type = _type_of(other, gaz) or ""
 
 
+# One-word Latin names of places and organisations ("Sikkim", "Tawang"), for Devanagari words that
+# match no alias exactly: per gazetteer, their phonetic keys and a memo of words already looked up.
+_ONE_WORD_INDEX: dict[int, tuple[list[str], list[str], dict[str, str | None]]] = {}
+ONE_WORD_CUTOFF = 84
+
+
+def _one_word_link(gaz: Gazetteer, word: str) -> str | None:
+    index = _ONE_WORD_INDEX.get(id(gaz))
+    if index is None or len(_ONE_WORD_INDEX) > 8:
+        keys, ids = [], []
+        for e in gaz.entities.values():
+            if e.generic or e.type not in ("location", "organization"):
+                continue
+            for alias in (e.name, *e.aliases):
+                key = alias_key(alias)
+                if len(key) == 1 and not is_devanagari(alias) and not key[0].isupper():
+                    pkey = phonetic_key(alias)
+                    if len(pkey) >= 4:
+                        keys.append(pkey)
+                        ids.append(e.id)
+        if len(_ONE_WORD_INDEX) > 8:
+            _ONE_WORD_INDEX.clear()
+        index = _ONE_WORD_INDEX[id(gaz)] = (keys, ids, {})
+    keys, ids, memo = index
+    if word not in memo:
+        pkey = phonetic_key(word)
+        best = process.extractOne(pkey, keys, scorer=fuzz.ratio, score_cutoff=ONE_WORD_CUTOFF) if len(pkey) >= 4 else None
+        memo[word] = ids[best[2]] if best else None
+    return memo[word]
+
+
 def _hindi_open_pass(
     gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool], found: list[_Found]
 ) -> list[_Found]:
@@ -896,7 +943,14 @@ def _hindi_open_pass(
         name_end = tokens[head_from - 1][2] if head_from is not None and head_from > i else end
         base = " ".join(w.capitalize() for w in romanize(text[start:name_end]).split())
         name = f"{base} {head}" if head and head_from is not None and head_from > i else base
-        out.append(_Found(start, end, text[start:end], unlinked_name=name, unlinked_type=etype))
+        item = _Found(start, end, text[start:end], unlinked_name=name, unlinked_type=etype)
+        # A spelling the gazetteer does not list may still be a known name ("गलवाँ वैली").
+        eid = _fuzzy_link(gaz, name) or _fuzzy_link(gaz, text[start:end])
+        if eid is None and name_end == tokens[i][2]:
+            eid = _one_word_link(gaz, text[start:name_end])
+        if eid and gaz.entities[eid].type in (etype, "location" if etype == "location" else etype):
+            item.entity_id = eid
+        out.append(item)
         for k in range(i, j + 1):
             covered[k] = True
 
@@ -965,8 +1019,14 @@ def _hindi_open_pass(
             etype = "location"
         elif k >= 2 and tokens[k - 1][0] == "को" and nxt in _HI_NAMING_VERBS:
             etype = found_type(k - 2)  # "A को X कहता है": X is another name of A's kind
-        if etype and (etype != "location" or _zipf(text[tokens[k][1] : tokens[k][2]], "hi") < _HI_COMMON_ZIPF):
+        word = text[tokens[k][1] : tokens[k][2]]
+        if etype and (etype != "location" or _zipf(word, "hi") < _HI_COMMON_ZIPF):
             add(k, k, etype, "", None)
+        elif nxt in _HI_POSTPOSITIONS and len(key) >= 4 and _zipf(word, "hi") < _HI_COMMON_ZIPF:
+            eid = _one_word_link(gaz, word)  # "सिक्कीम में": a variant spelling of a known place
+            if eid:
+                out.append(_Found(tokens[k][1], tokens[k][2], word, entity_id=eid))
+                covered[k] = True
     return out
 
 
