@@ -338,7 +338,13 @@ _GENERIC = (
        "Asian", "European", "International", "Regional", "Federal", "Supreme", "High", "Top", "Sino",
        "Infantry", "Mountain", "Strike", "Frontier", "Security", "Intelligence", "Research", "Study", "Studies",
        "Line", "Control", "Actual", "Indo", "Tibetan", "Himalayan", "Himalayas", "Free", "Youth", "People",
-       "Peoples", "Liberation", "Democratic", "Republican", "Communist", "Socialist", "Public", "Civil"}
+       "Peoples", "Liberation", "Democratic", "Republican", "Communist", "Socialist", "Public", "Civil",
+       "Railways", "Railway", "Legislature", "Judiciary", "Tribunal", "Constitution", "Budget", "Bill", "Act",
+       "States", "Territory", "Territories", "Centre", "Capital", "Metro", "Airlines", "Olympic", "Olympics",
+       "Premier", "Championship", "Cup", "Final", "Finals", "Test", "Series", "Match", "Stadium", "Temple",
+       "Mosque", "Church", "Hospital", "School", "College", "Station", "Market", "Park", "Square", "Street",
+       "God", "Lord", "Saint", "King", "Queen", "Prince", "Princess", "Emperor", "Pope", "Islamic", "Hindu",
+       "Muslim", "Christian", "Buddhist", "Sikh", "Jain", "Nazi", "Nazis", "Maoist", "Maoists", "Naxal"}
 )
 _NATIONALITIES = {
     "Chinese", "Indian", "Bhutanese", "Nepali", "Nepalese", "Pakistani", "Tibetan", "American", "Russian",
@@ -427,7 +433,11 @@ def _zipf(word: str, lang: str) -> float:
 
 def _is_cap_word(word: str) -> bool:
     """A capitalised Latin word that may be part of a name ("Galwan", "McMahon", "D'Souza"), not an acronym."""
-    return word[0].isupper() and word.isascii() and (len(word) == 1 or not word.isupper()) and not word.isdigit()
+    if not (word[0].isupper() and word.isalpha() and (len(word) == 1 or not word.isupper())) or is_devanagari(word):
+        return False
+    # CamelCase is a product or a handle ("ChatGPT", "YouTuber"), except Mc/Mac/O'/De/Di/La/Le names
+    inner = [i for i in range(1, len(word)) if word[i].isupper()]
+    return not inner or inner[0] in (2, 3) and word[: inner[0]] in ("Mc", "Mac", "De", "Di", "La", "Le", "Du")
 
 
 def _headline_lines(text: str) -> list[tuple[int, int]]:
@@ -458,6 +468,8 @@ class _Found:
     unlinked_name: str = ""
     unlinked_type: str = "person"
     dropped: bool = False  # a place name that turned out to be part of a person's name
+    weak_type: bool = False  # typed only by a preposition, a list or a naming verb (a surname rule may retype)
+    split_before_of: bool = False  # the part of a capitalised run before "of" ("the Elite Panel of ...")
 
 
 def _gap_ok(text: str, end: int, start: int, allow_dot: bool = False) -> bool:
@@ -601,6 +613,8 @@ def _title_pass(
         if name_end + 1 < n and (tokens[name_end + 1][0] in _HI_TITLES or
                                  text[tokens[name_end + 1][1] : tokens[name_end + 1][2]] in _LATIN_TITLES):
             continue  # "H.E. Shri Wang Yi": part of a chain of titles, not a name
+        if devanagari and all(len(tokens[k][0]) <= 2 for k in range(i + 1, name_end + 1)):
+            continue  # "एच.ई." (His Excellency) or initials cut off from their name
         start, end = tokens[i + 1][1], tokens[name_end][2]
         surface = text[start:end]
         eid = _fuzzy_link(gaz, surface, FUZZY_CUTOFF if devanagari else LATIN_FUZZY_CUTOFF)
@@ -638,12 +652,16 @@ _APPOSITION_AFTER = re.compile(
     + "|".join(sorted(_ROLE_WORDS)) + r")\b(?!\s+said)")
 _APPOSITION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_ROLE_WORDS)) + r"),\s*$", re.IGNORECASE)
 _LEADING_FUNCTION = {"The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our",
-                     "My", "Your", "Both", "Each", "Every", "All", "Some", "Many"}
+                     "My", "Your", "Both", "Each", "Every", "All", "Some", "Many", "In", "On", "At", "From",
+                     "For", "With", "By", "As", "But", "And", "Or", "If", "When", "After", "Before", "While",
+                     "To", "Of", "Under", "Over", "During", "Since", "Until", "Like", "Unlike", "Amid", "Despite",
+                     "Is", "Are", "Was", "Were", "Will", "Would", "Can", "Could", "Should", "Does", "Did", "Do",
+                     "Has", "Have", "Had", "Why", "How", "What", "Who", "Where", "Which", "Former", "Ex"}
 
 
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[max(0, start - 8) : start].rstrip(" \t\u00a0\"'“‘(")
-    return not before or before[-1] in ".!?:;\n—–"
+    return not before or before[-1] in ".!?:;|\n—–"
 
 
 def _type_of(f: _Found, gaz: Gazetteer) -> str | None:
@@ -678,7 +696,8 @@ def _surname_pass(text: str, tokens: list[tuple[str, int, int]], covered: list[b
 
 
 def _latin_sequences(
-    text: str, tokens: list[tuple[str, int, int]], covered: list[bool], weak: dict[int, _Found]
+    text: str, tokens: list[tuple[str, int, int]], covered: list[bool], weak: dict[int, _Found],
+    linked: dict[int, _Found],
 ) -> list[list[int]]:
     """Runs of capitalised words (with of/the/and/de inside, hyphens, initials, a number after "Finger")."""
     n = len(tokens)
@@ -704,8 +723,14 @@ def _latin_sequences(
             word = text[tokens[j][1] : tokens[j][2]]
             initial = len(prev) == 1 and prev.isupper() and gap in (".", ". ")
             if gap in (" ", "-", "\u2011") or initial:
-                if _is_cap_word(word) and word not in _MONTHS_DAYS:
+                if _is_cap_word(word) and word not in _MONTHS_DAYS and not (initial and word in _LATIN_NOT_NAMES):
                     seq.append(j)
+                    j += 1
+                    continue
+                if gap != " " and not initial and word.isalpha() and word.islower():
+                    if word in _HYPHEN_SUFFIXES:
+                        break  # "Kolkata-based": the name is the capitalised part
+                    seq.append(j)  # "Duck-soo", "Eid-ul-Fitr": one hyphenated name
                     j += 1
                     continue
                 if word.isdigit() and gap == " " and prev in _NUMBERED_HEADS:
@@ -718,12 +743,26 @@ def _latin_sequences(
                     seq += [j, j + 1]
                     j += 2
                     continue
+                if (word == "of" and gap == " " and j + 1 < n and covered[j + 1] and j + 1 in linked
+                        and prev in _ORG_HEADS | _ORG_FIRST):
+                    end = linked[j + 1].end  # "Municipal Corporation of Delhi": the place is part of the name
+                    seq.append(j)
+                    j += 1
+                    while j < n and tokens[j][2] <= end:
+                        seq.append(j)
+                        j += 1
+                    break
             break
         seqs.append(seq)
         k = j
     return seqs
 
 
+_HYPHEN_SUFFIXES = {
+    "based", "born", "led", "backed", "bound", "made", "level", "run", "owned", "style", "like", "centric",
+    "specific", "wide", "era", "origin", "controlled", "administered", "held", "occupied", "bred", "linked",
+    "focused", "registered", "headquartered", "friendly", "type", "class", "made", "speaking", "dominated",
+}
 _MONTHS_DAYS = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
@@ -755,7 +794,8 @@ def _latin_open_pass(
     """Capitalised names the gazetteer and the title rule did not match, typed from their context."""
     token_at = {s: k for k, (_, s, _) in enumerate(tokens)}
     weak = {token_at[f.start]: f for f in found if f.weak_candidates and f.start in token_at}
-    seqs = _latin_sequences(text, tokens, covered, weak)
+    linked = {token_at[f.start]: f for f in found if f.entity_id and not f.dropped and f.start in token_at}
+    seqs = _latin_sequences(text, tokens, covered, weak, linked)
     if not seqs:
         return []
     by_end = {f.end: f for f in found if not f.dropped}
@@ -772,8 +812,9 @@ def _latin_open_pass(
             start, end = tokens[part[0]][1], tokens[part[-1]][2]
             after = text[end : end + 80]
             possessive = after[:2] in ("'s", "’s")
-            if _sentence_initial(text, start) and not (len(part) == 1 and possessive) \
-                    and _zipf(words[0].lower(), "en") >= _COMMON_ZIPF:
+            zipf = _zipf(words[0].lower(), "en") if _sentence_initial(text, start) else 0.0
+            headed_run = len(part) >= 2 and words[-1] in _HEADS and words[0] not in _GENERIC and zipf < 4.5
+            if zipf >= _COMMON_ZIPF and not possessive and not headed_run:
                 if mid_caps is None:
                     mid_caps = {text[s:e] for _, s, e in tokens if text[s].isupper() and not _sentence_initial(text, s)}
                 if words[0] not in mid_caps:  # else it is written as a name elsewhere in the text
@@ -782,15 +823,20 @@ def _latin_open_pass(
                         continue
                     start = tokens[part[0]][1]
             etype = _latin_type(text, start, after, words, possessive)
+            weak_type = etype is not None and etype.endswith("?")
+            etype = etype.rstrip("?") if etype else None
+            if weak_type and text[end : end + 4] == " of " and _is_cap_word(text[end + 4 : end + 5] or "x"):
+                etype, weak_type = None, False  # "in the Elite Panel of Umpires": the preposition is about the whole
+            if len(words) == 1 and len(words[0]) == 1:
+                continue  # a lone letter ("J&K", "R-5")
             name_words = [w for w in words if w not in _GENERIC and w not in _NATIONALITIES and not w.isdigit()]
             headed = words[-1].isdigit() or len(words) >= 2 and (words[-1] in _HEADS or words[0] in _ORG_FIRST | _LOC_FIRST)
-            if not name_words and not headed:
+            if not name_words and (not headed or words[-1] in _ORG_HEADS and by_end.get(start - 1)):
                 # Only kind words ("Army", "Foreign Ministry", "Prime Minister"); "Ladakh Scouts" after a
                 # linked place is one new organisation.
                 prev = by_end.get(start - 1)
                 if (prev and prev.entity_id and text[start - 1] == " " and words[-1] in _ORG_HEADS
-                        and gaz.entities[prev.entity_id].type == "location"
-                        and all(w in _ORG_HEADS for w in words)):
+                        and gaz.entities[prev.entity_id].type == "location"):
                     prev.dropped = True
                     candidates.append(_Found(prev.start, end, text[prev.start : end],
                                              unlinked_name=text[prev.start : end], unlinked_type="organization"))
@@ -798,9 +844,11 @@ def _latin_open_pass(
             if (words[-1] in _HEADS and words[-1] not in _NAMED_BY_NATION and len(words) >= 2
                     and all(w in _DEPARTMENT_WORDS for w in words[:-1])):
                 continue  # "Defence Ministry", "Chinese Army": a kind, not a name
-            cand = _Found(start, end, text[start:end], unlinked_name=text[start:end], unlinked_type=etype or "")
+            cand = _Found(start, end, text[start:end], unlinked_name=text[start:end], unlinked_type=etype or "",
+                          weak_type=weak_type)
             candidates.append(cand)
     _type_by_neighbours(gaz, text, candidates, by_end, by_start)
+    _type_by_surnames(text, candidates, found)
     out = []
     for c in candidates:
         if not c.unlinked_type:
@@ -813,8 +861,9 @@ def _latin_open_pass(
         k = token_at.get(c.start, len(tokens))
         while k < len(tokens) and tokens[k][2] <= c.end:
             covered[k] = True
-            if k in weak:
-                weak[k].dropped = True  # part of this longer name
+            inner = weak.get(k) or linked.get(k)
+            if inner is not None and inner.end <= c.end and inner is not c:
+                inner.dropped = True  # part of this longer name ("Harmanpreet Singh", "... of Delhi")
             k += 1
     return out
 
@@ -831,34 +880,78 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
         return "organization"
     if last in _EVENT_HEADS and len(words) >= 2:
         return "event"
-    if "of" in words and first in _ORG_FIRST:
+    if "of" in words and (first in _ORG_FIRST or words[words.index("of") - 1] in _ORG_HEADS):
         return "organization"
     if "of" in words and first in _LOC_FIRST:
         return "location"
     before = text[max(0, start - 40) : start]
-    prev_words = re.findall(r"[A-Za-z'’]+", before)
+    adjacent = re.search(r"(?:([A-Za-z'’]+) )?([A-Za-z'’]+) $", before)  # the words right before, no punctuation
+    prev_words = [w for w in adjacent.groups() if w] if adjacent else []
     prev = prev_words[-1] if prev_words else ""
-    if before.endswith(" ") and prev.lower() in _ROLE_WORDS and not prev[0].isupper() or _APPOSITION_BEFORE.search(before):
-        return "person"
+    if prev.lower() in _ROLE_WORDS and not prev[0].isupper() or _APPOSITION_BEFORE.search(before):
+        return None if last in _GENERIC else "person"
     if _APPOSITION_AFTER.match(after):
-        return "person"
+        return None if last in _GENERIC else "person"
     next_word = re.match(r"\s+([a-z]+)", after)
     if next_word and next_word.group(1) in _SPEECH_VERBS and len(words) >= 2 and not after.startswith(","):
-        return "person"
+        return None if last in _GENERIC else "person"
     if possessive:
         role = re.match(r"[’']s\s+([A-Za-z]+)", after)
         if role and role.group(1).lower() in _POSSESSIVE_ROLES:
             return "location"
-    if before.endswith(" "):
+    if possessive or after[:2] in ("' ", "’ "):
+        owned = re.match(r"[’']s?\s+([A-Za-z]+)", after)
+        if owned and owned.group(1).islower():
+            return None  # "in Sanju Samson's absence": the preposition is about the thing owned
+    if prev:
         p = prev.lower()
         if p == "the" and len(prev_words) >= 2:
             p = prev_words[-2].lower()
             prev_words = prev_words[:-1]
+            modifier = re.match(r" ([a-z]+)\b", after)
+            if modifier and modifier.group(1) not in _FOLLOWING_VERBS_AND_FUNCTION_WORDS \
+                    and not modifier.group(1).endswith(("ed", "s")):
+                return None  # "in the Nazi death camps": the capitalised word qualifies a noun
         if p in _PLACE_PREPS and prev == prev.lower() or p == "to" and len(prev_words) >= 2 and prev_words[-2].lower() in _MOTION_BEFORE_TO:
-            return "location"
+            return "location?"
         if p in _NAMING_WORDS:
-            return "location"
+            return "location?"
     return None
+
+
+_FOLLOWING_VERBS_AND_FUNCTION_WORDS = {
+    "and", "or", "of", "in", "on", "at", "to", "for", "with", "from", "by", "as", "is", "are", "was", "were", "has",
+    "have", "had", "will", "would", "can", "could", "may", "might", "must", "shall", "should", "said", "says",
+    "told", "on", "since", "after", "before", "during", "until", "near", "that", "which", "who", "where", "when",
+    "but", "if", "than", "then", "also", "itself", "region", "area", "sector", "border", "district", "state",
+}
+
+
+def _type_by_surnames(text: str, candidates: list[_Found], found: list[_Found]) -> None:
+    """A run of names whose last word recurs alone ("Elon Musk ... Musk said") is a person, and so is the
+    lone word; this overrides the weak cues (a preposition: "from Pamela")."""
+    multi = [c for c in candidates if " " in c.surface and (not c.unlinked_type or c.weak_type)]
+    singles: dict[str, list[_Found]] = {}
+    for c in candidates:
+        if " " not in c.surface and "-" not in c.surface:
+            singles.setdefault(c.surface, []).append(c)
+    people = {f.surface.split()[-1]: f for f in candidates + found
+              if f.unlinked_type == "person" and f.unlinked_name and " " in f.surface and not f.weak_type}
+    for c in multi:
+        last = c.surface.split()[-1]
+        if last in _GENERIC or _zipf(last.lower(), "en") >= 4.0 or (
+                last.endswith("s") and _zipf(last[:-1].lower(), "en") >= 3.0):
+            continue  # "Tourism Australia", "Rajasthan Royals": a common word or a plural is no surname
+        if last in singles and any(o.start > c.start for o in singles[last]):
+            c.unlinked_type, c.weak_type = "person", False
+            people.setdefault(last, c)
+    for word, lone in singles.items():
+        person = people.get(word)
+        if person is None:
+            continue
+        for c in lone:
+            if c.start > person.start and (not c.unlinked_type or c.weak_type):
+                c.unlinked_type, c.weak_type, c.unlinked_name = "person", False, person.unlinked_name
 
 
 def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
@@ -875,11 +968,13 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
                 continue
             before = text[max(0, c.start - 12) : c.start]
             m = re.search(r"(?:,\s*|\s+and\s+(?:the\s+)?|\s+or\s+)$", before)
+            if m and m.group().startswith(",") and not re.match(r",|\s+(?:and|or)\s", text[c.end : c.end + 6]):
+                m = None  # "Iltaz from Delhi, Munawar from ...": a comma alone is no list
             if m:
                 other = spans.get(c.start - len(m.group()))
                 t = other and _type_of(other, gaz)
                 if t in ("location", "organization"):
-                    c.unlinked_type = t
+                    c.unlinked_type, c.weak_type = t, True
                     continue
                 # "calls Arunachal Pradesh Zangnan": the name of what precedes it
             m = re.match(r"(?:,\s*(?:and\s+)?|\s+and\s+(?:the\s+)?|\s+or\s+)", text[c.end : c.end + 12])
@@ -887,13 +982,13 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
                 other = starts.get(c.end + len(m.group()))
                 t = other and _type_of(other, gaz)
                 if t in ("location", "organization"):
-                    c.unlinked_type = t
+                    c.unlinked_type, c.weak_type = t, True
                     continue
             other = spans.get(c.start - 1)
             if other and text[c.start - 1] == " ":
                 head = re.search(r"\b([a-z]+)\s+$", text[max(0, other.start - 12) : other.start])
                 if head and head.group(1) in _NAMING_WORDS:
-                    c.unlinked_type = _type_of(other, gaz) or ""
+                    c.unlinked_type, c.weak_type = _type_of(other, gaz) or "", True
 
 
 # One-word Latin names of places and organisations ("Sikkim", "Tawang"), for Devanagari words that
