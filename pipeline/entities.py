@@ -318,13 +318,14 @@ _ORG_HEADS = {
     "Rifles", "Scouts", "Guard", "Guards", "Academy", "Foundation", "Authority", "Board", "Secretariat",
     "Navy", "Embassy", "Consulate", "Government", "Administration", "Centre", "Center", "Society", "Trust",
     "Times", "Express", "News", "Daily", "Network", "Bal", "Dal", "Samiti", "Parishad",
-    "Sangh", "Morcha", "Cabinet", "Senate",
+    "Sangh", "Morcha", "Cabinet", "Senate", "Club", "Clubs",
 }
 _EVENT_HEADS = {"Summit", "Talks", "Dialogue", "Conference", "Games", "Exercise", "Festival", "War", "Yatra",
                 "Olympics", "Forum", "Trophy", "Cup", "Championship", "Championships", "Tournament", "Election",
                 "Elections"}
 _ORG_FIRST = {"Ministry", "Department", "University", "Institute", "Bank", "Government", "Council", "Office",
               "Commission", "Bureau", "Academy", "Embassy", "Consulate", "Board", "Committee", "Court", "Party"}
+_PLACE_FIRST = {"Lake", "Mount", "Mt", "Port", "Cape", "Fort", "Isle", "Gulf", "Bay"}  # "Lake Chad", "Mount Kailash"
 _LOC_FIRST = {"Republic", "Gulf", "Bay", "Sea", "Strait", "Island", "Isle", "Lake", "Mount", "Kingdom",
               "State", "Province", "Valley", "Port"}
 # Words that name a kind, not an individual: a sequence of only these is no new name.
@@ -344,7 +345,8 @@ _GENERIC = (
        "Premier", "Championship", "Cup", "Final", "Finals", "Test", "Series", "Match", "Stadium", "Temple",
        "Mosque", "Church", "Hospital", "School", "College", "Station", "Market", "Park", "Square", "Street",
        "God", "Lord", "Saint", "King", "Queen", "Prince", "Princess", "Emperor", "Pope", "Islamic", "Hindu",
-       "Muslim", "Christian", "Buddhist", "Sikh", "Jain", "Nazi", "Nazis", "Maoist", "Maoists", "Naxal"}
+       "Muslim", "Christian", "Buddhist", "Sikh", "Jain", "Nazi", "Nazis", "Maoist", "Maoists", "Naxal", "No",
+       "Number", "Vol", "Page", "Chapter", "Article", "Section", "Rule", "Phase", "Stage", "Level", "Grade"}
 )
 _NATIONALITIES = {
     "Chinese", "Indian", "Bhutanese", "Nepali", "Nepalese", "Pakistani", "Tibetan", "American", "Russian",
@@ -353,7 +355,8 @@ _NATIONALITIES = {
     "Mongolian", "Kazakh", "Uyghur", "Uighur", "Han", "Ladakhi", "Sikkimese", "Assamese", "Punjabi", "Hindi",
     "English", "Vietnamese", "Filipino", "Indonesian", "Malaysian", "Thai", "Canadian", "Italian", "Spanish",
 }
-_CONNECTORS = {"of", "the", "and", "de", "da", "del", "for", "on"}
+_PARTICLES = {"de", "da", "del", "du", "van", "von", "der", "den", "bin", "al", "ul", "ud", "di", "le", "la"}
+_CONNECTORS = {"of", "the", "and", "for", "on"} | _PARTICLES
 # Lower-case role words before a name ("spokesperson Mao Ning", "Congress leader Rahul Gandhi").
 _ROLE_WORDS = {
     "spokesperson", "spokesman", "spokeswoman", "counterpart", "envoy", "ambassador", "leader", "chief",
@@ -607,6 +610,9 @@ def _title_pass(
             continue
         if not devanagari and len(text[tokens[name_end][1] : tokens[name_end][2]]) == 1:
             continue  # a lone initial
+        while (not devanagari and name_end + 1 < n and text[tokens[name_end][2] : tokens[name_end + 1][1]] == "-"
+               and text[tokens[name_end + 1][1] : tokens[name_end + 1][2]].islower() and not covered[name_end + 1]):
+            name_end += 1  # "Han Duck-soo"
         weak_starts = {f.start for f in stolen if f.entity_id is None}
         if all(tokens[k][1] in weak_starts for k in range(i + 1, name_end + 1)):
             continue  # "Mr Singh": the weak alias resolves to the person named in full
@@ -761,7 +767,7 @@ def _latin_sequences(
 _HYPHEN_SUFFIXES = {
     "based", "born", "led", "backed", "bound", "made", "level", "run", "owned", "style", "like", "centric",
     "specific", "wide", "era", "origin", "controlled", "administered", "held", "occupied", "bred", "linked",
-    "focused", "registered", "headquartered", "friendly", "type", "class", "made", "speaking", "dominated",
+    "focused", "registered", "headquartered", "friendly", "type", "class", "speaking", "dominated",
 }
 _MONTHS_DAYS = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -779,7 +785,7 @@ def _split_sequence(text: str, tokens: list[tuple[str, int, int]], seq: list[int
     for pos, (k, w) in enumerate(zip(seq, words, strict=True)):
         if w in _CONNECTORS:
             before = words[pos - 1] if pos else ""
-            keep = w in ("de", "da", "del") or (w == "of" and before in _ORG_FIRST | _LOC_FIRST | _HEADS) or (
+            keep = w in _PARTICLES or (w == "of" and before in _ORG_FIRST | _LOC_FIRST | _HEADS) or (
                 w in ("and", "for", "on", "the") and last_is_head and parts[-1] and words[0] not in _LEADING_FUNCTION)
             if not keep:
                 parts.append([])
@@ -882,7 +888,7 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
         return "event"
     if "of" in words and (first in _ORG_FIRST or words[words.index("of") - 1] in _ORG_HEADS):
         return "organization"
-    if "of" in words and first in _LOC_FIRST:
+    if "of" in words and first in _LOC_FIRST or first in _PLACE_FIRST and len(words) >= 2:
         return "location"
     before = text[max(0, start - 40) : start]
     adjacent = re.search(r"(?:([A-Za-z'’]+) )?([A-Za-z'’]+) $", before)  # the words right before, no punctuation
@@ -908,10 +914,8 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
         if p == "the" and len(prev_words) >= 2:
             p = prev_words[-2].lower()
             prev_words = prev_words[:-1]
-            modifier = re.match(r" ([a-z]+)\b", after)
-            if modifier and modifier.group(1) not in _FOLLOWING_VERBS_AND_FUNCTION_WORDS \
-                    and not modifier.group(1).endswith(("ed", "s")):
-                return None  # "in the Nazi death camps": the capitalised word qualifies a noun
+        if _qualifies_a_noun(after):
+            return None  # "in the Nazi death camps": the capitalised word qualifies a noun
         if p in _PLACE_PREPS and prev == prev.lower() or p == "to" and len(prev_words) >= 2 and prev_words[-2].lower() in _MOTION_BEFORE_TO:
             return "location?"
         if p in _NAMING_WORDS:
@@ -919,10 +923,17 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
     return None
 
 
+def _qualifies_a_noun(after: str) -> bool:
+    """The text after a name starts with a lower-case noun ("Nubian kingdoms", "Nazi death camps")."""
+    modifier = re.match(r" ([a-z]+)\b", after)
+    return bool(modifier) and modifier.group(1) not in _FOLLOWING_VERBS_AND_FUNCTION_WORDS \
+        and not modifier.group(1).endswith(("ed", "ing"))
+
+
 _FOLLOWING_VERBS_AND_FUNCTION_WORDS = {
     "and", "or", "of", "in", "on", "at", "to", "for", "with", "from", "by", "as", "is", "are", "was", "were", "has",
     "have", "had", "will", "would", "can", "could", "may", "might", "must", "shall", "should", "said", "says",
-    "told", "on", "since", "after", "before", "during", "until", "near", "that", "which", "who", "where", "when",
+    "told", "since", "after", "before", "during", "until", "near", "that", "which", "who", "where", "when",
     "but", "if", "than", "then", "also", "itself", "region", "area", "sector", "border", "district", "state",
 }
 
@@ -939,7 +950,7 @@ def _type_by_surnames(text: str, candidates: list[_Found], found: list[_Found]) 
               if f.unlinked_type == "person" and f.unlinked_name and " " in f.surface and not f.weak_type}
     for c in multi:
         last = c.surface.split()[-1]
-        if last in _GENERIC or _zipf(last.lower(), "en") >= 4.0 or (
+        if any(w in _GENERIC for w in c.surface.split()) or _zipf(last.lower(), "en") >= 4.0 or (
                 last.endswith("s") and _zipf(last[:-1].lower(), "en") >= 3.0):
             continue  # "Tourism Australia", "Rajasthan Royals": a common word or a plural is no surname
         if last in singles and any(o.start > c.start for o in singles[last]):
@@ -970,6 +981,8 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
             m = re.search(r"(?:,\s*|\s+and\s+(?:the\s+)?|\s+or\s+)$", before)
             if m and m.group().startswith(",") and not re.match(r",|\s+(?:and|or)\s", text[c.end : c.end + 6]):
                 m = None  # "Iltaz from Delhi, Munawar from ...": a comma alone is no list
+            if _qualifies_a_noun(text[c.end : c.end + 30]):
+                continue  # "Nubian and Kushite kingdoms": adjectives
             if m:
                 other = spans.get(c.start - len(m.group()))
                 t = other and _type_of(other, gaz)
