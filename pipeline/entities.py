@@ -448,7 +448,7 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
     spans = []
     pos = 0
     for line in text.split("\n"):
-        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", line)
+        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", line) if len(line) < 300 else ()  # a paragraph is no headline
         if len(words) >= 4:
             caps = sum(w[0].isupper() for w in words)
             upper = sum(len(w) > 1 and w.isupper() for w in words)
@@ -642,6 +642,7 @@ _HI_LOC_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_LOC_HEADS.item
 _HI_ORG_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_ORG_HEADS.items()}
 _HI_TWO_WORD_HEADS = {tuple(w.translate(_DEVANAGARI_FOLD) for w in k): v for k, v in _HI_TWO_WORD_HEADS.items()}
 _HI_POSSESSIVE_ROLES = [tuple(w.translate(_DEVANAGARI_FOLD) for w in r) for r in _HI_POSSESSIVE_ROLES]
+_HI_ROLE_FIRST = {r[0] for r in _HI_POSSESSIVE_ROLES}
 _HI_PORTFOLIOS = {t.translate(_DEVANAGARI_FOLD) for t in "विदेश रक्षा गृह वित्त वाणिज्य उप राज्य रेल कानून शिक्षा".split()}
 _HI_SABHA = "सभा"
 _HI_GENERIC_SABHA = {"विधानसभा", "महासभा", "जनसभा", "सभा"}
@@ -701,6 +702,10 @@ def _surname_pass(text: str, tokens: list[tuple[str, int, int]], covered: list[b
     return out
 
 
+_CAP_START_RE = re.compile(r"(?<![^\W\d_])[A-Z]")
+_MID_SENTENCE_CAP_RE = re.compile(r"(?<=[a-z,] )[A-Z][^\W_]*")  # a capitalised word after a lower-case word
+
+
 def _latin_sequences(
     text: str, tokens: list[tuple[str, int, int]], covered: list[bool], weak: dict[int, _Found],
     linked: dict[int, _Found],
@@ -709,9 +714,18 @@ def _latin_sequences(
     n = len(tokens)
     headlines = _headline_lines(text)
     seqs = []
+    # Only tokens that start with a capital letter can start a run: jump from one to the next.
+    token_at = {s: k for k, (_, s, _) in enumerate(tokens)}
+    cap_starts = [token_at[m.start()] for m in _CAP_START_RE.finditer(text) if m.start() in token_at]
+    next_cap = 0
     k = 0
     while k < n:
-        if covered[k] or not text[tokens[k][1]].isupper():
+        while next_cap < len(cap_starts) and cap_starts[next_cap] < k:
+            next_cap += 1
+        if next_cap == len(cap_starts):
+            break
+        k = cap_starts[next_cap]
+        if covered[k]:
             k += 1
             continue
         raw = text[tokens[k][1] : tokens[k][2]]
@@ -822,7 +836,7 @@ def _latin_open_pass(
             headed_run = len(part) >= 2 and words[-1] in _HEADS and words[0] not in _GENERIC and zipf < 4.5
             if zipf >= _COMMON_ZIPF and not possessive and not headed_run:
                 if mid_caps is None:
-                    mid_caps = {text[s:e] for _, s, e in tokens if text[s].isupper() and not _sentence_initial(text, s)}
+                    mid_caps = set(_MID_SENTENCE_CAP_RE.findall(text))
                 if words[0] not in mid_caps:  # else it is written as a name elsewhere in the text
                     part, words = part[1:], words[1:]
                     if not part:
@@ -970,10 +984,11 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
     spans = {**{f.end: f for f in candidates}, **by_end}
     starts = {**{f.start: f for f in candidates}, **by_start}
     for _ in range(2):
+        typed = {o.surface: o for o in candidates if o.unlinked_type}
         for c in candidates:
             if c.unlinked_type:
                 continue
-            same = next((o for o in candidates if o is not c and o.surface == c.surface and o.unlinked_type), None)
+            same = typed.get(c.surface)
             if same:
                 c.unlinked_type = same.unlinked_type
                 continue
@@ -1117,7 +1132,7 @@ def _hindi_open_pass(
             continue
         etype = None
         nxt = tokens[k + 1][0] if k + 1 < n else ""
-        if nxt in ("के", "की") and k + 2 < n and spaced(k + 1, k + 2) and any(
+        if nxt in ("के", "की") and k + 2 < n and tokens[k + 2][0] in _HI_ROLE_FIRST and spaced(k + 1, k + 2) and any(
                 tuple(t[0] for t in tokens[k + 2 : k + 2 + len(r)]) == r for r in _HI_POSSESSIVE_ROLES):
             etype = "location"
         elif k >= 2 and tokens[k - 1][0] in ("और", "तथा", "व", "एवं") and found_type(k - 2) == "location":
