@@ -646,7 +646,7 @@ _HI_ROLE_FIRST = {r[0] for r in _HI_POSSESSIVE_ROLES}
 _HI_PORTFOLIOS = {t.translate(_DEVANAGARI_FOLD) for t in "विदेश रक्षा गृह वित्त वाणिज्य उप राज्य रेल कानून शिक्षा".split()}
 _HI_SABHA = "सभा"
 _HI_GENERIC_SABHA = {"विधानसभा", "महासभा", "जनसभा", "सभा"}
-_DEPARTMENT_WORDS = _NATIONALITIES | {
+_DEPARTMENT_WORDS = (_NATIONALITIES - {"European", "Asian", "Western"}) | {  # "European Commission" is a name
     "Defence", "Defense", "Foreign", "Home", "External", "Finance", "Commerce", "Interior", "Border", "Military",
     "Naval", "Air", "Armed", "State", "Local", "Security", "Opposition", "Ruling", "Chinese", "Indian", "The",
     "Police", "Army", "Government", "Federal", "Central", "Union",
@@ -757,12 +757,17 @@ def _latin_sequences(
                     seq.append(j)
                     j += 1
                     continue
-                if (word in _CONNECTORS and gap == " " and j + 1 < n and not covered[j + 1]
-                        and text[tokens[j][2] : tokens[j + 1][1]] == " "
-                        and _is_cap_word(text[tokens[j + 1][1] : tokens[j + 1][2]])):
-                    seq += [j, j + 1]
-                    j += 2
-                    continue
+                if word in _CONNECTORS and gap == " ":
+                    # "Line of Actual Control", "Ursula von der Leyen", "Ministry of the Interior"
+                    m = j
+                    while (m + 1 < n and text[tokens[m + 1][1] : tokens[m + 1][2]] in _CONNECTORS and m - j < 2
+                           and text[tokens[m][2] : tokens[m + 1][1]] == " "):
+                        m += 1
+                    if (m + 1 < n and not covered[m + 1] and text[tokens[m][2] : tokens[m + 1][1]] == " "
+                            and _is_cap_word(text[tokens[m + 1][1] : tokens[m + 1][2]])):
+                        seq += list(range(j, m + 2))
+                        j = m + 2
+                        continue
                 if (word == "of" and gap == " " and j + 1 < n and covered[j + 1] and j + 1 in linked
                         and prev in _ORG_HEADS | _ORG_FIRST):
                     end = linked[j + 1].end  # "Municipal Corporation of Delhi": the place is part of the name
@@ -800,7 +805,8 @@ def _split_sequence(text: str, tokens: list[tuple[str, int, int]], seq: list[int
         if w in _CONNECTORS:
             before = words[pos - 1] if pos else ""
             keep = w in _PARTICLES or (w == "of" and before in _ORG_FIRST | _LOC_FIRST | _HEADS) or (
-                w in ("and", "for", "on", "the") and last_is_head and parts[-1] and words[0] not in _LEADING_FUNCTION)
+                w in ("and", "for", "on") and last_is_head and parts[-1] and words[0] not in _LEADING_FUNCTION) or (
+                w == "the" and before == "of")
             if not keep:
                 parts.append([])
                 continue
@@ -839,6 +845,8 @@ def _latin_open_pass(
                     mid_caps = set(_MID_SENTENCE_CAP_RE.findall(text))
                 if words[0] not in mid_caps:  # else it is written as a name elsewhere in the text
                     part, words = part[1:], words[1:]
+                    while part and (words[0] in _LEADING_FUNCTION or words[0] in _CONNECTORS):
+                        part, words = part[1:], words[1:]
                     if not part:
                         continue
                     start = tokens[part[0]][1]
