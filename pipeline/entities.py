@@ -923,6 +923,9 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
     next_word = re.match(r"\s+([a-z]+)", after)
     if next_word and next_word.group(1) in _SPEECH_VERBS and len(words) >= 2 and not after.startswith(","):
         return None if last in _GENERIC else "person"
+    kind = re.match(r" ([a-z]+)\b", after)
+    if kind and kind.group(1) in _LOWER_PLACE_KINDS:
+        return "location"  # "the Hotan prefecture", "Dibang Valley district"
     if possessive:
         role = re.match(r"[’']s\s+([A-Za-z]+)", after)
         if role and role.group(1).lower() in _POSSESSIVE_ROLES:
@@ -936,13 +939,20 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
         if p == "the" and len(prev_words) >= 2:
             p = prev_words[-2].lower()
             prev_words = prev_words[:-1]
-        if _qualifies_a_noun(after):
-            return None  # "in the Nazi death camps": the capitalised word qualifies a noun
+            if _qualifies_a_noun(after):
+                return None  # "in the Nazi death camps": the capitalised word qualifies a noun
         if p in _PLACE_PREPS and prev == prev.lower() or p == "to" and len(prev_words) >= 2 and prev_words[-2].lower() in _MOTION_BEFORE_TO:
             return "location?"
         if p in _NAMING_WORDS:
             return "location?"
     return None
+
+
+_LOWER_PLACE_KINDS = {
+    "prefecture", "district", "county", "province", "region", "village", "town", "city", "valley", "river",
+    "lake", "pass", "sector", "airport", "airbase", "nullah", "nala", "glacier", "plateau", "township",
+    "tehsil", "subdivision", "municipality", "state", "island", "peninsula",
+}
 
 
 def _qualifies_a_noun(after: str) -> bool:
@@ -1000,14 +1010,19 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
             if same:
                 c.unlinked_type = same.unlinked_type
                 continue
+            words = c.surface.split()
+            last = typed.get(words[-1])
+            if len(words) >= 2 and any(w in _ORG_HEADS for w in words[:-1]) and last and last.unlinked_type == "location":
+                c.unlinked_type = "organization"  # "Border Guard Bangladesh", "Tourism Australia": a body of a country
+                continue
             before = text[max(0, c.start - 12) : c.start]
             m = re.search(r"(?:,\s*|\s+and\s+(?:the\s+)?|\s+or\s+)$", before)
-            if m and m.group().startswith(",") and not re.match(r",|\s+(?:and|or)\s", text[c.end : c.end + 6]):
-                m = None  # "Iltaz from Delhi, Munawar from ...": a comma alone is no list
-            if _qualifies_a_noun(text[c.end : c.end + 30]):
-                continue  # "Nubian and Kushite kingdoms": adjectives
+            if m and m.group().startswith(",") and re.match(r"\s+(?:from|in|at|of)\s", text[c.end : c.end + 6]):
+                m = None  # "Iltaz from Delhi, Munawar from ...": a new item with its own place, not a list of places
             if m:
                 other = spans.get(c.start - len(m.group()))
+                if other is not None and not other.entity_id and _qualifies_a_noun(text[c.end : c.end + 30]):
+                    other = None  # "Nubian and Kushite kingdoms": adjectives, not a list of places
                 t = other and _type_of(other, gaz)
                 if t in ("location", "organization"):
                     c.unlinked_type, c.weak_type = t, True

@@ -107,6 +107,10 @@ CASES: list[tuple[str, set[Gold]]] = [
     ("The Delhi High Court refused bail to the accused.", {("organization", "Delhi High Court")}),
     ("The Asia Cup final will be played in Dubai.", {("event", "Asia Cup"), ("location", "Dubai")}),
     ("Reporters from Delhi, Tenzin from Kaza and others joined.", {"location/new-delhi", ("location", "Kaza")}),
+    ("Herders in the Ngari prefecture moved their flocks early.", {("location", "Ngari")}),
+    ("India, Myanmar hold border talks in Imphal", {"location/india", ("location", "Myanmar"), ("location", "Imphal")}),
+    ("Visitors from Ruritania met officers of the Border Police Ruritania at the crossing.",
+     {("location", "Ruritania"), ("organization", "Border Police Ruritania")}),
     # --- English: more precision traps
     ("Army Chief Reviews Preparedness In Eastern Ladakh\n\nThe review was held on Monday.",
      {"location/eastern-ladakh"}),
