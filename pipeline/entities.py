@@ -322,7 +322,7 @@ _ORG_HEADS = {
 }
 _EVENT_HEADS = {"Summit", "Talks", "Dialogue", "Conference", "Games", "Exercise", "Festival", "War", "Yatra",
                 "Olympics", "Forum", "Trophy", "Cup", "Championship", "Championships", "Tournament", "Election",
-                "Elections"}
+                "Elections", "Day", "Week", "Marathon", "Expo", "Fair", "Mela", "Drill"}
 _ORG_FIRST = {"Ministry", "Department", "University", "Institute", "Bank", "Government", "Council", "Office",
               "Commission", "Bureau", "Academy", "Embassy", "Consulate", "Board", "Committee", "Court", "Party"}
 _PLACE_FIRST = {"Lake", "Mount", "Mt", "Port", "Cape", "Fort", "Isle", "Gulf", "Bay"}  # "Lake Chad", "Mount Kailash"
@@ -658,6 +658,7 @@ _APPOSITION_AFTER = re.compile(
     r",\s+(?:(?:the|a|an|his|her|its|their|who\s+is|now)\s+)?(?:[A-Za-z'’-]+\s+){0,4}?(?:"
     + "|".join(sorted(_ROLE_WORDS)) + r")\b(?!\s+said)")
 _APPOSITION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_ROLE_WORDS)) + r"),\s*$", re.IGNORECASE)
+_PRONOUNS = {"I", "Me", "You", "It", "We", "Us", "They", "Them", "Him", "She", "He", "My", "Your", "Our"}
 _LEADING_FUNCTION = {"The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our",
                      "My", "Your", "Both", "Each", "Every", "All", "Some", "Many", "In", "On", "At", "From",
                      "For", "With", "By", "As", "But", "And", "Or", "If", "When", "After", "Before", "While",
@@ -831,10 +832,12 @@ def _latin_open_pass(
     for seq in seqs:
         for part in _split_sequence(text, tokens, seq):
             words = [text[tokens[k][1] : tokens[k][2]] for k in part]
-            while part and words[0] in _LEADING_FUNCTION:
+            while part and (words[0] in _LEADING_FUNCTION or words[0] in _CONNECTORS):
                 part, words = part[1:], words[1:]
-            if not part:
-                continue
+            while part and words[-1] in _CONNECTORS:
+                part, words = part[:-1], words[:-1]
+            if not part or any(w in _PRONOUNS for w in words):
+                continue  # "Choose Me", "Love You": a title of a work, not a name
             start, end = tokens[part[0]][1], tokens[part[-1]][2]
             after = text[end : end + 80]
             possessive = after[:2] in ("'s", "’s")
