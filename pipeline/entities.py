@@ -162,6 +162,7 @@ _PHONETIC_RULES = [
 ]
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def phonetic_key(text: str) -> str:
     """A spelling-tolerant key of a name in either script, for fuzzy comparison."""
     key = romanize(text)
@@ -434,6 +435,7 @@ def _zipf(word: str, lang: str) -> float:
     return zipf_frequency(word, lang)
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def _is_cap_word(word: str) -> bool:
     """A capitalised Latin word that may be part of a name ("Galwan", "McMahon", "D'Souza"), not an acronym."""
     if not (word[0].isupper() and word.isalpha() and (len(word) == 1 or not word.isupper())) or is_devanagari(word):
@@ -443,19 +445,25 @@ def _is_cap_word(word: str) -> bool:
     return not inner or inner[0] in (2, 3) and word[: inner[0]] in ("Mc", "Mac", "De", "Di", "La", "Le", "Du")
 
 
+_LATIN_WORD_RE = re.compile(r"(?<![A-Za-z'’-])[A-Za-z][A-Za-z'’-]*")
+_CAPITALISED_WORD_RE = re.compile(r"(?<![A-Za-z'’-])[A-Z][A-Za-z'’-]*")
+_UPPER_WORD_RE = re.compile(r"(?<![A-Za-z'’-])[A-Z][A-Z'’-]+(?![A-Za-z])")
+_SMALL_CAPITALISED_RE = re.compile(r"(?<=\S )(?:And|To|Of|In|For|On|With|At|As|From|Over)(?= )")
+
+
 def _headline_lines(text: str) -> list[tuple[int, int]]:
     """Spans of lines written in Title Case or capitals (headlines, banners): no open-world names there."""
     spans = []
     pos = 0
     for line in text.split("\n"):
-        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", line) if len(line) < 300 else ()  # a paragraph is no headline
-        if len(words) >= 4:
-            caps = sum(w[0].isupper() for w in words)
-            upper = sum(len(w) > 1 and w.isupper() for w in words)
-            small_capitalised = sum(w in ("And", "To", "Of", "In", "For", "On", "With", "At", "As", "From", "Over")
-                                    for w in words[1:])
-            if upper >= len(words) * 0.6 or caps >= len(words) * 0.8 or (small_capitalised and caps >= len(words) * 0.6):
-                spans.append((pos, pos + len(line)))
+        if 20 <= len(line) < 300:  # a paragraph is no headline
+            n_words = len(_LATIN_WORD_RE.findall(line))
+            if n_words >= 4:
+                caps = len(_CAPITALISED_WORD_RE.findall(line))
+                upper = len(_UPPER_WORD_RE.findall(line))
+                small = _SMALL_CAPITALISED_RE.search(line)
+                if upper >= n_words * 0.6 or caps >= n_words * 0.8 or (small and caps >= n_words * 0.6):
+                    spans.append((pos, pos + len(line)))
         pos += len(line) + 1
     return spans
 
@@ -709,14 +717,13 @@ _MID_SENTENCE_CAP_RE = re.compile(r"(?<=[a-z,] )[A-Z][^\W_]*")  # a capitalised 
 
 def _latin_sequences(
     text: str, tokens: list[tuple[str, int, int]], covered: list[bool], weak: dict[int, _Found],
-    linked: dict[int, _Found],
+    linked: dict[int, _Found], token_at: dict[int, int],
 ) -> list[list[int]]:
     """Runs of capitalised words (with of/the/and/de inside, hyphens, initials, a number after "Finger")."""
     n = len(tokens)
     headlines = _headline_lines(text)
     seqs = []
     # Only tokens that start with a capital letter can start a run: jump from one to the next.
-    token_at = {s: k for k, (_, s, _) in enumerate(tokens)}
     cap_starts = [token_at[m.start()] for m in _CAP_START_RE.finditer(text) if m.start() in token_at]
     next_cap = 0
     k = 0
@@ -822,7 +829,7 @@ def _latin_open_pass(
     token_at = {s: k for k, (_, s, _) in enumerate(tokens)}
     weak = {token_at[f.start]: f for f in found if f.weak_candidates and f.start in token_at}
     linked = {token_at[f.start]: f for f in found if f.entity_id and not f.dropped and f.start in token_at}
-    seqs = _latin_sequences(text, tokens, covered, weak, linked)
+    seqs = _latin_sequences(text, tokens, covered, weak, linked, token_at)
     if not seqs:
         return []
     by_end = {f.end: f for f in found if not f.dropped}
