@@ -367,6 +367,8 @@ def find_dates(text: str, ref: Reference | None, *, absolute_only: bool = False)
 # A month or weekday word may be part of a person's name ("Dong Jun", "ली जून", "April Lee"). Mentions
 # that start with a word (not a number) right after a name-like word are checked against the names the
 # entities stage finds (gazetteer people, title + name); the check runs only then, as it costs a pass.
+_LEAD_WORD = re.compile(r"(?i:on|in|last|this|next|previous|since|until|till|by|from|during|early|late|mid|end|"
+                        r"beginning|earlier|later|yesterday|today|tomorrow)\b|पिछले|इस|अगले|गत|आज")
 _WORD_BEFORE = re.compile(r"(?:[A-Z][\w'’.-]*|[\u0900-\u0963\u0966-\u097F]+)[ \t\u00A0]+$")
 
 
@@ -375,7 +377,9 @@ def _outside_names(text: str, found: list[Mention]) -> list[Mention]:
 
     suspect = False
     for m in found:
-        before = _WORD_BEFORE.search(text, max(0, m.start - 30), m.start) if not m.text[:1].isdigit() else None
+        if m.text[:1].isdigit() or _LEAD_WORD.match(m.text):
+            continue  # "15 June", "on Monday", "पिछले साल": the month word is not next to a preceding name
+        before = _WORD_BEFORE.search(text, max(0, m.start - 30), m.start)
         if before and entities.normalise_token(before.group().split()[-1]) not in entities.HI_FUNCTION_WORDS:
             suspect = True
             break
