@@ -1,22 +1,30 @@
 """Entities stage: tag people, organisations, places and events in English and Hindi text.
 
-Three passes over one tokenisation of the text:
+Passes over one tokenisation of the text (a token taken by one pass is not reused by a later one):
 
 1. **Gazetteer** (`pipeline/data/gazetteer.yaml`): every alias, in either script, is a sequence of
    normalised word tokens in one token trie; one left-to-right pass finds the longest alias at each
    position. Tokens are runs of word characters *including the Devanagari combining signs* (matras,
    virama, anusvara...), so word boundaries are right for Hindi, where Python's `\\b` is not (it
    breaks a word at its vowel signs). Weak aliases ("Singh", "सिंह") count only when their entity is
-   otherwise named in the same article.
-2. **Rules**: a title or honorific ("Admiral", "General", "Minister", "श्री", "एडमिरल", "राष्ट्रपति")
-   followed by a name gives a person the gazetteer does not know.
-3. **Transliteration + fuzzy match**: those names, and Devanagari spellings that start like a known
-   alias but differ further on, are romanised (a small table in this module, with Hindi schwa
-   deletion) and compared with the known Latin names (rapidfuzz). A match links to the gazetteer
-   entity; otherwise the name is kept with `"linked": false` and an id `unlinked/<type>/<slug>`.
+   otherwise named in the same article. Devanagari spelling variants of multi-word aliases follow.
+2. **Titles**: a title or honorific ("Lt Gen", "Ambassador", "Mr", "श्री", "प्रवक्ता", "रक्षा मंत्री")
+   followed by a name gives a person, linked when the name is close to a known one.
+3. **Open-world names** the gazetteer does not hold. English: runs of capitalised words (with
+   of/and/de inside, hyphens, initials), typed by a head word ("... Airport", "... Nullah",
+   "... Party"), a role word or apposition (person), a possessive before a role word, a preposition
+   of place, a list or naming verb shared with a typed name; untyped runs, sentence starters that are
+   common words, months, headlines in Title Case, acronyms and kind words alone are not names.
+   Hindi: a head word after the name ("... नदी", "... पार्टी"), the name running back to the nearest
+   postposition or function word, and one-word names from "X के रक्षा मंत्री", "नेपाल और X",
+   "A को X कहता है". A surname alone after an unlinked person's full name is that person.
+4. **Transliteration + fuzzy match**: names found by rules 2-3, and Devanagari words that match no
+   alias, are romanised (a small table in this module, with Hindi schwa deletion) and compared with
+   the known Latin names (rapidfuzz). A match links to the gazetteer entity; otherwise the name is
+   kept with `"linked": false` and an id `unlinked/<type>/<slug>`.
 
 Output per entity: {"id", "name", "type", "mentions": [surface forms], "linked"}.
-It does not resolve pronouns or decide relevance.
+It does not resolve pronouns or decide relevance. See docs/processing.md ("Entities").
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1054,13 +1063,13 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
 
 # One-word Latin names of places and organisations ("Sikkim", "Tawang"), for Devanagari words that
 # match no alias exactly: per gazetteer, their phonetic keys and a memo of words already looked up.
-_ONE_WORD_INDEX: dict[int, tuple[list[str], list[str], dict[str, str | None]]] = {}
+_ONE_WORD_INDEX: dict[int, tuple[Any, list[str], list[str], dict[str, str | None]]] = {}
 ONE_WORD_CUTOFF = 84
 
 
 def _one_word_link(gaz: Gazetteer, word: str) -> str | None:
     index = _ONE_WORD_INDEX.get(id(gaz))
-    if index is None or len(_ONE_WORD_INDEX) > 8:
+    if index is None or index[0]() is not gaz:  # a new gazetteer (an id can be reused after one is freed)
         keys, ids = [], []
         for e in gaz.entities.values():
             if e.generic or e.type not in ("location", "organization"):
@@ -1074,8 +1083,8 @@ def _one_word_link(gaz: Gazetteer, word: str) -> str | None:
                         ids.append(e.id)
         if len(_ONE_WORD_INDEX) > 8:
             _ONE_WORD_INDEX.clear()
-        index = _ONE_WORD_INDEX[id(gaz)] = (keys, ids, {})
-    keys, ids, memo = index
+        index = _ONE_WORD_INDEX[id(gaz)] = (weakref.ref(gaz), keys, ids, {})
+    _, keys, ids, memo = index
     if word not in memo:
         pkey = phonetic_key(word)
         best = process.extractOne(pkey, keys, scorer=fuzz.ratio, score_cutoff=ONE_WORD_CUTOFF) if len(pkey) >= 4 else None
