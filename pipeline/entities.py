@@ -23,8 +23,8 @@ Passes over one tokenisation of the text (a token taken by one pass is not reuse
    the known Latin names (rapidfuzz). A match links to the gazetteer entity; otherwise the name is
    kept with `"linked": false` and an id `unlinked/<type>/<slug>`.
 
-Output per entity: {"id", "name", "type", "mentions": [surface forms], "linked"}.
-It does not resolve pronouns or decide relevance. See docs/processing.md ("Entities").
+Output per entity: {"id", "name", "type", "mentions": [surface forms], "linked"}, plus "sector" and
+"coordinates" {"lat", "lon"} when the gazetteer entry has them. It does not resolve pronouns or decide relevance. See docs/processing.md ("Entities").
 """
 
 from __future__ import annotations
@@ -1207,10 +1207,11 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
 
     results: dict[str, dict[str, Any]] = {}
 
-    def add(eid: str, name: str, etype: str, surface: str, linked: bool) -> None:
+    def add(eid: str, name: str, etype: str, surface: str, linked: bool) -> dict[str, Any]:
         entry = results.setdefault(eid, {"id": eid, "name": name, "type": etype, "mentions": [], "linked": linked})
         if surface and surface not in entry["mentions"]:
             entry["mentions"].append(surface)
+        return entry
 
     for f in found:
         eid = f.entity_id
@@ -1222,7 +1223,13 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
             add(f"unlinked/{f.unlinked_type}/{slug(f.unlinked_name)}", f.unlinked_name, f.unlinked_type, f.surface, False)
             continue
         entity = gaz.entities[eid]
-        add(entity.id, entity.name, entity.type, f.surface, True)
+        entry = add(entity.id, entity.name, entity.type, f.surface, True)
+        # Read with getattr: gazetteers without these optional fields stay valid.
+        sector, coordinates = getattr(entity, "sector", None), getattr(entity, "coordinates", None)
+        if sector:
+            entry["sector"] = sector
+        if coordinates:
+            entry["coordinates"] = {"lat": float(coordinates[0]), "lon": float(coordinates[1])}
     return list(results.values())
 
 

@@ -246,3 +246,24 @@ def test_a_month_word_outside_a_name_is_still_a_date():
     ref = dates.Reference(dates.date(2024, 11, 20), True)
     found = dates.find_dates("चीनी रक्षा मंत्री दोंग जून ने कहा कि अगली बैठक जून में 2025 से पहले होगी।", ref)
     assert ("जून", "2024-06") in [(m.text, m.value) for m in found]
+
+
+def test_sector_and_coordinates_of_a_gazetteer_entry_are_passed_on_when_it_has_them(tmp_path):
+    import dataclasses
+
+    path = tmp_path / "g.yaml"
+    path.write_text("entities:\n- {id: location/x-pass, name: Xyz Pass, type: location, aliases: [Xyz Pass]}\n"
+                    "- {id: location/y-town, name: Yqw Town, type: location, aliases: [Yqw Town]}\n", encoding="utf-8")
+    gaz = entities.load_gazetteer(path)
+    # The stage reads the optional fields with getattr, so it works whether or not Entity declares them.
+    fields = {f.name for f in dataclasses.fields(entities.Entity)}
+    extra = {"sector": "eastern", "coordinates": (27.5, 91.9)}
+    if {"sector", "coordinates"} <= fields:
+        gaz.entities["location/x-pass"] = dataclasses.replace(gaz.entities["location/x-pass"], **extra)
+    else:
+        plain = dataclasses.asdict(gaz.entities["location/x-pass"])
+        gaz.entities["location/x-pass"] = type("WithGeo", (), {**plain, **extra})()
+    found = {e["id"]: e for e in find_entities("Troops crossed Xyz Pass near Yqw Town.", gaz)}
+    assert found["location/x-pass"]["sector"] == "eastern"
+    assert found["location/x-pass"]["coordinates"] == {"lat": 27.5, "lon": 91.9}
+    assert "sector" not in found["location/y-town"] and "coordinates" not in found["location/y-town"]
