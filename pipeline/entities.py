@@ -404,7 +404,7 @@ _HI_ORG_HEADS = {
     "मंत्रालय": "Ministry", "सेना": "Army", "कमान": "Command", "कमांड": "Command", "कोर": "Corps",
     "पार्टी": "Party", "सभा": "Sabha", "परिषद": "Council", "आयोग": "Commission", "बल": "Force", "पुलिस": "Police",
     "विश्वविद्यालय": "University", "संगठन": "Organisation", "समिति": "Committee", "कांग्रेस": "Congress",
-    "दल": "Dal", "मोर्चा": "Front", "संघ": "Union", "ब्रिगेड": "Brigade", "डिवीजन": "Division", "रेजिमेंट": "Regiment",
+    "मोर्चा": "Front", "ब्रिगेड": "Brigade", "डिवीजन": "Division", "रेजिमेंट": "Regiment",
     "स्काउट्स": "Scouts", "राइफल्स": "Rifles", "दूतावास": "Embassy", "बोर्ड": "Board", "प्राधिकरण": "Authority",
     # transliterated English heads, common in Hindi news
     "आर्मी": "Army", "कमेटी": "Committee", "काउंसिल": "Council", "यूनिवर्सिटी": "University", "फोर्स": "Force",
@@ -421,7 +421,8 @@ _HI_MODIFIERS = set(
     "कहा बताया विदेश रक्षा गृह वित्त सरकार सरकारी कुछ सारी सारे यहां वहां जहां पहली पहले दूसरी ऊपरी निचली "
     "ज़िला नदियों झीलों घाटियों मंत्री सचिव अधिकारी अधिकारियों सैनिकों जवानों लोगों देश देशों "
     "वाणिज्य शिक्षा स्वास्थ्य कृषि रेल विधि कानून ऊर्जा पर्यावरण संस्कृति पर्यटन सूचना प्रसारण श्रम खेल उद्योग "
-    "वाणिज्यिक आंतरिक बाहरी जनजातीय अल्पसंख्यक".split()
+    "वाणिज्यिक आंतरिक बाहरी जनजातीय अल्पसंख्यक जांच जाँच बचाव खोज परीक्षा प्रतिनिधि चयन विशेषज्ञ सलाहकार कार्य "
+    "निगरानी राहत स्थायी अस्थायी".split()
 )
 _HI_STOPS = (_HI_NOT_NAMES | {t.translate(_DEVANAGARI_FOLD) for t in _HI_MODIFIERS}
              | set("तक लेकिन परंतु किंतु बल्कि जब तब अब फिर साथ ओर रूप तरह बारे दौरान बजाय वे ये हम आप मैं "
@@ -659,6 +660,7 @@ _HI_LOC_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_LOC_HEADS.item
 _HI_ORG_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_ORG_HEADS.items()}
 _HI_TWO_WORD_HEADS = {tuple(w.translate(_DEVANAGARI_FOLD) for w in k): v for k, v in _HI_TWO_WORD_HEADS.items()}
 _HI_POSSESSIVE_ROLES = [tuple(w.translate(_DEVANAGARI_FOLD) for w in r) for r in _HI_POSSESSIVE_ROLES]
+_HI_AFTER_LA = {t.translate(_DEVANAGARI_FOLD) for t in "के की का में से पर को ने और तथा दर्रा दर्रे दर्रों तक".split()}
 _HI_ROLE_FIRST = {r[0] for r in _HI_POSSESSIVE_ROLES}
 _HI_PORTFOLIOS = {t.translate(_DEVANAGARI_FOLD) for t in "विदेश रक्षा गृह वित्त वाणिज्य उप राज्य रेल कानून शिक्षा".split()}
 _HI_SABHA = "सभा"
@@ -1054,6 +1056,20 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
                 if t in ("location", "organization"):
                     c.unlinked_type, c.weak_type = t, True
                     continue
+            # "Arunachal Pradesh (Zangnan)", "Zangnan (Arunachal Pradesh)": another name of the same thing
+            if (text[c.start - 1 : c.start] == "(" and text[c.end : c.end + 1] == ")"
+                    and text[c.end + 1 : c.end + 4].strip()[:1] not in ("-", "—", "–", ":")):  # not "BEIJING (Reuters) -"
+                other = spans.get(c.start - 2) or spans.get(c.start - 1)
+                t = other and _type_of(other, gaz)
+                if t:
+                    c.unlinked_type, c.weak_type = t, True
+                    continue
+            if text[c.end : c.end + 2] == " (":
+                other = starts.get(c.end + 2)
+                t = other and text[other.end : other.end + 1] == ")" and _type_of(other, gaz)
+                if t:
+                    c.unlinked_type, c.weak_type = t, True
+                    continue
             other = spans.get(c.start - 1)
             if other and text[c.start - 1] == " ":
                 head = re.search(r"\b([a-z]+)\s+$", text[max(0, other.start - 12) : other.start])
@@ -1128,6 +1144,8 @@ def _hindi_open_pass(
         if k + 1 < n and (key, tokens[k + 1][0]) in _HI_TWO_WORD_HEADS and spaced(k, k + 1):
             etype, head, last = "location", _HI_TWO_WORD_HEADS[(key, tokens[k + 1][0])], k + 1
         elif key in _HI_LOC_HEADS:
+            if key == "ला" and k + 1 < n and tokens[k + 1][0] not in _HI_AFTER_LA and spaced(k, k + 1):
+                continue  # "सामान ला रहे हैं": the verb "bring", not a pass
             etype, head = "location", _HI_LOC_HEADS[key]
         elif key in _HI_ORG_HEADS:
             etype, head = "organization", _HI_ORG_HEADS[key]
@@ -1170,7 +1188,7 @@ def _hindi_open_pass(
         key = tokens[k][0]
         if covered[k] or not is_devanagari(key) or key in _HI_STOPS or key in _HI_LOC_HEADS or key in _HI_ORG_HEADS:
             continue
-        if not (boundary(k - 1) and (boundary(k + 1) or k + 1 < n and tokens[k + 1][0] in _HI_NAMING_VERBS)):
+        if not (boundary(k - 1) and (boundary(k + 1) or k + 1 < n and tokens[k + 1][0] in _HI_NAMING_VERBS | {"नाम"})):
             continue
         etype = None
         nxt = tokens[k + 1][0] if k + 1 < n else ""
@@ -1182,7 +1200,10 @@ def _hindi_open_pass(
         elif k + 2 < n and nxt in ("और", "तथा", "व", "एवं") and by_end.get(tokens[k + 2][2]) is not None \
                 and found_type(k + 2) == "location":
             etype = "location"
-        elif k >= 2 and tokens[k - 1][0] == "को" and nxt in _HI_NAMING_VERBS:
+        elif k >= 1 and text[tokens[k][1] - 1 : tokens[k][1]] == "(" and text[tokens[k][2] : tokens[k][2] + 1] == ")" \
+                and text[tokens[k - 1][2] : tokens[k][1]].strip() == "(":
+            etype = found_type(k - 1)  # "अरुणाचल प्रदेश (जांगनान)"
+        elif k >= 2 and tokens[k - 1][0] == "को" and (nxt in _HI_NAMING_VERBS or nxt == "नाम"):
             etype = found_type(k - 2)  # "A को X कहता है": X is another name of A's kind
         word = text[tokens[k][1] : tokens[k][2]]
         if etype and (etype != "location" or _zipf(word, "hi") < _HI_COMMON_ZIPF):
