@@ -304,7 +304,16 @@ _HI_NOT_NAMES = set(
     "चीनी भारतीय रक्षा विदेश मंत्री मंत्रालय सेना प्रमुख सचिव राज्य हालांकि हालाँकि ने। पद स्तर प्रतिपक्ष विपक्ष "
     "दल समूह मंडल जी सहित समेत".split()
 )
+_HI_NOT_NAMES |= set(
+    "गए गई गया होगा होगी होंगे जल्द चुने चुना चुनी चुनाव बने बना बनी बनने बनाया मौजूद कार्यालय पदभार सदन "
+    "निधि आवास स्तरीय दल मंडल समिति चाहिए सकते सकता सकती रहे रही रहा".split()
+)
 _HI_NOT_NAMES = {t.translate(_DEVANAGARI_FOLD) for t in _HI_NOT_NAMES}
+# Titles of an office, also used as nouns ("मुख्यमंत्री कार्यालय", "सांसद निधि"): an unknown name after them
+# needs two words.
+_HI_OFFICE_TITLES = {t.translate(_DEVANAGARI_FOLD) for t in
+                     "मुख्यमंत्री सांसद विधायक नेता अध्यक्ष कमांडर कैप्टन मेजर प्रोफेसर राज्यपाल उपराज्यपाल स्पीकर "
+                     "मंत्री प्रधानमंत्री राष्ट्रपति उपराष्ट्रपति".split()}
 _HI_TITLES = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_TITLES.items()}
 
 
@@ -642,6 +651,13 @@ def _title_pass(
         start, end = tokens[i + 1][1], tokens[name_end][2]
         surface = text[start:end]
         eid = _fuzzy_link(gaz, surface, FUZZY_CUTOFF if devanagari else LATIN_FUZZY_CUTOFF)
+        if devanagari and not eid and strong:
+            after = name_end + 1
+            if after < n and not covered[after] and tokens[after][0] not in _HI_STOPS \
+                    and text[tokens[name_end][2] : tokens[after][1]] == " ":
+                strong = False  # "मुख्यमंत्री कार्यालय गया": the name must end at a postposition or a clause end
+            elif tokens[i][0] in _HI_OFFICE_TITLES and name_end == i + 1:
+                strong = False  # "मुख्यमंत्री कार्यालय ने": after an office, a one-word unknown name is a noun
         if eid:
             found.append(_Found(start, end, surface, entity_id=eid))
         elif strong:
