@@ -739,7 +739,7 @@ def _surname_pass(text: str, tokens: list[tuple[str, int, int]], covered: list[b
 
 
 _CAP_START_RE = re.compile(r"(?<![^\W\d_])[A-Z]")
-_MID_SENTENCE_CAP_RE = re.compile(r"(?<=[a-z,] )[A-Z][^\W_]*")  # a capitalised word after a lower-case word
+_MID_SENTENCE_CAP_RE = re.compile(r"[a-z,][ \t]+([A-Z][^\W_]*)")  # a capitalised word after a lower-case word
 
 
 def _latin_sequences(
@@ -950,7 +950,7 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
     if "of" in words and first in _LOC_FIRST or first in _PLACE_FIRST and len(words) >= 2:
         return "location"
     before = text[max(0, start - 40) : start]
-    adjacent = re.search(r"(?:([A-Za-z'’]+) )?([A-Za-z'’]+) $", before)  # the words right before, no punctuation
+    adjacent = re.search(r"(?:([A-Za-z'’]+) +)?([A-Za-z'’]+) +$", before)  # the words right before, no punctuation
     prev_words = [w for w in adjacent.groups() if w] if adjacent else []
     prev = prev_words[-1] if prev_words else ""
     if prev.lower() in _ROLE_WORDS and not prev[0].isupper() or _APPOSITION_BEFORE.search(before):
@@ -1022,7 +1022,9 @@ def _type_by_surnames(text: str, candidates: list[_Found], found: list[_Found]) 
         if any(w in _GENERIC for w in c.surface.split()) or _zipf(last.lower(), "en") >= 4.0 or (
                 last.endswith("s") and _zipf(last[:-1].lower(), "en") >= 3.0):
             continue  # "Tourism Australia", "Rajasthan Royals": a common word or a plural is no surname
-        if last in singles and any(o.start > c.start for o in singles[last]):
+        before_last = c.surface.split()[-2]
+        if last in singles and any(o.start > c.start and not text[max(0, o.start - 40) : o.start].rstrip().endswith(before_last)
+                                   for o in singles[last]):
             c.unlinked_type, c.weak_type = "person", False
             people.setdefault(last, c)
     for word, lone in singles.items():
