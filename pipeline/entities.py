@@ -778,7 +778,7 @@ def _latin_sequences(
             word = text[tokens[j][1] : tokens[j][2]]
             initial = len(prev) == 1 and prev.isupper() and gap in (".", ". ")
             if gap in (" ", "-", "\u2011") or initial:
-                if _is_cap_word(word) and word not in _MONTHS_DAYS and not (initial and word in _LATIN_NOT_NAMES):
+                if _is_cap_word(word) and word not in _MONTHS_DAYS and not (initial and word in _LEADING_FUNCTION):
                     seq.append(j)
                     j += 1
                     continue
@@ -949,6 +949,9 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
         return "organization"
     if "of" in words and first in _LOC_FIRST or first in _PLACE_FIRST and len(words) >= 2:
         return "location"
+    if (len(words) >= 2 and len(first) == 1 and text[start + 1 : start + 2] == "." and len(last) > 1
+            and last not in _GENERIC and last not in _NATIONALITIES):
+        return "person"  # "A.P. Sharma", "K. J. Singh": initials before a family name
     before = text[max(0, start - 40) : start]
     adjacent = re.search(r"(?:([A-Za-z'’]+) +)?([A-Za-z'’]+) +$", before)  # the words right before, no punctuation
     prev_words = [w for w in adjacent.groups() if w] if adjacent else []
@@ -1137,6 +1140,12 @@ def _hindi_open_pass(
     def spaced(a: int, b: int) -> bool:
         return text[tokens[a][2] : tokens[b][1]] == " "
 
+    def boundary_after(j: int) -> bool:
+        """The word after token j ends a name: a postposition or function word, punctuation, or the end."""
+        if j + 1 >= n or not spaced(j, j + 1):
+            return True
+        return tokens[j + 1][0] in _HI_STOPS or covered[j + 1]
+
     def add(i: int, j: int, etype: str, head: str, head_from: int | None) -> None:
         start, end = tokens[i][1], tokens[j][2]
         name_end = tokens[head_from - 1][2] if head_from is not None and head_from > i else end
@@ -1193,6 +1202,28 @@ def _hindi_open_pass(
                     covered[m] = True
             continue
         add(i, last, etype, head, k)
+
+    # Initials before a family name: "पी. वी. सिंधु ने", "के. जे. रमेश ने".
+    k = 0
+    while k < n:
+        i = k
+        while (k < n and not covered[k] and is_devanagari(tokens[k][0]) and len(tokens[k][0]) <= 2
+               and text[tokens[k][2] : tokens[k][2] + 1] == "." and (tokens[k][0] not in _HI_STOPS or tokens[k][0] == "के")):
+            # (the letter K is spelled like the postposition के; a postposition is never followed by ".")
+            k += 1
+        if k > i and k < n and not covered[k] and is_devanagari(tokens[k][0]) and len(tokens[k][0]) > 2 \
+                and tokens[k][0] not in _HI_STOPS and tokens[k][0] not in _HI_TITLES \
+                and tokens[k][0] not in _HI_LOC_HEADS and tokens[k][0] not in _HI_ORG_HEADS:
+            j = k + 1 if k + 1 < n and not boundary_after(k) else k
+            if boundary_after(j):
+                add(i, j, "person", "", None)
+                out[-1].unlinked_name = " ".join(w.capitalize() for w in phonetic_key(out[-1].surface).split())
+                eid = _fuzzy_link(gaz, out[-1].surface)
+                if eid and gaz.entities[eid].type == "person":
+                    out[-1].entity_id = eid
+            k = j + 1
+            continue
+        k = max(k, i + 1)
 
     # One-word names from their context: "X के रक्षा मंत्री", "नेपाल और X", "A को X कहता है".
     def boundary(k: int) -> bool:

@@ -114,6 +114,8 @@ CASES: list[tuple[str, set[Gold]]] = [
     ("The Chinese side referred to Arunachal Pradesh (Zangnan) in its statement.",
      {"location/arunachal-pradesh", ("location", "Zangnan")}),
     ("Beijing (Reuters) - China said on Monday it wanted calm.", {"location/beijing", "location/china"}),
+    ("Analyst R.K. Mehra said the buffer zones were temporary.", {("person", "R.K. Mehra")}),
+    ("Soldiers of the U.S. Army joined the exercise.", {("organization", "U.S. Army")}),
     # --- English: more precision traps
     ("Army Chief Reviews Preparedness In Eastern Ladakh\n\nThe review was held on Monday.",
      {"location/eastern-ladakh"}),
@@ -167,6 +169,8 @@ CASES: list[tuple[str, set[Gold]]] = [
      {"location/china", "location/arunachal-pradesh", ("location", "जांगनान")}),
     ("चीन अरुणाचल प्रदेश (जांगनान) पर दावा करता है।",
      {"location/china", "location/arunachal-pradesh", ("location", "जांगनान")}),
+    ("के. जे. रमेश ने कहा कि बातचीत जारी रहेगी।", {("person", "के. जे. रमेश")}),
+    ("एम. एम. बाजवा ने कहा कि गश्त बढ़ेगी।", {("person", "एम. एम. बाजवा")}),
     # --- Hindi: precision traps
     ("व्यापारी सामान ला रहे हैं।", set()),
     ("मुख्यमंत्री कार्यालय ने बयान जारी किया और सांसद निधि से सड़क बनी।", set()),
