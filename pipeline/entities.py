@@ -384,6 +384,7 @@ _ROLE_WORDS = {
     "activist", "scholar", "journalist", "correspondent", "editor", "director", "deputy", "adviser",
     "advisor", "councillor", "mayor", "colonel", "captain", "officer", "representative", "delegate",
 }
+_GENERIC |= {w.capitalize() for w in _ROLE_WORDS} | {"Officer", "Officers", "Electoral"}  # "Chief Electoral Officer"
 _SPEECH_VERBS = {"said", "says", "told", "added", "stated", "noted", "asked", "warned", "wrote", "argued",
                  "claimed", "insisted", "urged", "remarked", "explained", "replied", "tweeted", "posted"}
 _PLACE_PREPS = {"in", "at", "near", "from", "towards", "toward", "across", "outside", "inside", "around",
@@ -894,6 +895,9 @@ def _latin_open_pass(
                 etype, weak_type = None, False  # "in the Elite Panel of Umpires": the preposition is about the whole
             if len(words) == 1 and len(words[0]) == 1:
                 continue  # a lone letter ("J&K", "R-5")
+            if len(words) == 1 and etype != "person" and (words[0].endswith(("ese", "ish")) or (
+                    words[0].endswith("ian") and _qualifies_a_noun(after))):
+                continue  # "Lebanese", "Nubian", "Kurdish": an adjective of a people, not a place
             name_words = [w for w in words if w not in _GENERIC and w not in _NATIONALITIES and not w.isdigit()]
             headed = words[-1].isdigit() or len(words) >= 2 and (words[-1] in _HEADS or words[0] in _ORG_FIRST | _LOC_FIRST)
             if not name_words and (not headed or words[-1] in _ORG_HEADS and by_end.get(start - 1)):

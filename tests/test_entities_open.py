@@ -122,6 +122,8 @@ CASES: list[tuple[str, set[Gold]]] = [
     ("Former Chief Minister says the talks failed.", set()),
     ("Is the Opposition right? Officials In the Ministry doubt it.", set()),
     ("The camps were run by the Nazi regime, historians said.", set()),
+    ("In the remote Lebanese village the Chief Electoral Officer says turnout rose.", set()),
+    ("Talks were held in Dalian on Monday.", {("location", "Dalian")}),
     # --- Hindi: titles
     ("चीनी विदेश मंत्रालय के प्रवक्ता गुओ जियाकुन ने कहा कि बीजिंग शांति चाहता है।",
      {"organization/chinese-foreign-ministry", ("person", "गुओ जियाकुन"), "location/beijing"}),
