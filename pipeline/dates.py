@@ -9,7 +9,8 @@ dateparser reads "IST" as Israel Standard Time (+02:00); Indian outlets mean Ind
 `dates` lists every date mention as {"text", "value", "granularity"}. Mentions are found by
 compiled patterns over English and Hindi month/weekday names (taken from dateparser's locale data),
 never by running a date parser over every token, which is both slow and imprecise ("Dong Jun" is not
-June, "the 11th ASEAN" is not a day). Relative expressions ("On Monday", "late last month", "पिछले
+June, "the 11th ASEAN" is not a day). A month word inside a person's name, as the entities stage finds
+names (gazetteer people, title + name, in both scripts), is not a date. Relative expressions ("On Monday", "late last month", "पिछले
 साल") and dates without a year are resolved against a reference date: the publication date, or when
 there is none, the fetch time, and only then the latest full date (day, month and year) the text prints. The reference used is
 recorded (`date_reference`, `date_reference_source`); with no reference at all, relative and yearless
@@ -354,7 +355,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         (rf"(?<!\d)(?P<d>\d{{1,2}})\s+{HMON}{HB}", yearless_day(hi_m), False, "hi"),
         (rf"\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?|end of|beginning of)\s+{MONF}\b",
          yearless_month(en_m), False, "en"),
-        (rf"(?<!डोंग )(?<!डोंग\s\s){HMON}\s+(?=में|महीने)", yearless_month(hi_m), False, "hi"),
+        (rf"{HMON}\s+(?=में|महीने)", yearless_month(hi_m), False, "hi"),
         (rf"\b(?:(?:[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]arlier|[Ll]ater)\s+)?{en_rel}\s+(?P<unit>month|year)\b", relative_unit, False,
          "en"),
         (r"(?P<rel>पिछले|इस|अगले|गत)\s+(?P<unit>वर्ष|साल|महीने|माह)" + HB, relative_unit, False, "hi"),
@@ -403,7 +404,32 @@ def find_dates(text: str, ref: Reference | None, *, absolute_only: bool = False)
             for s, e, value, granularity in results:
                 found.append(Mention(s, e, text[s:e].strip(), value, granularity))
     found.sort(key=lambda x: x.start)
-    return found
+    return _outside_names(text, found)
+
+
+# A month or weekday word may be part of a person's name ("Dong Jun", "ली जून", "April Lee"). Mentions
+# that start with a word (not a number) right after a name-like word are checked against the names the
+# entities stage finds (gazetteer people, title + name); the check runs only then, as it costs a pass.
+_LEAD_WORD = re.compile(r"(?i:on|in|last|this|next|previous|since|until|till|by|from|during|early|late|mid|end|"
+                        r"beginning|earlier|later|yesterday|today|tomorrow)\b|पिछले|इस|अगले|गत|आज")
+_WORD_BEFORE = re.compile(r"(?:[A-Z][\w'’.-]*|[\u0900-\u0963\u0966-\u097F]+)[ \t\u00A0]+$")
+
+
+def _outside_names(text: str, found: list[Mention]) -> list[Mention]:
+    from pipeline import entities  # the entities stage does not import this one
+
+    suspect = False
+    for m in found:
+        if m.text[:1].isdigit() or _LEAD_WORD.match(m.text):
+            continue  # "15 June", "on Monday", "पिछले साल": the month word is not next to a preceding name
+        before = _WORD_BEFORE.search(text, max(0, m.start - 30), m.start)
+        if before and entities.normalise_token(before.group().split()[-1]) not in entities.HI_FUNCTION_WORDS:
+            suspect = True
+            break
+    if not suspect:
+        return found
+    spans = entities.person_spans(text)
+    return [m for m in found if not any(s < m.end and m.start < e for s, e in spans)]
 
 
 def latest_full_date(text: str) -> date | None:
