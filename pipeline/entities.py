@@ -1124,6 +1124,10 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
                     and text[c.end + 1 : c.end + 4].strip()[:1] not in ("-", "—", "–", ":")):  # not "BEIJING (Reuters) -"
                 other = spans.get(c.start - 2) or spans.get(c.start - 1)
                 t = other and _type_of(other, gaz)
+                if t == "organization" and other.entity_id and len(c.surface.split()) == 1:
+                    c.entity_id = other.entity_id  # "Defence Ministry (Raksha Mantralaya)": a known body's other name
+                    c.unlinked_type = t
+                    continue
                 if t:
                     c.unlinked_type, c.weak_type = t, True
                     continue
@@ -1293,6 +1297,12 @@ def _hindi_open_pass(
             etype = "location"
         elif k >= 1 and text[tokens[k][1] - 1 : tokens[k][1]] == "(" and text[tokens[k][2] : tokens[k][2] + 1] == ")" \
                 and text[tokens[k - 1][2] : tokens[k][1]].strip() == "(":
+            prev = by_end.get(tokens[k - 1][2])
+            if prev is not None and prev.entity_id and gaz.entities[prev.entity_id].type == "organization":
+                # "रक्षा मंत्रालय (रमं)": one unknown word in brackets after a known body is its short name
+                out.append(_Found(tokens[k][1], tokens[k][2], text[tokens[k][1] : tokens[k][2]], entity_id=prev.entity_id))
+                covered[k] = True
+                continue
             etype = found_type(k - 1)  # "अरुणाचल प्रदेश (जांगनान)"
         elif k >= 2 and tokens[k - 1][0] == "को" and (nxt in _HI_NAMING_VERBS or nxt == "नाम"):
             etype = found_type(k - 2)  # "A को X कहता है": X is another name of A's kind
