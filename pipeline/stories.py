@@ -47,6 +47,7 @@ from elastic_transport import TransportError
 from elasticsearch import Elasticsearch, NotFoundError
 
 from pipeline.article import Article
+from pipeline.dates import event_days
 from pipeline.dedupe import members, push
 from pipeline.entities import gazetteer
 from pipeline.errors import TransientError
@@ -130,20 +131,24 @@ def story_entities(article: Article) -> list[str]:
 
 
 def story_dates(article: Article) -> tuple[str | None, list[str]]:
-    """(`story_date`, `story_dates`) of an article, from the dates stage's day-granularity dates."""
+    """(`story_date`, `story_dates`) of an article, from the dates stage's day-granularity dates; the
+    event day is the first of `dates.event_days` (the text's own days before a statement's and the
+    dateline's) in the window."""
     days = [d["value"] for d in article.dates if d.get("granularity") == "day" and _day(d.get("value"))]
+    ordered = [d for d in event_days(article) if d in days] + days
     published = _day(article.published_at)
     story_date = None
     if article.published_at_source == "fetched" and published is not None:
         # First seen is only an upper bound on the event day (an archive may be fetched years later):
         # it is neither the event day nor a day the article mentions.
-        first = _day(days[0]) if days else None
-        story_date = first if first is not None and first <= published + dt.timedelta(days=1) else None
+        story_date = next((d for d in map(_day, ordered) if d is not None and d <= published + dt.timedelta(days=1)),
+                          None)
         return (story_date.isoformat() if story_date else None), sorted(set(days))
-    if days:
-        first = _day(days[0])
-        if published is None or (published - dt.timedelta(days=EVENT_WINDOW_DAYS) <= first <= published + dt.timedelta(days=1)):
+    for first in map(_day, ordered):
+        if first is not None and (published is None or (
+                published - dt.timedelta(days=EVENT_WINDOW_DAYS) <= first <= published + dt.timedelta(days=1))):
             story_date = first
+            break
     if story_date is None and published is not None:
         story_date = published
     all_days = set(days)

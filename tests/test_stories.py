@@ -84,9 +84,15 @@ def test_the_dateline_place_is_not_part_of_the_story_key():
     assert stories.story_entities(a) == ["location/laos", "person/dong-jun", "person/rajnath-singh"]
 
 
-def test_story_date_is_the_publication_day_when_the_first_date_is_long_before_it():
+def test_story_date_skips_a_recalled_date_long_before_publication():
+    # the recalled 2020 day is not the event; the day in the window the text mentions is
     a = Article(published_at="2024-11-25T10:00:00+05:30", dates=[day("2020-06-15"), day("2024-11-24")])
-    assert stories.story_dates(a) == ("2024-11-25", ["2020-06-15", "2024-11-24", "2024-11-25"])
+    assert stories.story_dates(a) == ("2024-11-24", ["2020-06-15", "2024-11-24", "2024-11-25"])
+
+
+def test_story_date_is_the_publication_day_when_every_date_is_long_before_it():
+    a = Article(published_at="2024-11-25T10:00:00+05:30", dates=[day("2020-06-15"), day("2023-08-14")])
+    assert stories.story_dates(a)[0] == "2024-11-25"
 
 
 def test_story_date_is_none_without_any_day():
