@@ -62,6 +62,13 @@ UNDATED_ENTITY_THRESHOLD = 0.4
 TYPE_WEIGHTS = {"person": 3.0, "event": 2.0, "organization": 1.0, "location": 1.0, "round": 2.0}
 # Names the gazetteer does not know weigh less than linked ones: the name finder can be wrong.
 UNLINKED_WEIGHTS = {"person": 2.0, "organization": 1.0, "location": 1.0}
+# A short report (a two-sentence preview) names a few of the entities a full report names: the share of
+# the smaller key found in the larger, times this factor, counts as a similarity when dates agree.
+CONTAINMENT_FACTOR = 0.6
+CONTAINMENT_MIN_WEIGHT = 2.0  # the smaller key must weigh this much (one place alone is not a story)
+# Gazetteer kinds of places too wide to tell two events at the border apart.
+_WIDE_PLACE_KINDS = frozenset({"state", "union territory", "district", "city", "town", "corridor", "region", "line",
+                               "country"})
 FUZZY_NAME_RATIO = 0.85  # similarity of the consonant skeletons of two spellings of one name
 ROUND = "round/"  # story key "round/21": the 21st round or meeting of a recurring mechanism
 NAME = "name/"  # story key "name/person/mt-rwt": a name the gazetteer does not know (see `name_key`)
@@ -237,6 +244,27 @@ def entity_similarity(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, 
     return shared / total if total else 0.0
 
 
+def containment(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, ...]) -> float:
+    """Weighted share of the smaller key that the larger one also names (0 when the smaller key weighs
+    less than CONTAINMENT_MIN_WEIGHT): a preview or a report that only adds local officials."""
+    sa, sb = set(a), set(b)
+    wa, wb = sum(map(_weight, sa)), sum(map(_weight, sb))
+    small = min(wa, wb)
+    if small < CONTAINMENT_MIN_WEIGHT:
+        return 0.0
+    shared = sum(_weight(i) for i in sa & sb) + sum(min(_weight(i), _weight(j)) for i, j in _fuzzy_pairs(sa, sb))
+    return shared / small
+
+
+@lru_cache(maxsize=1)
+def border_place_ids() -> frozenset[str]:
+    """Gazetteer places on the LAC narrow enough to tell two events apart (a pass, a pasture, a valley,
+    a village: the entities with a `sector` and a narrow `kind`)."""
+    return frozenset(e.id for e in gazetteer().entities.values()
+                     if e.type == "location" and getattr(e, "sector", None) and getattr(e, "kind", None)
+                     and e.kind not in _WIDE_PLACE_KINDS)
+
+
 @lru_cache(maxsize=1)
 def recurring_ids() -> frozenset[str]:
     """Gazetteer events and organisations that meet again and again (talks, mechanisms, summits): two
@@ -288,13 +316,23 @@ def story_score(a: StoryKey, b: StoryKey) -> float:
     rounds_b = {i for i in b.entities if i.startswith(ROUND)}
     if rounds_a and rounds_b and not rounds_a & rounds_b:
         return 0.0  # the 21st and the 22nd round of the same talks
+    places_a = border_place_ids().intersection(a.entities)
+    places_b = border_place_ids().intersection(b.entities)
+    if places_a and places_b and not places_a & places_b:
+        return 0.0  # patrols at Depsang and at Demchok, meetings at Bum La and at Kibithu
     similarity = entity_similarity(a.entities, b.entities)
     if not similarity:
         return 0.0
-    recurring = bool(set(a.entities) & set(b.entities) & recurring_ids())
-    agree = _dates_agree(a, b, strict=recurring)
+    # Talks that recur, and events at different border places (patrols resuming at one friction point,
+    # then at the next, a report naming both), are one story only when their own days agree, not when
+    # one recalls the other's day.
+    strict = bool(set(a.entities) & set(b.entities) & recurring_ids()) or bool(
+        places_a and places_b and places_a != places_b)
+    agree = _dates_agree(a, b, strict=strict)
     if agree is False:
         return 0.0
+    if agree:
+        similarity = max(similarity, CONTAINMENT_FACTOR * containment(a.entities, b.entities))
     threshold = ENTITY_THRESHOLD if agree else UNDATED_ENTITY_THRESHOLD
     return similarity if similarity >= threshold else 0.0
 
