@@ -658,6 +658,23 @@ def _dateline_end(article: Article, text: str) -> int:
     return offset + m.end() if m else 0
 
 
+DATELINE_LAG_DAYS = 3
+
+
+def _dateline_day(article: Article, text: str, published: date) -> date | None:
+    """The day a wire copy's dateline prints ("NEW DELHI, Feb 20 (PTI) –"), when it lies up to
+    DATELINE_LAG_DAYS before the publication day: "today" and "on Monday" were written on that day,
+    and an outlet often publishes the copy the next morning."""
+    end = _dateline_end(article, text)
+    if not end:
+        return None
+    for mention in find_dates(text[:end], Reference(published, True)):
+        if mention.granularity == "day":
+            day = date.fromisoformat(mention.value)
+            return day if published - timedelta(days=DATELINE_LAG_DAYS) <= day <= published else None
+    return None
+
+
 def event_days(article: Article) -> list[str]:
     """The days (ISO) the article mentions, the likely day of its event first: days in the text's own
     clauses in text order, then days of statements about it ("told Parliament on Tuesday", "ने गुरुवार
@@ -700,7 +717,7 @@ def normalise(article: Article) -> Article:
     lead_title = article.title_source == "lead"  # the title repeats the first sentence: read it once
     text = f"{article.title}\n{article.text or ''}" if article.title and not lead_title else (article.text or "")
     if published_at is not None:
-        ref = Reference(published_at.date(), True)
+        ref = Reference(_dateline_day(article, text, published_at.date()) or published_at.date(), True)
         ref_source = "fetched" if published_source == "fetched" else "published_at"
     else:
         inferred = text_reference(text)

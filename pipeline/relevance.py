@@ -7,7 +7,10 @@ for both). A sentence that names both sides with border, military or diplomatic 
 pair bonus, so a two-sentence report ("भारत और चीन के सैनिकों के बीच झड़प हुई।") is kept as reliably as
 a long one; Hindi is matched with nukta, chandrabindu and zero-width joiners folded. There is no length
 normalisation: a long article is not penalised for its other words, a short one is carried by its
-pair sentence. Sets `relevant` and `relevance_score` (0..1).
+pair sentence. Border places are the gazetteer's places with a `sector` (all aliases, both scripts): a
+pass or pasture stands for both sides, a state or district for India; a place alone, without a
+military, diplomatic or border-administration term, is not enough unless India and China are named.
+Sets `relevant` and `relevance_score` (0..1).
 It does not drop anything: the DAG keeps rejected articles out of the main index and counts them.
 """
 

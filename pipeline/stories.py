@@ -17,7 +17,9 @@ The story key of an article is language-independent:
 Two articles are in the same story when
 - their entity similarity (weighted Jaccard: people 3, events and rounds 2, organisations and places 1,
   unknown names 2 for people else 1; an unknown name counts as shared with another spelling of it,
-  linked or not) is at least ENTITY_THRESHOLD, they share at least one linked person when both name
+  linked or not; or, when the dates agree, CONTAINMENT_FACTOR times the share of the smaller key the
+  larger names: a preview) is at least ENTITY_THRESHOLD, they name no two different sets of border
+  places without one in common (then the event days themselves must agree when the places differ), they share at least one linked person when both name
   linked people, and they share a round when both print one (the 21st and the 22nd round are two
   stories whatever else they share), and
 - their dates agree: one's `story_date` is within DATE_TOLERANCE_DAYS of a day the other mentions

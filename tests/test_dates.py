@@ -382,6 +382,8 @@ EVENT_DAY_CASES = [
  ("2024-10-22T10:00:00+05:30", "नई दिल्ली, 21 अक्टूबर (भाषा) भारत और चीन ने सोमवार को गश्त पर समझौता किया।", "2024-10-21"),
  ("2024-10-23T10:00:00+05:30", "India and China reached a patrolling agreement on Monday, Foreign Secretary Vikram Misri said on Tuesday.", "2024-10-21"),
  ("2024-10-23T10:00:00+05:30", "Indian and Chinese troops began disengagement at Depsang on Wednesday, officials said.", "2024-10-23"),
+ ("2024-02-21T08:00:00+05:30", "NEW DELHI, Feb 20 (PTI) – India and China held border talks today, officials said.", "2024-02-20"),
+ ("2024-02-21T08:00:00+05:30", "NEW DELHI, Feb 20 (PTI): India and China will hold border talks tomorrow.", "2024-02-21"),
 ]
 
 
@@ -390,3 +392,12 @@ def test_event_day_is_the_day_the_text_says_it_happened(published, text, want):
     from pipeline import stories
     a = normalise(clean(Article(raw_text=text, published=published)))
     assert stories.story_dates(a)[0] == want
+
+
+def test_a_wire_dateline_day_is_the_reference_for_today_when_published_next_morning():
+    a = normalise(clean(Article(raw_text="NEW DELHI, Feb 20 (PTI) – India and China held talks today.",
+                                published="2024-02-21T08:00:00+05:30")))
+    assert a.date_reference == "2024-02-20" and a.published_at.startswith("2024-02-21")
+    old = normalise(clean(Article(raw_text="NEW DELHI, Feb 10 (PTI) – India and China held talks today.",
+                                  published="2024-02-21T08:00:00+05:30")))
+    assert old.date_reference == "2024-02-21"  # too far before publication to be the writing day
