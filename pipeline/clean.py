@@ -75,6 +75,9 @@ _DATELINE_LEAD = re.compile(
     rf"(?:(?:,\s*{_MONTH}\s+\d{{1,2}})?(?:\s*\((?:PTI|ANI|IANS|Reuters|AP|AFP)\))?\s*:"
     rf"|(?:,\s*{_MONTH}\s+\d{{1,2}}(?:\s*\((?:PTI|ANI|IANS|Reuters|AP|AFP)\))?|\s*\((?:PTI|ANI|IANS|Reuters|AP|AFP)\))"
     r"\s+[-–—])\s+(?=\S)"
+    # Hindi wire copy: "नई दिल्ली, 20 फरवरी (भाषा) ...", "लेह, 5 मार्च (आईएएनएस): ..."
+    rf"|^(?P<place_hi>[\u0900-\u097F]+(?: [\u0900-\u097F]+){{0,2}}),\s*\d{{1,2}}\s+{_MONTH_HI}"
+    r"(?:\s*\((?:भाषा|वार्ता|एजेंसी|आईएएनएस|पीटीआई|एएनआई|यूएनआई)\))?\s*[:।|–—-]?\s+(?=\S)"
 )
 _BLOCK_TAGS = (
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "table",
@@ -580,7 +583,7 @@ def clean(article: Article) -> Article:
         else:
             break
     if dateline is None and lines and (m := _DATELINE_LEAD.match(lines[0])):
-        dateline = m.group("place")
+        dateline = m.group("place") or m.group("place_hi")
 
     text = "\n\n".join(lines)
     if title is None and lines and (title := lead_title(lines[0], dateline)):

@@ -204,3 +204,9 @@ def test_a_dash_ends_a_dateline_with_a_date_or_an_agency():
     assert a.dateline == "NEW DELHI" and a.title == "India and China held talks on Monday."
     b = clean(Article(raw_text="Indian Army – the largest land force – held an exercise near the LAC."))
     assert b.dateline is None
+
+
+def test_a_hindi_wire_dateline_with_its_date_is_the_dateline():
+    a = clean(Article(raw_text="नई दिल्ली, 20 फरवरी (भाषा) भारत और चीन ने आज सीमा पर बातचीत की।"))
+    assert a.dateline == "नई दिल्ली" and a.title == "भारत और चीन ने आज सीमा पर बातचीत की।"
+    assert clean(Article(raw_text="भारत और चीन ने 20 फरवरी को बातचीत की।")).dateline is None

@@ -384,6 +384,7 @@ EVENT_DAY_CASES = [
  ("2024-10-23T10:00:00+05:30", "Indian and Chinese troops began disengagement at Depsang on Wednesday, officials said.", "2024-10-23"),
  ("2024-02-21T08:00:00+05:30", "NEW DELHI, Feb 20 (PTI) – India and China held border talks today, officials said.", "2024-02-20"),
  ("2024-02-21T08:00:00+05:30", "NEW DELHI, Feb 20 (PTI): India and China will hold border talks tomorrow.", "2024-02-21"),
+ ("2024-02-21T08:00:00+05:30", "नई दिल्ली, 20 फरवरी (भाषा) भारत और चीन ने आज सीमा पर बातचीत की।", "2024-02-20"),
 ]
 
 
