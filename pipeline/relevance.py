@@ -122,6 +122,7 @@ class Terms:
     border_with_china: frozenset[str]  # stand for both in the article, not for the pair bonus
     places: frozenset[str]  # border places (gazetteer sector places): a side, never the context
     lac_places: frozenset[str]  # the specific ones (passes, pastures, valleys): on the LAC, both sides
+    third_countries: frozenset[str]  # with one named and India not, a border place is not India's
     matcher: _Matcher
 
 
@@ -158,6 +159,7 @@ def terms(path: Path = DATA) -> Terms:
         border_with_china=border_with_china,
         places=frozenset(places),
         lac_places=frozenset(lac_places),
+        third_countries=frozenset(_key(t) for t in data.get("third_countries", [])),
         matcher=_Matcher(everything),
     )
 
@@ -206,13 +208,20 @@ def _sentence_counts(t: Terms, text: str) -> tuple[dict[str, int], int]:
             continue
         for k, n in counts.items():
             total[k] = total.get(k, 0) + n
-        implied = any(k in t.both or k in t.lac_places for k in counts)
-        india = implied or any(k in t.india or k in t.places for k in counts)
+        implied = not _third_country_only(t, counts) and any(k in t.both or k in t.lac_places for k in counts)
+        india = implied or any(k in t.india for k in counts) or (
+            not _third_country_only(t, counts) and any(k in t.places for k in counts))
         china = implied or any(k in t.china for k in counts)
         if (india and china and _has_context(t, counts)
                 and sum(t.weights.get(k, 0.0) for k in counts) >= t.pair_min_weight):
             pairs += 1
     return total, pairs
+
+
+def _third_country_only(t: Terms, counts: dict[str, int]) -> bool:
+    """Bhutan or Nepal is named and India is not: Doklam or Lipulekh is then a place of their border
+    with China ("Bhutan and China held boundary talks on Doklam"), not India's."""
+    return any(k in t.third_countries for k in counts) and not any(k in t.india for k in counts)
 
 
 def _has_context(t: Terms, counts: dict[str, int]) -> bool:
@@ -238,8 +247,9 @@ def relevance_score(text: str) -> tuple[float, dict[str, int]]:
     score = 1 - math.exp(-raw / t.scale) if raw > 0 else 0.0
     named_india = any(k in t.india for k in counts)
     named_china = any(k in t.china for k in counts)
-    implied = any(k in t.both or k in t.border_with_china or k in t.lac_places for k in counts)
-    has_india = implied or named_india or any(k in t.places for k in counts)
+    third = _third_country_only(t, counts)
+    implied = not third and any(k in t.both or k in t.border_with_china or k in t.lac_places for k in counts)
+    has_india = implied or named_india or (not third and any(k in t.places for k in counts))
     has_china = implied or named_china
     if not (has_india and has_china):
         score *= t.no_context_factor
