@@ -254,8 +254,18 @@ def containment(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, ...]) 
     small = min(wa, wb)
     if small < CONTAINMENT_MIN_WEIGHT:
         return 0.0
-    shared = sum(_weight(i) for i in sa & sb) + sum(min(_weight(i), _weight(j)) for i, j in _fuzzy_pairs(sa, sb))
+    pairs = _fuzzy_pairs(sa, sb)
+    if not pairs and (sa & sb) <= wide_place_ids():
+        return 0.0  # "Ladakh" and "Eastern Ladakh" alone are in every report from there
+    shared = sum(_weight(i) for i in sa & sb) + sum(min(_weight(i), _weight(j)) for i, j in pairs)
     return shared / small
+
+
+@lru_cache(maxsize=1)
+def wide_place_ids() -> frozenset[str]:
+    """Gazetteer places of a wide kind (states, districts, cities, regions, countries)."""
+    return frozenset(e.id for e in gazetteer().entities.values()
+                     if e.type == "location" and getattr(e, "kind", None) in _WIDE_PLACE_KINDS)
 
 
 @lru_cache(maxsize=1)

@@ -258,6 +258,9 @@ def test_a_preview_naming_part_of_a_report_joins_it_when_the_days_agree():
     assert stories.entity_similarity(full.entities, preview.entities) < stories.ENTITY_THRESHOLD
     assert story_score(full, preview) > 0
     assert story_score(full, key(["location/shipki-la", "location/tibet"], "2025-05-25")) == 0.0
+    # sharing only a state and a district is not enough
+    wide = key(["location/kinnaur", "location/himachal-pradesh"], "2025-05-20")
+    assert stories.containment(full.entities, wide.entities) == 0.0
 
 
 def test_events_at_two_border_places_stay_apart():
