@@ -209,8 +209,7 @@ def _sentence_counts(t: Terms, text: str) -> tuple[dict[str, int], int]:
         for k, n in counts.items():
             total[k] = total.get(k, 0) + n
         implied = not _third_country_only(t, counts) and any(k in t.both or k in t.lac_places for k in counts)
-        india = implied or any(k in t.india for k in counts) or (
-            not _third_country_only(t, counts) and any(k in t.places for k in counts))
+        india = implied or any(k in t.india or (k in t.places and k not in t.lac_places) for k in counts)
         china = implied or any(k in t.china for k in counts)
         if (india and china and _has_context(t, counts)
                 and sum(t.weights.get(k, 0.0) for k in counts) >= t.pair_min_weight):
@@ -220,7 +219,8 @@ def _sentence_counts(t: Terms, text: str) -> tuple[dict[str, int], int]:
 
 def _third_country_only(t: Terms, counts: dict[str, int]) -> bool:
     """Bhutan or Nepal is named and India is not: Doklam or Lipulekh is then a place of their border
-    with China ("Bhutan and China held boundary talks on Doklam"), not India's."""
+    with China ("Bhutan and China held boundary talks on Doklam"), not India's (an Indian state such
+    as Sikkim still is India's)."""
     return any(k in t.third_countries for k in counts) and not any(k in t.india for k in counts)
 
 
@@ -249,7 +249,8 @@ def relevance_score(text: str) -> tuple[float, dict[str, int]]:
     named_china = any(k in t.china for k in counts)
     third = _third_country_only(t, counts)
     implied = not third and any(k in t.both or k in t.border_with_china or k in t.lac_places for k in counts)
-    has_india = implied or named_india or (not third and any(k in t.places for k in counts))
+    # an Indian state or district is India's whoever else is named; a pass on the border is not
+    has_india = implied or named_india or any(k in t.places and k not in t.lac_places for k in counts)
     has_china = implied or named_china
     if not (has_india and has_china):
         score *= t.no_context_factor

@@ -145,3 +145,10 @@ def test_a_border_place_alone_needs_a_military_or_diplomatic_word():
     place_only = relevance_score("Tourists crowded the Barahoti meadows and the Shipki La viewpoint.")[0]
     with_context = relevance_score("ITBP troops crowded the Barahoti meadows near Shipki La.")[0]
     assert place_only < terms().threshold <= with_context
+
+
+def test_a_third_country_takes_a_border_place_from_india_but_not_an_indian_state():
+    assert not score(Article(text="Bhutan and China held boundary talks about Doklam this week.")).relevant
+    assert score(Article(text="China has built a road near Doklam on land Bhutan claims, and the Army in Sikkim "
+                              "is on alert along the border.")).relevant
+    assert score(Article(text="चीन ने भूटान के दावे वाले डोकलाम के पास सड़क बनाई, सिक्किम सीमा पर सेना सतर्क है।")).relevant
