@@ -57,19 +57,27 @@ _MONTH_HI = ("(?:जनवरी|फरवरी|फ़रवरी|मार्
              "दिसंबर|दिसम्बर)")
 # A line that is only a printed publication date: "Nov 20, 2024 10:04 PM IST", "Updated: 20 November 2024",
 # "प्रकाशित: 20 नवंबर 2024".
+# Government press releases print "Posted On: 01 AUG 2025 5:10PM by PIB Delhi" (Hindi: "प्रविष्टि तिथि:",
+# "द्वारा पोस्ट किया गया:"): capitals in the month, and the issuing office after "by".
 _DATE_LINE = re.compile(
     r"^(?:(?:published|updated|last updated|first published|posted)(?:\s+on)?\s*:?\s*|"
-    r"(?:प्रकाशित|अपडेटेड|अपडेट|प्रकाशन तिथि)(?:\s+तिथि)?\s*:?\s*)?"
+    r"(?:प्रकाशित|अपडेटेड|अपडेट|प्रकाशन तिथि|प्रविष्टि तिथि|(?:द्वारा\s+)?पोस्ट किया गया)(?:\s+तिथि)?\s*:?\s*)?"
     r"(?:[A-Z][a-z]+day,?\s+)?"
     rf"(?P<date>(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH_HI},?\s+\d{{4}}|"
-    rf"\d{{4}}-\d{{2}}-\d{{2}}){_TIME})\s*$",
+    rf"\d{{4}}-\d{{2}}-\d{{2}}){_TIME})(?:\s+(?:by|द्वारा)\s+\S[^\n]{{0,40}}?)?\s*$",
     re.I,
 )
 # "New Delhi:" alone on a line, or "NEW DELHI:" / "New Delhi, Nov 20 (PTI):" opening the first paragraph.
 _DATELINE_ALONE = re.compile(r"^(?P<place>[A-Z][A-Za-z.]*(?:[ -][A-Z][A-Za-z.]*){0,3}|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2})\s*:$")
+# A dash ends the dateline too ("NEW DELHI, Feb 20 (PTI) – ..."), but only after a date or an agency.
 _DATELINE_LEAD = re.compile(
     r"^(?P<place>[A-Z][A-Za-z.]*(?:[ -][A-Z][A-Za-z.]*){0,3})"
-    rf"(?:,\s*{_MONTH}\s+\d{{1,2}})?(?:\s*\((?:PTI|ANI|IANS|Reuters|AP|AFP)\))?\s*:\s+(?=\S)"
+    rf"(?:(?:,\s*{_MONTH}\s+\d{{1,2}})?(?:\s*\((?:PTI|ANI|IANS|Reuters|AP|AFP)\))?\s*:"
+    rf"|(?:,\s*{_MONTH}\s+\d{{1,2}}(?:\s*\((?:PTI|ANI|IANS|Reuters|AP|AFP)\))?|\s*\((?:PTI|ANI|IANS|Reuters|AP|AFP)\))"
+    r"\s+[-–—])\s+(?=\S)"
+    # Hindi wire copy: "नई दिल्ली, 20 फरवरी (भाषा) ...", "लेह, 5 मार्च (आईएएनएस): ..."
+    rf"|^(?P<place_hi>[\u0900-\u097F]+(?: [\u0900-\u097F]+){{0,2}}),\s*\d{{1,2}}\s+{_MONTH_HI}"
+    r"(?:\s*\((?:भाषा|वार्ता|एजेंसी|आईएएनएस|पीटीआई|एएनआई|यूएनआई)\))?\s*[:।|–—-]?\s+(?=\S)"
 )
 _BLOCK_TAGS = (
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "table",
@@ -488,10 +496,10 @@ def lead_title(paragraph: str, dateline: str | None = None) -> str | None:
     """The first sentence of an untitled article's first paragraph, as its title: without the dateline
     ("New Delhi: "), cut at a word boundary to LEAD_TITLE_CHARS with an ellipsis when longer."""
     line = paragraph.strip()
-    if dateline and line.startswith(dateline):
-        line = line[len(dateline):].lstrip(" ,:").lstrip()
-    elif m := _DATELINE_LEAD.match(line):
+    if m := _DATELINE_LEAD.match(line):  # "New Delhi, Nov 20 (PTI): ", with its date and agency
         line = line[m.end():]
+    elif dateline and line.startswith(dateline):
+        line = line[len(dateline):].lstrip(" ,:").lstrip()
     m = (_LEAD_END_HI if re.search("[\u0900-\u097F]", line) else _LEAD_END).search(line)
     sentence = (line[: m.start() + 1] if m else line).strip()
     if len(sentence) > LEAD_TITLE_CHARS:
@@ -575,7 +583,7 @@ def clean(article: Article) -> Article:
         else:
             break
     if dateline is None and lines and (m := _DATELINE_LEAD.match(lines[0])):
-        dateline = m.group("place")
+        dateline = m.group("place") or m.group("place_hi")
 
     text = "\n\n".join(lines)
     if title is None and lines and (title := lead_title(lines[0], dateline)):

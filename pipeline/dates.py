@@ -135,18 +135,50 @@ def _shift_month(d: date, months: int) -> tuple[int, int]:
 
 _RELATIVE_YEAR_AFTER = re.compile(r"\s*,?\s*(?:of\s+)?(?:last|this|next|previous)\s+year|\s*(?:पिछले|अगले|इस|गत)\s+(?:साल|वर्ष)",
                                   re.IGNORECASE)
-# Future tense right next to a weekday: "will meet on Friday", "शुक्रवार को होगा".
-_FUTURE_BEFORE = re.compile(r"\bwill\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
-_FUTURE_AFTER = re.compile(r"\s*को\s+(?:[\u0900-\u097F]+\s+){0,3}?(?:होगा|होगी|होंगे|होगें|जाएगा|जाएगी|जाएंगे|करेगा|करेगी|करेंगे|मिलेंगे)"
-                           r"(?![\u0900-\u0963\u0966-\u097F])")
+# A weekday in a clause about what is to come is the next such day. English: a modal or plan word
+# earlier in the same clause ("will meet in Tianjin on Tuesday", "is scheduled to begin on Friday",
+# "ahead of Tuesday's meeting", "booked until Sunday"); Hindi: the clause ends in a future verb
+# (-गा/-गी/-गे after a vowel sign: होगी, करेंगे, मिलेंगे, जाएगा) or "होनी है", "होने वाली है".
+_FUTURE_BEFORE = re.compile(
+    r"(?P<w>\bwill|\bshall|\w'll|’ll|\b(?:is|are)\s+(?:due|set|scheduled|expected|slated|likely|going|to)\b|"
+    r"\b(?:scheduled|slated|due|planned|plans?|set|expected|likely)\s+(?:to|for|on)\b|\bto\s+be\s+held\b|"
+    r"\bahead\s+of|\bupcoming|\b(?:until|till))\b[^.;:!?\n]*$",
+    re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[.;:!?\n।]|,\s+(?:who|which|when|after|as|while)\b", re.I)
+_PAST_IN_CLAUSE = re.compile(r"\b(?:was|were|had|lasted|ended|remained|stayed|continued)\b", re.IGNORECASE)
+# "China will respond, the ministry said on Tuesday": the weekday is the statement's, in the past.
+_SAID_AFTER = re.compile(r"\b(?:said|told|announced|stated|added|confirmed|reported|met|held)\b", re.IGNORECASE)
+_HI_CLAUSE_END = re.compile(r"[।|.?!,;:\n]")
+_HI_FUTURE = re.compile(r"(?:[ेोंएओ]|ें|ों|ूं|ूँ)(?:गा|गी|गे)$|^(?:होनी|होना|करनी|जानी)$|^(?:वाला|वाली|वाले)$|^प्रस्तावित$|^निर्धारित$")
+_HI_PAST_AFTER = re.compile(r"\s*(?:को\s+)?(?:हुई|हुए|हुआ|हुईं|की\s+गई|किया|की|गई|गए|गया)"
+                            r"(?![\u0900-\u0963\u0966-\u097F])")
 
 
 def _future(m: re.Match[str]) -> bool:
-    """Whether the weekday in `m` is in a future-tense clause (then it is the next such day)."""
+    """Whether the weekday in `m` is in a clause about what is to come (then it is the next such day)."""
     text = m.string
-    before = text[max(0, m.start() - 40):m.start()]
-    return bool(_FUTURE_BEFORE.search(before) or _FUTURE_AFTER.match(text, m.end() - 3 if text[m.end() - 3:m.end()] == " को"
-                                                                      else m.end()))
+    if _DEVANAGARI.search(m.group("wd")):
+        after = text[m.end():]
+        if _HI_PAST_AFTER.match(after):  # "सोमवार को हुई बैठक": a participle of what happened
+            return False
+        clause = _HI_CLAUSE_END.split(after, 1)[0]
+        # up to the next weekday: "सोमवार को हुई बैठक के बाद बुधवार को मिलेंगे" is about Wednesday
+        words = re.split(r"\s+", clause.strip())[:12]
+        for i, word in enumerate(words):
+            if word.endswith("वार") and i > 0:
+                words = words[:i]
+                break
+        return any(_HI_FUTURE.search(w.strip("\u200c\u200d")) for w in words[-3:])
+    start = max(0, m.start() - 80)
+    before = text[start:m.start()]
+    cuts = list(_CLAUSE_START.finditer(before))
+    clause = before[cuts[-1].end():] if cuts else before
+    found = _FUTURE_BEFORE.search(clause)
+    if not found:
+        return False
+    if found.group("w").lower() in ("until", "till") and _PAST_IN_CLAUSE.search(clause):
+        return False  # "the talks lasted until Sunday"
+    return not _SAID_AFTER.search(clause, found.end("w"))
 
 
 def _infer_year(month: int, day: int | None, ref: Reference | None) -> int | None:
@@ -368,7 +400,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         (r"\b(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b", day_word, False, "en"),
         (r"(?<![\u0900-\u0963\u0966-\u097F])(?P<w>आज)" + HB, day_word, False, "hi"),
         (rf"\b(?:(?P<rel>[Oo]n|[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<wd>{_alt(en_days)})\b", weekday(en_days), False, "en"),
-        (rf"(?P<rel>)(?<![\u0900-\u0963\u0966-\u097F])(?P<wd>{_alt(hi_days)})(?:\s+को|(?=\s+(?:की|के|से|देर|शाम|सुबह|रात|दोपहर)"
+        (rf"(?P<rel>)(?<![\u0900-\u0963\u0966-\u097F])(?P<wd>{_alt(hi_days)})(?:\s+को|(?=\s+(?:की|के|से|तक|देर|शाम|सुबह|रात|दोपहर)"
          rf"{HB}))", weekday(hi_days), False, "hi"),
         (r"(?<![\w₹$£€.,/])(?P<y>(?:19|20)\d{2})(?![\d,]\d|\.\d|s\b|\d|वें|th\b)", year, False, "any"),
     ]
@@ -590,6 +622,90 @@ def _not_in_future(published_at: datetime | None, fetched_at: str | None) -> tup
     return published_at, False
 
 
+# ---------------------------------------------------------------------------------------------- event day
+# A statement is made on one day about an event on another: "the minister told Parliament on Tuesday
+# that Chinese troops tried to transgress on December 9". The clause of a speech verb gives the day of
+# the statement, not of the event.
+_EVENT_CLAUSE_START = re.compile(r"[.;:!?\n।]|,\s+|\bthat\b|\bafter\b|\bwhen\b", re.I)
+_SPEECH_EN = re.compile(r"\b(?:said|says|told|informed|briefed|briefing|statement|announced|stated|"
+                        r"added|asserted|remarked|press conference|addressing|spoke)\b", re.I)
+_HI_EVENT_CLAUSE_END = re.compile(r"[।|.?!;:\n]|\s+कि(?![\u0900-\u0963\u0966-\u097F])")
+_SPEECH_HI = re.compile(r"(?<![\u0900-\u0963\u0966-\u097F])(?:कहा|बताया|बयान|जानकारी\s+दी|सूचित|संबोधित|"
+                        r"प्रेस\s+वार्ता|प्रेस\s+कॉन्फ्रेंस)")
+
+
+def _article_reference(article: Article, text: str) -> Reference | None:
+    """The reference the dates stage resolved `article.dates` against (its `date_reference`)."""
+    if article.date_reference:
+        try:
+            day = date.fromisoformat(article.date_reference[:10])
+        except ValueError:
+            return None
+        return Reference(day, article.date_reference_source in ("published_at", "fetched"))
+    return _month_years(text)
+
+
+def _dateline_end(article: Article, text: str) -> int:
+    """Where the dateline ("NEW DELHI, Feb 20 (PTI) – ") ends in `text`, or 0: its date is the day the
+    report was filed, not the day of the event."""
+    from pipeline.clean import _DATELINE_LEAD  # the clean stage's dateline pattern: one definition
+
+    body = article.text or ""
+    offset = text.find(body) if body else -1
+    if offset < 0:
+        return 0
+    m = _DATELINE_LEAD.match(body)
+    return offset + m.end() if m else 0
+
+
+DATELINE_LAG_DAYS = 3
+
+
+def _dateline_day(article: Article, text: str, published: date) -> date | None:
+    """The day a wire copy's dateline prints ("NEW DELHI, Feb 20 (PTI) –"), when it lies up to
+    DATELINE_LAG_DAYS before the publication day: "today" and "on Monday" were written on that day,
+    and an outlet often publishes the copy the next morning."""
+    end = _dateline_end(article, text)
+    if not end:
+        return None
+    for mention in find_dates(text[:end], Reference(published, True)):
+        if mention.granularity == "day":
+            day = date.fromisoformat(mention.value)
+            return day if published - timedelta(days=DATELINE_LAG_DAYS) <= day <= published else None
+    return None
+
+
+def event_days(article: Article) -> list[str]:
+    """The days (ISO) the article mentions, the likely day of its event first: days in the text's own
+    clauses in text order, then days of statements about it ("told Parliament on Tuesday", "ने गुरुवार
+    को बताया"), then the dateline's. Resolved as `dates` was (same reference); it does not decide
+    whether a day is too old or in the future (the stories stage does)."""
+    lead_title = article.title_source == "lead"
+    text = f"{article.title}\n{article.text or ''}" if article.title and not lead_title else (article.text or "")
+    ref = _article_reference(article, text)
+    dateline_end = _dateline_end(article, text)
+    ranked: list[tuple[int, int, str]] = []
+    for i, mention in enumerate(find_dates(text, ref)):
+        if mention.granularity != "day":
+            continue
+        if mention.start < dateline_end:
+            rank = 2
+        elif _DEVANAGARI.search(mention.text):
+            clause = _HI_EVENT_CLAUSE_END.split(text[mention.end:mention.end + 120], 1)[0]
+            rank = 1 if _SPEECH_HI.search(clause) else 0
+        else:
+            before = text[max(0, mention.start - 80):mention.start]
+            cuts = list(_EVENT_CLAUSE_START.finditer(before))
+            clause = before[cuts[-1].end():] if cuts else before
+            rank = 1 if _SPEECH_EN.search(clause) else 0
+        ranked.append((rank, i, mention.value))
+    seen: list[str] = []
+    for _, _, value in sorted(ranked):
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
 def normalise(article: Article) -> Article:
     """Set `published_at`, `dates` and the reference date relative dates were resolved against."""
     # The offset kept is the outlet's, so that `published_at[:10]` (story_date, the reference day) is its day.
@@ -601,7 +717,7 @@ def normalise(article: Article) -> Article:
     lead_title = article.title_source == "lead"  # the title repeats the first sentence: read it once
     text = f"{article.title}\n{article.text or ''}" if article.title and not lead_title else (article.text or "")
     if published_at is not None:
-        ref = Reference(published_at.date(), True)
+        ref = Reference(_dateline_day(article, text, published_at.date()) or published_at.date(), True)
         ref_source = "fetched" if published_source == "fetched" else "published_at"
     else:
         inferred = text_reference(text)

@@ -7,7 +7,10 @@ for both). A sentence that names both sides with border, military or diplomatic 
 pair bonus, so a two-sentence report ("भारत और चीन के सैनिकों के बीच झड़प हुई।") is kept as reliably as
 a long one; Hindi is matched with nukta, chandrabindu and zero-width joiners folded. There is no length
 normalisation: a long article is not penalised for its other words, a short one is carried by its
-pair sentence. Sets `relevant` and `relevance_score` (0..1).
+pair sentence. Border places are the gazetteer's places with a `sector` (all aliases, both scripts): a
+pass or pasture stands for both sides, a state or district for India; a place alone, without a
+military, diplomatic or border-administration term, is not enough unless India and China are named.
+Sets `relevant` and `relevance_score` (0..1).
 It does not drop anything: the DAG keeps rejected articles out of the main index and counts them.
 """
 
@@ -117,6 +120,9 @@ class Terms:
     china: frozenset[str]
     both: frozenset[str]
     border_with_china: frozenset[str]  # stand for both in the article, not for the pair bonus
+    places: frozenset[str]  # border places (gazetteer sector places): a side, never the context
+    lac_places: frozenset[str]  # the specific ones (passes, pastures, valleys): on the LAC, both sides
+    third_countries: frozenset[str]  # with one named and India not, a border place is not India's
     matcher: _Matcher
 
 
@@ -133,8 +139,11 @@ def terms(path: Path = DATA) -> Terms:
     china = frozenset(_key(t) for t in data.get("china", []))
     both = {_key(t) for t in data.get("implies_both", [])}
     border_with_china = frozenset(_key(t) for t in data.get("border_with_china", []))
+    places, lac_places = _sector_places(data.get("sector_places") or {}, weights)
+    for key, w in places.items():
+        weights.setdefault(key, w)
     everything = (list(data.get("positive") or {}) + list(data.get("negative") or {}) + data["india"] + data["china"]
-                  + data.get("implies_both", []) + data.get("border_with_china", []))
+                  + data.get("implies_both", []) + data.get("border_with_china", []) + list(places))
     # "Galwan Valley" is matched as one term (longest match) and stands for both sides as "Galwan" does.
     both = frozenset(both | {k for k in map(_key, everything) if any(k.startswith(b + " ") for b in both)})
     return Terms(
@@ -148,8 +157,38 @@ def terms(path: Path = DATA) -> Terms:
         china=china,
         both=both,
         border_with_china=border_with_china,
+        places=frozenset(places),
+        lac_places=frozenset(lac_places),
+        third_countries=frozenset(_key(t) for t in data.get("third_countries", [])),
         matcher=_Matcher(everything),
     )
+
+
+def _sector_places(config: dict, listed: dict[str, float]) -> tuple[dict[str, float], set[str]]:
+    """Every alias (both scripts) of the gazetteer's places on or near the LAC (those with a `sector`),
+    weighted by kind: a pass, pasture, valley or village is border evidence and stands for both sides
+    (it lies on the LAC), a state, district or city weighs much less and stands for India only (Sikkim,
+    Leh and Chamoli are in the news for many other reasons). The gazetteer stays the one list of border
+    places. A place with an alias listed in relevance.yaml weighs what the highest listed alias weighs
+    ("अरुणाचल प्रदेश" as "Arunachal"). Returns the weights and the specific places."""
+    from pipeline.entities import gazetteer  # the gazetteer is read once per process
+
+    broad = set(config.get("broad_kinds", []))
+    skip = set(config.get("skip_kinds", []))
+    specific_w, broad_w = float(config.get("specific", 3.0)), float(config.get("broad", 1.0))
+    places: dict[str, float] = {}
+    lac: set[str] = set()
+    for entity in gazetteer().entities.values():
+        if entity.type != "location" or not entity.sector or entity.generic or entity.kind in skip:
+            continue
+        keys = [_key(a) for a in entity.aliases if _tokens(a)]
+        weight = max((listed[k] for k in keys if listed.get(k, 0) > 0),
+                     default=broad_w if entity.kind in broad else specific_w)
+        for k in keys:
+            places.setdefault(k, weight)
+            if entity.kind not in broad:
+                lac.add(k)
+    return places, lac
 
 
 _SENTENCE = re.compile(r"(?<=[.?!।|])\s+|\n+")
@@ -159,8 +198,8 @@ PAIR = "(india+china)"  # pseudo-term in the explanation counts: the pair bonus 
 def _sentence_counts(t: Terms, text: str) -> tuple[dict[str, int], int]:
     """Term counts of `text` (one scan, sentence by sentence), and the number of sentences naming an
     India side and a China side together with border, military or diplomatic vocabulary (net weight
-    at least `pair_min_weight`: "army" alone is not enough): the statement a short report is about,
-    however few words it has."""
+    at least `pair_min_weight`: "army" alone is not enough; a place alone is not vocabulary): the
+    statement a short report is about, however few words it has."""
     total: dict[str, int] = {}
     pairs = 0
     for sentence in _SENTENCE.split(text):
@@ -169,12 +208,25 @@ def _sentence_counts(t: Terms, text: str) -> tuple[dict[str, int], int]:
             continue
         for k, n in counts.items():
             total[k] = total.get(k, 0) + n
-        implied = any(k in t.both for k in counts)
-        india = implied or any(k in t.india for k in counts)
+        implied = not _third_country_only(t, counts) and any(k in t.both or k in t.lac_places for k in counts)
+        india = implied or any(k in t.india or (k in t.places and k not in t.lac_places) for k in counts)
         china = implied or any(k in t.china for k in counts)
-        if india and china and sum(t.weights.get(k, 0.0) for k in counts) >= t.pair_min_weight:
+        if (india and china and _has_context(t, counts)
+                and sum(t.weights.get(k, 0.0) for k in counts) >= t.pair_min_weight):
             pairs += 1
     return total, pairs
+
+
+def _third_country_only(t: Terms, counts: dict[str, int]) -> bool:
+    """Bhutan or Nepal is named and India is not: Doklam or Lipulekh is then a place of their border
+    with China ("Bhutan and China held boundary talks on Doklam"), not India's (an Indian state such
+    as Sikkim still is India's)."""
+    return any(k in t.third_countries for k in counts) and not any(k in t.india for k in counts)
+
+
+def _has_context(t: Terms, counts: dict[str, int]) -> bool:
+    """A positive term that is not a place: a military, diplomatic or border-administration word."""
+    return any(t.weights.get(k, 0.0) > 0 and k not in t.places for k in counts)
 
 
 def relevance_score(text: str) -> tuple[float, dict[str, int]]:
@@ -193,10 +245,19 @@ def relevance_score(text: str) -> tuple[float, dict[str, int]]:
             negative += contribution
     raw = positive - negative
     score = 1 - math.exp(-raw / t.scale) if raw > 0 else 0.0
-    implied = any(k in t.both or k in t.border_with_china for k in counts)
-    has_india = implied or any(k in t.india for k in counts)
-    has_china = implied or any(k in t.china for k in counts)
+    named_india = any(k in t.india for k in counts)
+    named_china = any(k in t.china for k in counts)
+    third = _third_country_only(t, counts)
+    implied = not third and any(k in t.both or k in t.border_with_china or k in t.lac_places for k in counts)
+    # an Indian state or district is India's whoever else is named; a pass on the border is not
+    has_india = implied or named_india or any(k in t.places and k not in t.lac_places for k in counts)
+    has_china = implied or named_china
     if not (has_india and has_china):
+        score *= t.no_context_factor
+    # A border place alone is not the border relationship: a festival in Tawang or tourists at Pangong
+    # need a military, diplomatic or border-administration word besides the place, unless the report
+    # itself frames it as India and China.
+    elif not (named_india and named_china) and not _has_context(t, counts):
         score *= t.no_context_factor
     return round(score, 4), counts
 

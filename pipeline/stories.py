@@ -17,7 +17,9 @@ The story key of an article is language-independent:
 Two articles are in the same story when
 - their entity similarity (weighted Jaccard: people 3, events and rounds 2, organisations and places 1,
   unknown names 2 for people else 1; an unknown name counts as shared with another spelling of it,
-  linked or not) is at least ENTITY_THRESHOLD, they share at least one linked person when both name
+  linked or not; or, when the dates agree, CONTAINMENT_FACTOR times the share of the smaller key the
+  larger names: a preview) is at least ENTITY_THRESHOLD, they name no two different sets of border
+  places without one in common (then the event days themselves must agree when the places differ), they share at least one linked person when both name
   linked people, and they share a round when both print one (the 21st and the 22nd round are two
   stories whatever else they share), and
 - their dates agree: one's `story_date` is within DATE_TOLERANCE_DAYS of a day the other mentions
@@ -47,6 +49,7 @@ from elastic_transport import TransportError
 from elasticsearch import Elasticsearch, NotFoundError
 
 from pipeline.article import Article
+from pipeline.dates import event_days
 from pipeline.dedupe import members, push
 from pipeline.entities import gazetteer
 from pipeline.errors import TransientError
@@ -61,6 +64,13 @@ UNDATED_ENTITY_THRESHOLD = 0.4
 TYPE_WEIGHTS = {"person": 3.0, "event": 2.0, "organization": 1.0, "location": 1.0, "round": 2.0}
 # Names the gazetteer does not know weigh less than linked ones: the name finder can be wrong.
 UNLINKED_WEIGHTS = {"person": 2.0, "organization": 1.0, "location": 1.0}
+# A short report (a two-sentence preview) names a few of the entities a full report names: the share of
+# the smaller key found in the larger, times this factor, counts as a similarity when dates agree.
+CONTAINMENT_FACTOR = 0.6
+CONTAINMENT_MIN_WEIGHT = 2.0  # the smaller key must weigh this much (one place alone is not a story)
+# Gazetteer kinds of places too wide to tell two events at the border apart.
+_WIDE_PLACE_KINDS = frozenset({"state", "union territory", "district", "city", "town", "corridor", "region", "line",
+                               "country"})
 FUZZY_NAME_RATIO = 0.85  # similarity of the consonant skeletons of two spellings of one name
 ROUND = "round/"  # story key "round/21": the 21st round or meeting of a recurring mechanism
 NAME = "name/"  # story key "name/person/mt-rwt": a name the gazetteer does not know (see `name_key`)
@@ -130,20 +140,24 @@ def story_entities(article: Article) -> list[str]:
 
 
 def story_dates(article: Article) -> tuple[str | None, list[str]]:
-    """(`story_date`, `story_dates`) of an article, from the dates stage's day-granularity dates."""
+    """(`story_date`, `story_dates`) of an article, from the dates stage's day-granularity dates; the
+    event day is the first of `dates.event_days` (the text's own days before a statement's and the
+    dateline's) in the window."""
     days = [d["value"] for d in article.dates if d.get("granularity") == "day" and _day(d.get("value"))]
+    ordered = [d for d in event_days(article) if d in days] + days
     published = _day(article.published_at)
     story_date = None
     if article.published_at_source == "fetched" and published is not None:
         # First seen is only an upper bound on the event day (an archive may be fetched years later):
         # it is neither the event day nor a day the article mentions.
-        first = _day(days[0]) if days else None
-        story_date = first if first is not None and first <= published + dt.timedelta(days=1) else None
+        story_date = next((d for d in map(_day, ordered) if d is not None and d <= published + dt.timedelta(days=1)),
+                          None)
         return (story_date.isoformat() if story_date else None), sorted(set(days))
-    if days:
-        first = _day(days[0])
-        if published is None or (published - dt.timedelta(days=EVENT_WINDOW_DAYS) <= first <= published + dt.timedelta(days=1)):
+    for first in map(_day, ordered):
+        if first is not None and (published is None or (
+                published - dt.timedelta(days=EVENT_WINDOW_DAYS) <= first <= published + dt.timedelta(days=1))):
             story_date = first
+            break
     if story_date is None and published is not None:
         story_date = published
     all_days = set(days)
@@ -232,6 +246,37 @@ def entity_similarity(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, 
     return shared / total if total else 0.0
 
 
+def containment(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, ...]) -> float:
+    """Weighted share of the smaller key that the larger one also names (0 when the smaller key weighs
+    less than CONTAINMENT_MIN_WEIGHT): a preview or a report that only adds local officials."""
+    sa, sb = set(a), set(b)
+    wa, wb = sum(map(_weight, sa)), sum(map(_weight, sb))
+    small = min(wa, wb)
+    if small < CONTAINMENT_MIN_WEIGHT:
+        return 0.0
+    pairs = _fuzzy_pairs(sa, sb)
+    if not pairs and (sa & sb) <= wide_place_ids():
+        return 0.0  # "Ladakh" and "Eastern Ladakh" alone are in every report from there
+    shared = sum(_weight(i) for i in sa & sb) + sum(min(_weight(i), _weight(j)) for i, j in pairs)
+    return shared / small
+
+
+@lru_cache(maxsize=1)
+def wide_place_ids() -> frozenset[str]:
+    """Gazetteer places of a wide kind (states, districts, cities, regions, countries)."""
+    return frozenset(e.id for e in gazetteer().entities.values()
+                     if e.type == "location" and getattr(e, "kind", None) in _WIDE_PLACE_KINDS)
+
+
+@lru_cache(maxsize=1)
+def border_place_ids() -> frozenset[str]:
+    """Gazetteer places on the LAC narrow enough to tell two events apart (a pass, a pasture, a valley,
+    a village: the entities with a `sector` and a narrow `kind`)."""
+    return frozenset(e.id for e in gazetteer().entities.values()
+                     if e.type == "location" and getattr(e, "sector", None) and getattr(e, "kind", None)
+                     and e.kind not in _WIDE_PLACE_KINDS)
+
+
 @lru_cache(maxsize=1)
 def recurring_ids() -> frozenset[str]:
     """Gazetteer events and organisations that meet again and again (talks, mechanisms, summits): two
@@ -283,13 +328,23 @@ def story_score(a: StoryKey, b: StoryKey) -> float:
     rounds_b = {i for i in b.entities if i.startswith(ROUND)}
     if rounds_a and rounds_b and not rounds_a & rounds_b:
         return 0.0  # the 21st and the 22nd round of the same talks
+    places_a = border_place_ids().intersection(a.entities)
+    places_b = border_place_ids().intersection(b.entities)
+    if places_a and places_b and not places_a & places_b:
+        return 0.0  # patrols at Depsang and at Demchok, meetings at Bum La and at Kibithu
     similarity = entity_similarity(a.entities, b.entities)
     if not similarity:
         return 0.0
-    recurring = bool(set(a.entities) & set(b.entities) & recurring_ids())
-    agree = _dates_agree(a, b, strict=recurring)
+    # Talks that recur, and events at different border places (patrols resuming at one friction point,
+    # then at the next, a report naming both), are one story only when their own days agree, not when
+    # one recalls the other's day.
+    strict = bool(set(a.entities) & set(b.entities) & recurring_ids()) or bool(
+        places_a and places_b and places_a != places_b)
+    agree = _dates_agree(a, b, strict=strict)
     if agree is False:
         return 0.0
+    if agree:
+        similarity = max(similarity, CONTAINMENT_FACTOR * containment(a.entities, b.entities))
     threshold = ENTITY_THRESHOLD if agree else UNDATED_ENTITY_THRESHOLD
     return similarity if similarity >= threshold else 0.0
 

@@ -189,3 +189,24 @@ def test_cross_link_headings_go_but_sentences_starting_with_their_words_stay():
     assert "Related talks on the boundary question" in text
     assert "What the patrolling agreement means" not in text
     assert "Recommended" not in text
+
+
+def test_press_release_posted_on_lines_are_the_publication_date():
+    for line in ("Posted On: 01 AUG 2025 5:10PM by PIB Delhi", "प्रविष्टि तिथि: 01 AUG 2025 5:10PM by PIB Delhi",
+                 "द्वारा पोस्ट किया गया: 01 AUG 2025 5:10PM by PIB Delhi", "Posted On: 05 DEC 2024 11:02AM"):
+        a = clean(Article(raw_text=f"Bridges opened near the LAC\n{line}\nThe BRO opened 12 bridges in Arunachal."))
+        assert a.published and a.published.upper().startswith(("01 AUG 2025", "05 DEC 2024")), line
+        assert "PIB" not in a.text and "Posted" not in a.text
+
+
+def test_a_dash_ends_a_dateline_with_a_date_or_an_agency():
+    a = clean(Article(raw_text="NEW DELHI, Feb 20 (PTI) – India and China held talks on Monday."))
+    assert a.dateline == "NEW DELHI" and a.title == "India and China held talks on Monday."
+    b = clean(Article(raw_text="Indian Army – the largest land force – held an exercise near the LAC."))
+    assert b.dateline is None
+
+
+def test_a_hindi_wire_dateline_with_its_date_is_the_dateline():
+    a = clean(Article(raw_text="नई दिल्ली, 20 फरवरी (भाषा) भारत और चीन ने आज सीमा पर बातचीत की।"))
+    assert a.dateline == "नई दिल्ली" and a.title == "भारत और चीन ने आज सीमा पर बातचीत की।"
+    assert clean(Article(raw_text="भारत और चीन ने 20 फरवरी को बातचीत की।")).dateline is None

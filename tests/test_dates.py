@@ -335,3 +335,70 @@ def test_dates_of_fetched_and_undated_short_reports():
 def test_hindi_day_pairs_joined_by_and():
     ref = Reference(date(2023, 8, 15), True)
     assert mentions("वार्ता 13 और 14 अगस्त को हुई", ref) == [("13", "2023-08-13", "day"), ("14 अगस्त", "2023-08-14", "day")]
+
+
+
+# Monday, August 25, 2025: a weekday in a clause about what is to come is the next one, else the last one.
+FUTURE_CASES = [
+ ("Modi will meet Xi in Tianjin on Tuesday.", "2025-08-26"),
+ ("Jaishankar is scheduled to travel to Beijing on Thursday for talks.", "2025-08-28"),
+ ("Hotels in Leh are booked until Sunday.", "2025-08-31"),
+ ("The two sides are expected to hold the next round on Friday.", "2025-08-29"),
+ ("Ahead of Wednesday's meeting, officials reviewed the border situation.", "2025-08-27"),
+ ("The talks lasted until Sunday.", "2025-08-24"),
+ ("China will respond, the ministry said on Saturday.", "2025-08-23"),
+ ("India and China held talks on Friday.", "2025-08-22"),
+ ("The ministers, who met on Saturday, will meet again on Thursday.", ["2025-08-23", "2025-08-28"]),
+ ("दोनों देशों के अधिकारियों की बुधवार को बैठक होगी।", "2025-08-27"),
+ ("विदेश मंत्री गुरुवार को बीजिंग में वांग यी से मुलाकात करेंगे।", "2025-08-28"),
+ ("सोमवार को हुई बैठक के बाद दोनों पक्ष शुक्रवार को फिर मिलेंगे।", ["2025-08-25", "2025-08-29"]),
+ ("अगले दौर की वार्ता शनिवार को होनी है।", "2025-08-30"),
+ ("रविवार तक होटल बुक रहेंगे।", "2025-08-31"),
+ ("शनिवार को दोनों देशों के कमांडरों ने बैठक की।", "2025-08-23"),
+ ("शुक्रवार को योगी ने सीमा का दौरा किया।", "2025-08-22"),
+ ("बुधवार को चीनी सैनिक पीछे हटेंगे, अधिकारियों ने कहा।", "2025-08-27"),
+ ("गुरुवार को हुई झड़प में जवान घायल हुए।", "2025-08-21"),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), FUTURE_CASES)
+def test_future_weekdays_in_plans_are_the_next_such_day(text, want):
+    ref = Reference(date(2025, 8, 25), True)
+    got = [m.value for m in find_dates(text, ref) if m.granularity == "day"]
+    assert got == (want if isinstance(want, list) else [want])
+
+
+# (published, text, event day): wire reports filed a day before publication, statements about an
+# earlier event ("told Parliament on Tuesday that ... on December 9").
+EVENT_DAY_CASES = [
+ # (published, text, event day)
+ ("2024-02-20T22:00:00+05:30", "NEW DELHI, Feb 20 (PTI) – India and China held the WMCC talks on Monday and reviewed the border.", "2024-02-19"),
+ ("2024-02-21T08:00:00+05:30", "NEW DELHI, Feb 20 (PTI): India and China held the WMCC talks on Monday and reviewed the border.", "2024-02-19"),
+ ("2024-02-21T08:00:00+05:30", "Beijing, Feb 20 (Reuters) – Chinese and Indian commanders met on Tuesday at Moldo.", "2024-02-20"),
+ ("2022-12-13T18:00:00+05:30", "Defence Minister Rajnath Singh told Parliament on Tuesday that Chinese troops tried to transgress the LAC in Yangtse on December 9 and were pushed back.", "2022-12-09"),
+ ("2022-12-13T18:00:00+05:30", "The minister said on Tuesday that Indian troops repulsed the PLA in a clash on Friday in Tawang.", "2022-12-09"),
+ ("2022-12-13T18:00:00+05:30", "रक्षा मंत्री ने मंगलवार को संसद में बताया कि 9 दिसंबर को चीनी सैनिकों ने यांग्त्से में घुसपैठ की कोशिश की।", "2022-12-09"),
+ ("2022-12-13T18:00:00+05:30", "विदेश मंत्रालय ने मंगलवार को कहा कि शुक्रवार को तवांग में झड़प हुई।", "2022-12-09"),
+ ("2024-10-22T10:00:00+05:30", "नई दिल्ली, 21 अक्टूबर (भाषा) भारत और चीन ने सोमवार को गश्त पर समझौता किया।", "2024-10-21"),
+ ("2024-10-23T10:00:00+05:30", "India and China reached a patrolling agreement on Monday, Foreign Secretary Vikram Misri said on Tuesday.", "2024-10-21"),
+ ("2024-10-23T10:00:00+05:30", "Indian and Chinese troops began disengagement at Depsang on Wednesday, officials said.", "2024-10-23"),
+ ("2024-02-21T08:00:00+05:30", "NEW DELHI, Feb 20 (PTI) – India and China held border talks today, officials said.", "2024-02-20"),
+ ("2024-02-21T08:00:00+05:30", "NEW DELHI, Feb 20 (PTI): India and China will hold border talks tomorrow.", "2024-02-21"),
+ ("2024-02-21T08:00:00+05:30", "नई दिल्ली, 20 फरवरी (भाषा) भारत और चीन ने आज सीमा पर बातचीत की।", "2024-02-20"),
+]
+
+
+@pytest.mark.parametrize(("published", "text", "want"), EVENT_DAY_CASES)
+def test_event_day_is_the_day_the_text_says_it_happened(published, text, want):
+    from pipeline import stories
+    a = normalise(clean(Article(raw_text=text, published=published)))
+    assert stories.story_dates(a)[0] == want
+
+
+def test_a_wire_dateline_day_is_the_reference_for_today_when_published_next_morning():
+    a = normalise(clean(Article(raw_text="NEW DELHI, Feb 20 (PTI) – India and China held talks today.",
+                                published="2024-02-21T08:00:00+05:30")))
+    assert a.date_reference == "2024-02-20" and a.published_at.startswith("2024-02-21")
+    old = normalise(clean(Article(raw_text="NEW DELHI, Feb 10 (PTI) – India and China held talks today.",
+                                  published="2024-02-21T08:00:00+05:30")))
+    assert old.date_reference == "2024-02-21"  # too far before publication to be the writing day

@@ -10,7 +10,7 @@ import yaml
 from pipeline.article import Article
 from pipeline.clean import clean
 from pipeline.feeds import parse_feed
-from pipeline.relevance import relevance_score, score
+from pipeline.relevance import _key, relevance_score, score, terms
 from tests.conftest import FEED_FIXTURES, SEEDS
 
 
@@ -115,3 +115,40 @@ def test_the_pair_bonus_needs_border_or_military_vocabulary():
     assert "(india+china)" not in counts
     _, counts = relevance_score("भारत और चीन के सैनिकों के बीच झड़प हुई।")
     assert counts["(india+china)"] == 1
+
+
+SECTOR_CASES = yaml.safe_load(
+    (Path(__file__).parent / "fixtures" / "relevance_cases_sectors.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_middle_sector_crossings_and_infrastructure_in_tourism_and_festivals_out(lang):
+    """Border trade through a pass, the yatra into Tibet, the middle sector, roads near the LAC are kept;
+    tourism, weather, festivals, sport and film at the same places, and other borders, are not."""
+    kept = [t for t in SECTOR_CASES["relevant"][lang] if score(Article(text=t)).relevant]
+    wrong = [t for t in SECTOR_CASES["not_relevant"][lang] if score(Article(text=t)).relevant]
+    assert not wrong and len(kept) == len(SECTOR_CASES["relevant"][lang]), (
+        set(SECTOR_CASES["relevant"][lang]) - set(kept), wrong)
+
+
+def test_border_places_come_from_the_gazetteer_sectors():
+    from pipeline.entities import gazetteer
+    t = terms()
+    for entity in gazetteer().entities.values():
+        if entity.type == "location" and entity.sector and entity.kind == "pass":
+            assert all(_key(a) in t.places for a in entity.aliases)
+    # a pass stands for both sides, a district only for India
+    assert "lipulekh" in t.lac_places and "chamoli" in t.places and "chamoli" not in t.lac_places
+
+
+def test_a_border_place_alone_needs_a_military_or_diplomatic_word():
+    place_only = relevance_score("Tourists crowded the Barahoti meadows and the Shipki La viewpoint.")[0]
+    with_context = relevance_score("ITBP troops crowded the Barahoti meadows near Shipki La.")[0]
+    assert place_only < terms().threshold <= with_context
+
+
+def test_a_third_country_takes_a_border_place_from_india_but_not_an_indian_state():
+    assert not score(Article(text="Bhutan and China held boundary talks about Doklam this week.")).relevant
+    assert score(Article(text="China has built a road near Doklam on land Bhutan claims, and the Army in Sikkim "
+                              "is on alert along the border.")).relevant
+    assert score(Article(text="चीन ने भूटान के दावे वाले डोकलाम के पास सड़क बनाई, सिक्किम सीमा पर सेना सतर्क है।")).relevant

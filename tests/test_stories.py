@@ -84,9 +84,15 @@ def test_the_dateline_place_is_not_part_of_the_story_key():
     assert stories.story_entities(a) == ["location/laos", "person/dong-jun", "person/rajnath-singh"]
 
 
-def test_story_date_is_the_publication_day_when_the_first_date_is_long_before_it():
+def test_story_date_skips_a_recalled_date_long_before_publication():
+    # the recalled 2020 day is not the event; the day in the window the text mentions is
     a = Article(published_at="2024-11-25T10:00:00+05:30", dates=[day("2020-06-15"), day("2024-11-24")])
-    assert stories.story_dates(a) == ("2024-11-25", ["2020-06-15", "2024-11-24", "2024-11-25"])
+    assert stories.story_dates(a) == ("2024-11-24", ["2020-06-15", "2024-11-24", "2024-11-25"])
+
+
+def test_story_date_is_the_publication_day_when_every_date_is_long_before_it():
+    a = Article(published_at="2024-11-25T10:00:00+05:30", dates=[day("2020-06-15"), day("2023-08-14")])
+    assert stories.story_dates(a)[0] == "2024-11-25"
 
 
 def test_story_date_is_none_without_any_day():
@@ -217,3 +223,50 @@ def test_the_fetch_time_of_an_undated_article_is_not_its_story_day():
     assert stories.story_dates(Article(dates=[day("2024-11-20")], **fetched)) == ("2024-11-20", ["2024-11-20"])
     assert stories.story_dates(Article(dates=[], **fetched)) == (None, [])
     assert stories.story_dates(Article(dates=[day("2026-05-01")], **fetched)) == (None, ["2026-05-01"])
+
+
+SPLIT_CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "story_cases_split.yaml").read_text(encoding="utf-8"))
+
+
+def test_extra_local_names_previews_and_undated_reports_join_and_nearby_events_stay_apart():
+    """Same-event pairs grouped and different-event pairs apart over 10 arrival orders. The Special
+    Representatives reports are left out of the same-event check: one names only the mechanism, one
+    only the people, and only a third that names both links them (when it comes last, the two are
+    already two stories: assignment does not relabel earlier articles)."""
+    articles = []
+    for n, case in enumerate(SPLIT_CASES):
+        a = clean(Article(input=f"x{n}", url=f"https://fixtures.example/x{n}", raw_text=case["text"],
+                          published=case.get("published"), fetched_at=case.get("fetched_at")))
+        articles.append(fingerprint(entities.tag(dates.normalise(language.detect(a)))))
+    events = [c["event"] for c in SPLIT_CASES]
+    rng = random.Random(5)
+    orders = [list(range(len(articles))), list(reversed(range(len(articles))))]
+    orders += [rng.sample(range(len(articles)), len(articles)) for _ in range(8)]
+    for order in orders:
+        index = MemoryStoryIndex()
+        story = {n: index.assign(articles[n]).story_id for n in order}
+        for i, j in itertools.combinations(range(len(articles)), 2):
+            if events[i] != events[j]:
+                assert story[i] != story[j], (order, i, j, events[i], events[j])
+            elif events[i] != "sr24":
+                assert story[i] == story[j], (order, i, j, events[i])
+
+
+def test_a_preview_naming_part_of_a_report_joins_it_when_the_days_agree():
+    full = key(["location/kinnaur", "location/shipki-la", "location/himachal-pradesh", "person/x-y"], "2025-05-20")
+    preview = key(["location/shipki-la", "location/tibet"], "2025-05-20")
+    assert stories.entity_similarity(full.entities, preview.entities) < stories.ENTITY_THRESHOLD
+    assert story_score(full, preview) > 0
+    assert story_score(full, key(["location/shipki-la", "location/tibet"], "2025-05-25")) == 0.0
+    # sharing only a state and a district is not enough
+    wide = key(["location/kinnaur", "location/himachal-pradesh"], "2025-05-20")
+    assert stories.containment(full.entities, wide.entities) == 0.0
+
+
+def test_events_at_two_border_places_stay_apart():
+    depsang = key(["location/depsang-plains", "location/eastern-ladakh", "location/ladakh"], "2024-11-04")
+    demchok = key(["location/demchok", "location/eastern-ladakh", "location/ladakh"], "2024-11-04")
+    both = key(["location/demchok", "location/depsang-plains", "location/eastern-ladakh", "location/ladakh"],
+               "2024-11-07", ["2024-11-04", "2024-11-07"])
+    assert story_score(depsang, demchok) == 0.0
+    assert story_score(depsang, both) == 0.0  # recalls Depsang's day, reports Demchok's
