@@ -1338,7 +1338,7 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
     for f in found:
         eid = f.entity_id
         if eid is None and f.weak_candidates:
-            eid = _resolve_weak(f, strong_positions)
+            eid = _resolve_weak(f, strong_positions) or _credit(gaz, text, f)
             if eid is None:
                 continue
         if eid is None:
@@ -1355,10 +1355,81 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
     return list(results.values())
 
 
+_MONTH_EN = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+             r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH_HI = ("(?:जनवरी|फरवरी|फ़रवरी|मार्च|अप्रैल|अप्रेल|मई|जून|जुलाई|अगस्त|सितंबर|सितम्बर|अक्टूबर|अक्तूबर|नवंबर|नवम्बर|"
+             "दिसंबर|दिसम्बर)")
+# A dateline: the place opening the text or a paragraph, before a comma and a date or an agency credit
+# ("NEW DELHI, Dec 5 (PTI) –", "Gangtok, March 3", "लेह, 5 दिसंबर (भाषा)"), or alone before a colon ("LEH:").
+_DATELINE_RE = re.compile(
+    r"(?m)^[ \t]*(?P<place>[A-Z][A-Za-z.'’]*(?:[ -][A-Z][A-Za-z.'’]*){0,3}"
+    r"|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2})"
+    rf"(?=\s*,\s*(?:{_MONTH_EN}\s*\d{{1,2}}\b|\d{{1,2}}\s*(?:{_MONTH_EN}|{_MONTH_HI})|\(|[A-Z][a-z]+day\b)"
+    r"|\s*\((?:[A-Z]{2,5}|Reuters|Xinhua|Bloomberg|भाषा|वार्ता|[\u0900-\u097F]+)\)\s*[:–—-]|[ \t]*:)"
+)
+
+
+def _datelines(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """Token ranges [i, j] of dateline places; their Latin keys are case-folded so that "NEW DELHI" and
+    "LEH" match the gazetteer's "New Delhi" and "Leh" (capitals elsewhere only match acronyms)."""
+    if not _DATELINE_RE.search(text):
+        return []
+    token_at = {s: k for k, (_, s, _) in enumerate(tokens)}
+    ends = {e: k for k, (_, _, e) in enumerate(tokens)}
+    spans = []
+    for m in _DATELINE_RE.finditer(text):
+        place = m.group("place").rstrip(".")
+        start, end = m.start("place"), m.start("place") + len(place)
+        i, j = token_at.get(start), ends.get(end)
+        if i is None or j is None:
+            continue
+        if text[m.end() :].lstrip()[:1] == ":" and not is_devanagari(place) and len(place.split()) > 1 and not place.isupper():
+            continue  # "Also Read:", "Key Points:": a label in Title Case, not a place
+        spans.append((i, j))
+        for k in range(i, j + 1):
+            key, s, e = tokens[k]
+            if not is_devanagari(key):
+                tokens[k] = (key.casefold(), s, e)
+    return spans
+
+
+def _dateline_places(text: str, tokens: list[tuple[str, int, int]], covered: list[bool],
+                     spans: list[tuple[int, int]], gaz: Gazetteer) -> list[_Found]:
+    """A dateline place the gazetteer does not hold is still a place (not a common word or a month)."""
+    out = []
+    for i, j in spans:
+        if any(covered[i : j + 1]):
+            continue
+        start, end = tokens[i][1], tokens[j][2]
+        surface = text[start:end]
+        words = surface.replace("-", " ").split()
+        if is_devanagari(surface):
+            if any(tokens[k][0] in _HI_STOPS for k in range(i, j + 1)):
+                continue
+            name = " ".join(w.capitalize() for w in romanize(surface).split())
+        else:
+            if any(w.capitalize() in _MONTHS_DAYS or w.capitalize() in _GENERIC for w in words):
+                continue
+            if all(_zipf(w.lower(), "en") >= 4.0 for w in words):
+                continue  # "UPDATE:", "NOTE:", "WATCH:": a label, not a place
+            name = " ".join(w.capitalize() if w.isupper() else w for w in words)
+        f = _Found(start, end, surface, unlinked_name=name, unlinked_type="location")
+        eid = _fuzzy_link(gaz, name, LATIN_FUZZY_CUTOFF if not is_devanagari(surface) else FUZZY_CUTOFF)
+        if eid and gaz.entities[eid].type == "location":
+            f.entity_id = eid
+        out.append(f)
+        for k in range(i, j + 1):
+            covered[k] = True
+    return out
+
+
 def _analyse(text: str, gaz: Gazetteer) -> list[_Found]:
     """All name mentions of `text`, linked or not, in text order (weak aliases still unresolved)."""
     tokens = tokenize(text)
+    datelines = _datelines(text, tokens)
     found, covered = _gazetteer_pass(gaz, text, tokens)
+    if datelines:
+        found += _dateline_places(text, tokens, covered, datelines, gaz)
     found += _anchor_pass(gaz, text, tokens, covered)
     found += _title_pass(gaz, text, tokens, covered, found)
     found += _surname_pass(text, tokens, covered, found)
@@ -1378,6 +1449,20 @@ def person_spans(text: str, gaz: Gazetteer | None = None) -> list[tuple[int, int
                 f.entity_id is None and f.unlinked_name and f.unlinked_type == "person") or f.weak_candidates:
             spans.append((f.start, f.end))
     return spans
+
+
+def _credit(gaz: Gazetteer, text: str, f: _Found) -> str | None:
+    """A news agency's weak alias as a credit: alone in brackets ("(भाषा)", "(AP)") or after a dash at the
+    end of a line ("... – Bhasha"); the word alone ("भाषा", language) is not the agency."""
+    agencies = [eid for eid in f.weak_candidates if getattr(gaz.entities[eid], "kind", None) == "agency"]
+    if not agencies:
+        return None
+    before, after = text[max(0, f.start - 2) : f.start].strip(), text[f.end : f.end + 2].strip()
+    bracketed = before.endswith("(") and after.startswith(")")
+    line_end = text.find("\n", f.end)
+    tail = text[f.end : len(text) if line_end < 0 else line_end].strip(" .)")
+    credited = before[-1:] in ("-", "–", "—", "/") and not tail
+    return agencies[0] if bracketed or credited else None
 
 
 def _resolve_weak(f: _Found, strong_positions: dict[str, list[int]]) -> str | None:
