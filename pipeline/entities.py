@@ -366,6 +366,7 @@ _LOC_HEADS = {
     "Plateau", "Island", "Islands", "Strait", "Sea", "Ocean", "Bay", "Gulf", "Province", "Region", "County",
     "Village", "Town", "City", "Bridge", "Road", "Highway", "Tunnel", "Dam", "Range", "Mountains", "Finger",
     "Corridor", "Post", "Camp", "Base", "Gap", "Top", "Springs", "Junction", "Nagar", "Pur", "Desert",
+    "Memorial", "Monastery", "Gompa", "Cantonment", "Cosmodrome",
 }
 _ORG_HEADS = {
     "Ministry", "Army", "Command", "Corps", "Party", "Sabha", "Council", "Congress", "Committee", "Organisation",
@@ -376,10 +377,32 @@ _ORG_HEADS = {
     "Navy", "Embassy", "Consulate", "Government", "Administration", "Centre", "Center", "Society", "Trust",
     "Times", "Express", "News", "Daily", "Network", "Bal", "Dal", "Samiti", "Parishad",
     "Sangh", "Morcha", "Cabinet", "Senate", "Club", "Clubs",
+    # a programme is run by a body and named like one ("Vibrant Villages Programme"): typed organisation
+    "Programme", "Program", "Scheme", "Project", "Mission", "Yojana", "Abhiyan",
 }
 _EVENT_HEADS = {"Summit", "Talks", "Dialogue", "Conference", "Games", "Exercise", "Festival", "War", "Yatra",
                 "Olympics", "Forum", "Trophy", "Cup", "Championship", "Championships", "Tournament", "Election",
-                "Elections", "Day", "Week", "Marathon", "Expo", "Fair", "Mela", "Drill"}
+                "Elections", "Day", "Week", "Marathon", "Expo", "Fair", "Mela", "Drill", "Meeting",
+                # agreements and fights are events: what happened (or was signed) at a place and time
+                "Agreement", "Treaty", "Accord", "Pact", "Protocol", "Declaration", "Clash", "Clashes",
+                "Standoff", "Stand-off", "Skirmish", "Battle", "Celebrations", "Carnival"}
+# Two-word heads whose last word alone would give another type ("Military District" is a command,
+# "Satellite Launch Center" a place).
+_TWO_WORD_HEADS = {("Military", "District"): "organization", ("Military", "Region"): "organization",
+                   ("Coast", "Guard"): "organization", ("Launch", "Center"): "location",
+                   ("Launch", "Centre"): "location", ("Space", "Centre"): "location", ("Space", "Center"): "location",
+                   ("War", "Memorial"): "location"}
+_EVENT_FIRST = {"Battle", "Siege", "Treaty", "Festival", "Conference", "Meeting", "Summit"}  # "Battle of Rezang La"
+# Heads that make one new name with the known place before them ("Tawang Monastery", "Ladakh Marathon",
+# "Shimla Agreement"); "Ladakh Sector" or "Tawang District" stay the known place.
+_PLACE_NAMED_HEADS = {"Airport", "Airbase", "Memorial", "Monastery", "Gompa", "Cantonment", "Cosmodrome", "Festival",
+                      "Marathon", "Games", "Summit", "Mela", "Yatra", "Agreement", "Treaty", "Accord", "Pact",
+                      "Declaration", "Clash", "Standoff", "Expo", "Carnival", "Olympics"}
+# Ministers meeting as a body of a forum ("SCO Council of Foreign Ministers") is an event: a meeting.
+_MEETING_FIRST = {"Council", "Conference", "Meeting"}
+# Lower-case heads after a known place: "the Galwan clash", "the Doklam standoff".
+_LOWER_EVENT_HEADS = {"clash": "clash", "clashes": "clashes", "standoff": "standoff", "stand-off": "stand-off",
+                      "face-off": "face-off", "skirmish": "skirmish"}
 _ORG_FIRST = {"Ministry", "Department", "University", "Institute", "Bank", "Government", "Council", "Office",
               "Commission", "Bureau", "Academy", "Embassy", "Consulate", "Board", "Committee", "Court", "Party"}
 _PLACE_FIRST = {"Lake", "Mount", "Mt", "Port", "Cape", "Fort", "Isle", "Gulf", "Bay"}  # "Lake Chad", "Mount Kailash"
@@ -842,8 +865,9 @@ def _latin_sequences(
                         seq += list(range(j, m + 2))
                         j = m + 2
                         continue
+                first = next((w for w in (text[tokens[q][1] : tokens[q][2]] for q in seq) if w not in _LEADING_FUNCTION), "")
                 if (word == "of" and gap == " " and j + 1 < n and covered[j + 1] and j + 1 in linked
-                        and prev in _ORG_HEADS | _ORG_FIRST):
+                        and (prev in _ORG_HEADS | _ORG_FIRST | _EVENT_FIRST or first in _ORG_FIRST)):
                     end = linked[j + 1].end  # "Municipal Corporation of Delhi": the place is part of the name
                     seq.append(j)
                     j += 1
@@ -878,7 +902,8 @@ def _split_sequence(text: str, tokens: list[tuple[str, int, int]], seq: list[int
     for pos, (k, w) in enumerate(zip(seq, words, strict=True)):
         if w in _CONNECTORS:
             before = words[pos - 1] if pos else ""
-            keep = w in _PARTICLES or (w == "of" and before in _ORG_FIRST | _LOC_FIRST | _HEADS) or (
+            keep = w in _PARTICLES or (w == "of" and before in _ORG_FIRST | _LOC_FIRST | _HEADS | _EVENT_FIRST) or (
+                w == "of" and pos == len(words) - 2 and _ORG_FIRST & set(words[:2])) or (
                 w in ("and", "for", "on") and last_is_head and parts[-1] and words[0] not in _LEADING_FUNCTION) or (
                 w == "the" and before == "of")
             if not keep:
@@ -916,7 +941,10 @@ def _latin_open_pass(
             possessive = after[:2] in ("'s", "’s")
             zipf = _zipf(words[0].lower(), "en") if _sentence_initial(text, start) else 0.0
             headed_run = len(part) >= 2 and words[-1] in _HEADS and words[0] not in _GENERIC and zipf < 4.5
-            if zipf >= _COMMON_ZIPF and not possessive and not headed_run:
+            nxt = by_start.get(end + 1)
+            place_after = (words[-1] in _ORG_HEADS and nxt is not None and nxt.entity_id is not None
+                           and text[end : end + 1] == " " and gaz.entities[nxt.entity_id].type == "location")
+            if zipf >= _COMMON_ZIPF and not possessive and not headed_run and not place_after:
                 if mid_caps is None:
                     mid_caps = set(_MID_SENTENCE_CAP_RE.findall(text))
                 if words[0] not in mid_caps:  # else it is written as a name elsewhere in the text
@@ -938,15 +966,24 @@ def _latin_open_pass(
                 continue  # "Lebanese", "Nubian", "Kurdish": an adjective of a people, not a place
             name_words = [w for w in words if w not in _GENERIC and w not in _NATIONALITIES and not w.isdigit()]
             headed = words[-1].isdigit() or len(words) >= 2 and (words[-1] in _HEADS or words[0] in _ORG_FIRST | _LOC_FIRST)
-            if not name_words and (not headed or words[-1] in _ORG_HEADS and by_end.get(start - 1)):
+            qualifier_head = words[-1] in _ORG_HEADS | _PLACE_NAMED_HEADS or tuple(words[-2:]) in _TWO_WORD_HEADS
+            if place_after and not name_words and len(words) >= 2:
+                # "Border Guard Bangladesh", "Border Police Ruritania": a body named by its kind and its country
+                nxt.dropped = True
+                candidates.append(_Found(start, nxt.end, text[start : nxt.end], unlinked_name=text[start : nxt.end],
+                                         unlinked_type="organization"))
+                continue
+            if not name_words and (not headed or qualifier_head and by_end.get(start - 1)):
                 # Only kind words ("Army", "Foreign Ministry", "Prime Minister"); "Ladakh Scouts" after a
                 # linked place is one new organisation.
                 prev = by_end.get(start - 1)
-                if (prev and prev.entity_id and text[start - 1] == " " and words[-1] in _ORG_HEADS
+                if (prev and prev.entity_id and text[start - 1] == " " and qualifier_head
                         and gaz.entities[prev.entity_id].type == "location"):
                     prev.dropped = True
-                    candidates.append(_Found(prev.start, end, text[prev.start : end],
-                                             unlinked_name=text[prev.start : end], unlinked_type="organization"))
+                    etype = _TWO_WORD_HEADS.get(tuple(words[-2:])) or (
+                        "organization" if words[-1] in _ORG_HEADS else "location" if words[-1] in _LOC_HEADS else "event")
+                    candidates.append(_Found(prev.start, end, text[prev.start : end], unlinked_name=text[prev.start : end],
+                                             unlinked_type=etype))
                 continue
             if (words[-1] in _HEADS and words[-1] not in _NAMED_BY_NATION and len(words) >= 2
                     and all(w in _DEPARTMENT_WORDS for w in words[:-1])):
@@ -956,6 +993,7 @@ def _latin_open_pass(
             candidates.append(cand)
     _type_by_neighbours(gaz, text, candidates, by_end, by_start)
     _type_by_surnames(text, candidates, found)
+    _merge_with_known_qualifier(gaz, text, candidates, by_end)
     out = []
     for c in candidates:
         if not c.unlinked_type:
@@ -975,12 +1013,36 @@ def _latin_open_pass(
     return out
 
 
+def _merge_with_known_qualifier(gaz: Gazetteer, text: str, candidates: list[_Found], by_end: dict[int, _Found]) -> None:
+    """A known place or body right before a headed name is part of it: "China Coast Guard", "Tibet Military
+    District", "Hemis Monastery" after "Leh"... ("Border Guard Bangladesh" is typed by its neighbours)."""
+    for c in candidates:
+        words = c.surface.split()
+        if not c.unlinked_type or c.weak_type or not (words[-1] in _HEADS or tuple(words[-2:]) in _TWO_WORD_HEADS
+                                                       or c.unlinked_type == "event" and words[0] in _MEETING_FIRST):
+            continue
+        prev = by_end.get(c.start - 1)
+        if prev is None or prev.dropped or not prev.entity_id or text[c.start - 1] != " ":
+            continue
+        if gaz.entities[prev.entity_id].type not in ("location", "organization") or is_devanagari(prev.surface):
+            continue
+        prev.dropped = True
+        c.start, c.surface = prev.start, text[prev.start : c.end]
+        c.unlinked_name = c.surface
+
+
 def _latin_type(text: str, start: int, after: str, words: list[str], possessive: bool) -> str | None:
     """Type of a capitalised name from its head word, a title or role before it, an apposition, a
     possessive before a role word, or a preposition of place; None when nothing says."""
     last, first = words[-1], words[0]
     if last.isdigit() and len(words) >= 2 and words[-2] in _NUMBERED_HEADS:
         return "location"
+    if len(words) >= 2 and tuple(words[-2:]) in _TWO_WORD_HEADS:
+        return _TWO_WORD_HEADS[tuple(words[-2:])]
+    if first in _MEETING_FIRST and last == "Ministers" and "of" in words:
+        return "event"
+    if first in _EVENT_FIRST and len(words) >= 3 and words[1] == "of":
+        return "event"
     if last in _LOC_HEADS and len(words) >= 2:
         return "location"
     if last in _ORG_HEADS and len(words) >= 2:
@@ -1361,6 +1423,7 @@ _MONTH_HI = ("(?:जनवरी|फरवरी|फ़रवरी|मार्
              "दिसंबर|दिसम्बर)")
 # A dateline: the place opening the text or a paragraph, before a comma and a date or an agency credit
 # ("NEW DELHI, Dec 5 (PTI) –", "Gangtok, March 3", "लेह, 5 दिसंबर (भाषा)"), or alone before a colon ("LEH:").
+_MONTH_HI_RE = re.compile(_MONTH_HI)
 _DATELINE_RE = re.compile(
     r"(?m)^[ \t]*(?P<place>[A-Z][A-Za-z.'’]*(?:[ -][A-Z][A-Za-z.'’]*){0,3}"
     r"|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2})"
@@ -1423,6 +1486,40 @@ def _dateline_places(text: str, tokens: list[tuple[str, int, int]], covered: lis
     return out
 
 
+_HOME_COUNTRY = "location/india"  # a ministry named without its country ("Defence Ministry") is India's
+_HI_GENITIVE = {"के", "की", "का"}
+
+
+def _qualified_ministries(gaz: Gazetteer, text: str, found: list[_Found]) -> None:
+    """A ministry the gazetteer holds under its bare name ("विदेश मंत्रालय", "Defence Ministry") is India's
+    only when no other country qualifies it: "भूटान के विदेश मंत्रालय", "Nepal's Defence Ministry" and
+    "Nepalese Defence Ministry" are that country's ministry, kept unlinked."""
+    by_end = {f.end: f for f in found if f.entity_id}
+    for f in found:
+        entity = gaz.entities.get(f.entity_id or "")
+        if entity is None or getattr(entity, "kind", None) != "ministry":
+            continue
+        before = text[max(0, f.start - 40) : f.start]
+        country = qualifier = None
+        m = re.search(r"(\S+) $", before)
+        if m and m.group(1) in _HI_GENITIVE:
+            country = by_end.get(f.start - len(m.group()) - 1)
+        elif before.endswith(("'s ", "’s ")):
+            country = by_end.get(f.start - 3)
+        elif m and m.group(1) in _NATIONALITIES and m.group(1) != "Indian":
+            qualifier = m.group(1)
+        if country is not None:
+            place = gaz.entities[country.entity_id]
+            if place.type != "location" or place.id == _HOME_COUNTRY or place.name in entity.name:
+                continue
+            head = "Ministry of Foreign Affairs" if entity.id == "organization/mea" else entity.name
+            f.entity_id, f.unlinked_type, f.unlinked_name = None, "organization", f"{head} of {place.name}"
+        elif qualifier and qualifier not in entity.name and not any(qualifier in a for a in entity.aliases):
+            f.start -= len(qualifier) + 1
+            f.surface = text[f.start : f.end]
+            f.entity_id, f.unlinked_type, f.unlinked_name = None, "organization", f.surface
+
+
 def _analyse(text: str, gaz: Gazetteer) -> list[_Found]:
     """All name mentions of `text`, linked or not, in text order (weak aliases still unresolved)."""
     tokens = tokenize(text)
@@ -1430,6 +1527,7 @@ def _analyse(text: str, gaz: Gazetteer) -> list[_Found]:
     found, covered = _gazetteer_pass(gaz, text, tokens)
     if datelines:
         found += _dateline_places(text, tokens, covered, datelines, gaz)
+    _qualified_ministries(gaz, text, found)
     found += _anchor_pass(gaz, text, tokens, covered)
     found += _title_pass(gaz, text, tokens, covered, found)
     found += _surname_pass(text, tokens, covered, found)
@@ -1459,6 +1557,12 @@ def _credit(gaz: Gazetteer, text: str, f: _Found) -> str | None:
         return None
     before, after = text[max(0, f.start - 2) : f.start].strip(), text[f.end : f.end + 2].strip()
     bracketed = before.endswith("(") and after.startswith(")")
+    if bracketed:  # a credit, not a short name after a name ("Andhra Pradesh (AP)")
+        rest = text[f.end + 1 : f.end + 4].lstrip(" ")
+        prior = text[max(0, f.start - 30) : f.start - 1].rstrip()
+        last_word = prior.split()[-1] if prior.split() else ""
+        bracketed = (not rest or rest[0] in "-–—:\n" or not prior or prior[-1] in ".।|!?\n:,"
+                     or last_word.isdigit() or last_word.rstrip(".") in _MONTHS_DAYS or bool(_MONTH_HI_RE.fullmatch(last_word)))
     line_end = text.find("\n", f.end)
     tail = text[f.end : len(text) if line_end < 0 else line_end].strip(" .)")
     credited = before[-1:] in ("-", "–", "—", "/") and not tail
