@@ -346,7 +346,30 @@ _HI_NOT_NAMES |= set(
     "गए गई गया होगा होगी होंगे जल्द चुने चुना चुनी चुनाव बने बना बनी बनने बनाया मौजूद कार्यालय पदभार सदन "
     "निधि आवास स्तरीय दल मंडल समिति चाहिए सकते सकता सकती रहे रही रहा".split()
 )
-_HI_NOT_NAMES = {t.translate(_DEVANAGARI_FOLD) for t in _HI_NOT_NAMES}
+# Words of classes that are never part of a name: numbers, participles and adjectives of state, verb
+# forms, role nouns. A head-word name ("... सेना", "... पुल") does not run back over them ("तैनात सेना",
+# "चार पुल"), and a name after a title or before "ने" stops at them ("... श्रीनिवासन उपस्थित थे").
+_HI_NUMBER_WORDS = set(
+    "एक दो तीन चार पांच पाँच छह छः सात आठ नौ दस ग्यारह बारह तेरह पंद्रह बीस तीस पचास सौ हजार हज़ार लाख करोड़ "
+    "पहला पहली पहले दूसरा दूसरी दूसरे तीसरा तीसरी तीसरे चौथा चौथी कई दर्जन दर्जनों सैकड़ों हजारों".split())
+_HI_PARTICIPLES = set(
+    "तैनात मौजूद उपस्थित अनुपस्थित शामिल स्थित गठित आयोजित नियुक्त संबोधित प्रस्तावित निर्मित प्रभावित सुरक्षित "
+    "विवादित घोषित प्रकाशित आधारित संचालित नियंत्रित अधिकृत निर्धारित कथित तथाकथित उक्त संबंधित सम्मिलित "
+    "व्यवस्थित तैयार जारी रवाना सक्रिय सतर्क मुस्तैद बहाल बंद खुला खुली खुले नाराज".split())
+_HI_VERB_FORMS = set(
+    "है हैं था थी थे हो होगा होगी होंगे हुआ हुई हुए कहा कही कहे बताया बताई बताए किया की किए किये दिया दी दिए "
+    "लिया लिए गया गई गए गयी आया आई आए पहुंचा पहुंची पहुंचे पहुँचे बनाया बनाई बनाए बनाने करेंगे करेगा करेगी "
+    "करते करती करता करने कर करके जाएगा जाएगी जाएंगे लगा लगी लगे मिला मिली मिले रहा रही रहे सकता सकती सकते "
+    "चाहिए दिखा दिखे देखा देखे रखा रखी रखे कहते कहती कहता बोले बोला बोली".split())
+_HI_ROLE_NOUNS = set(
+    "ऑफिसर आफिसर कमांडिंग अधिकारी अधिकारियों प्रभारी नेतृत्व अध्यक्षता प्रतिनिधिमंडल प्रतिनिधिमंडलों जवान जवानों "
+    "सैनिक सैनिकों कर्मी कर्मियों प्रवक्ता संवाददाता पत्रकार विशेषज्ञ".split())
+_HI_NEVER_IN_NAME = {t.translate(_DEVANAGARI_FOLD)
+                     for t in _HI_NUMBER_WORDS | _HI_PARTICIPLES | _HI_VERB_FORMS | _HI_ROLE_NOUNS}
+_HI_NOT_NAMES = {t.translate(_DEVANAGARI_FOLD) for t in _HI_NOT_NAMES} | (_HI_NEVER_IN_NAME - {"प्रवक्ता"})
+# The most frequent word found inside a head-word name of the development set is "जीवन" (zipf 5.88, "Jivan
+# Nullah"); function words, verbs and generic nouns ("सभी", "सरकार", "लोग", "कहा") are at 6.0 and above.
+_HI_NAME_WORD_MAX_ZIPF = 6.0
 # Titles of an office, also used as nouns ("मुख्यमंत्री कार्यालय", "सांसद निधि"): an unknown name after them
 # needs two words.
 _HI_OFFICE_TITLES = {t.translate(_DEVANAGARI_FOLD) for t in
@@ -498,7 +521,8 @@ _HI_MODIFIERS = set(
 _HI_STOPS = (_HI_NOT_NAMES | {t.translate(_DEVANAGARI_FOLD) for t in _HI_MODIFIERS}
              | set("तक लेकिन परंतु किंतु बल्कि जब तब अब फिर साथ ओर रूप तरह बारे दौरान बजाय वे ये हम आप मैं "
                    "इसे उसे इन्हें उन्हें जिसे जिसके जिसकी जिससे जिसमें जिन उन इन यहाँ वहाँ क्या क्यों कैसे कहां "
-                   "होगा होगी होंगे होने हो रहा रही रहे सकता सकती सकते चाहिए जाएगा जाएगी".split()))
+                   "होगा होगी होंगे होने हो रहा रही रहे सकता सकती सकते चाहिए जाएगा जाएगी".split())
+             | {t.translate(_DEVANAGARI_FOLD) for t in _HI_NUMBER_WORDS | _HI_PARTICIPLES | _HI_VERB_FORMS})
 _HI_STOPS = {t.translate(_DEVANAGARI_FOLD) for t in _HI_STOPS}
 HI_FUNCTION_WORDS = frozenset(_HI_STOPS)  # words that never start or end a Hindi name (used by dates)
 _HI_POSTPOSITIONS = {t.translate(_DEVANAGARI_FOLD) for t in "ने को से में पर के की का और तथा एवं व".split()}
@@ -1296,7 +1320,9 @@ def _hindi_open_pass(
         i = k
         while i - 1 >= 0 and k - i < 4 and not covered[i - 1] and is_devanagari(tokens[i - 1][0]) \
                 and tokens[i - 1][0] not in _HI_STOPS and tokens[i - 1][0] not in _HI_LOC_HEADS \
-                and tokens[i - 1][0] not in _HI_ORG_HEADS and spaced(i - 1, i):
+                and tokens[i - 1][0] not in _HI_ORG_HEADS and spaced(i - 1, i) \
+                and tokens[i - 1][0] not in _HI_NEVER_IN_NAME \
+                and _zipf(text[tokens[i - 1][1] : tokens[i - 1][2]], "hi") < _HI_NAME_WORD_MAX_ZIPF:
             i -= 1
         if i == k:
             prev = by_end.get(tokens[k][1] - 1)
@@ -1376,6 +1402,83 @@ def _hindi_open_pass(
             if eid:
                 out.append(_Found(tokens[k][1], tokens[k][2], word, entity_id=eid))
                 covered[k] = True
+    out += _hindi_agent_names(gaz, text, tokens, covered)
+    return out
+
+
+_HI_AGENT_BEFORE = {t.translate(_DEVANAGARI_FOLD) for t in "नेतृत्व अध्यक्षता".split()}
+_HI_PRESENT = {t.translate(_DEVANAGARI_FOLD) for t in "उपस्थित मौजूद".split()}
+_HI_AND = {t.translate(_DEVANAGARI_FOLD) for t in "और तथा एवं व".split()}
+# A Hindi word is name-like when it is not frequent in Hindi (below the most frequent name word measured,
+# "सिंह" at zipf 5.83) and either rare in Hindi (< 3.0: "गौरांग", "नामग्याल"; abstract nouns such as "विघटन"
+# are at 3.5) or, romanised,
+# a word of English text (>= 2.0: Indian names are written there, "ramesh", "mehta"; Hindi common nouns
+# romanised are not: "nyayalay", "prashasan", "vibhag" are 0).
+_HI_NAME_MAX_ZIPF = 5.9
+_HI_RARE_ZIPF = 3.0
+_EN_ROMANISED_NAME_ZIPF = 2.0
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _hi_name_evidence(word: str) -> tuple[bool, bool]:
+    """(may be part of a name, shows it is a name) for one Devanagari word, by word frequencies."""
+    hi = _zipf(word, "hi")
+    if hi >= _HI_NAME_MAX_ZIPF or word.endswith(("ों", "ओं")):
+        return False, False  # a frequent word, or a plural oblique noun ("ग्रामीणों"): never a name
+    return True, hi < _HI_RARE_ZIPF or _zipf(romanize_word(word), "en") >= _EN_ROMANISED_NAME_ZIPF
+
+
+def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool]) -> list[_Found]:
+    """People named without a title, by the grammar around them: "X ने कहा/बताया/किया", "X के अनुसार",
+    "X उपस्थित थे", "नेतृत्व/अध्यक्षता X ने", "X और Y ने". The run is two or three name-like words between
+    boundaries (one after नेतृत्व/अध्यक्षता), the first and at least half of them evidently names, and not a
+    known place or body."""
+    n = len(tokens)
+    out: list[_Found] = []
+
+    def nameable(k: int) -> bool:
+        key = tokens[k][0]
+        if covered[k] or not is_devanagari(key) or len(key) < 2 or key in _HI_STOPS or key in _HI_NEVER_IN_NAME \
+                or key in _HI_TITLES or key in _HI_LOC_HEADS or key in _HI_ORG_HEADS or key in _HI_AGENT_BEFORE:
+            return False
+        return _hi_name_evidence(text[tokens[k][1] : tokens[k][2]])[0]
+
+    def cue_after(j: int) -> bool:
+        if j + 1 >= n or text[tokens[j][2] : tokens[j + 1][1]] != " ":
+            return False
+        nxt = tokens[j + 1][0]
+        return nxt == "ने" or nxt in _HI_PRESENT or (
+            nxt == "के" and j + 2 < n and tokens[j + 2][0] == "अनुसार")
+
+    k = 0
+    while k < n:
+        if not nameable(k) or (k > 0 and nameable(k - 1) and text[tokens[k - 1][2] : tokens[k][1]] == " "):
+            k += 1
+            continue
+        j = k
+        while j + 1 < n and j - k < 3 and nameable(j + 1) and text[tokens[j][2] : tokens[j + 1][1]] == " ":
+            j += 1
+        size = j - k + 1
+        after_lead = k > 0 and tokens[k - 1][0] in _HI_AGENT_BEFORE
+        ok_size = 2 <= size <= 3 or size == 1 and after_lead
+        cue = cue_after(j)
+        if not cue and ok_size and j + 2 < n and tokens[j + 1][0] in _HI_AND:
+            m = j + 2  # "X और Y ने": the first of two named people
+            while m + 1 < n and m - j < 4 and nameable(m + 1):
+                m += 1
+            cue = nameable(j + 2) and cue_after(m) and m - (j + 2) + 1 >= 2
+        words = [text[tokens[q][1] : tokens[q][2]] for q in range(k, j + 1)]
+        evident = sum(_hi_name_evidence(w)[1] for w in words)
+        if ok_size and cue and 2 * evident >= size and _hi_name_evidence(words[0])[1]:  # "सफल विघटन ने": no
+            start, end = tokens[k][1], tokens[j][2]
+            surface = text[start:end]
+            eid = _fuzzy_link(gaz, surface)
+            if eid is None or gaz.entities[eid].type == "person":
+                name = " ".join(w.capitalize() for w in phonetic_key(surface).split())
+                out.append(_Found(start, end, surface, entity_id=eid, unlinked_name=name, unlinked_type="person"))
+                for q in range(k, j + 1):
+                    covered[q] = True
+        k = j + 1
     return out
 
 
