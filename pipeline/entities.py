@@ -318,6 +318,8 @@ _LATIN_TITLES = {
     "Mayor": True, "Professor": True, "Prof": True, "Captain": True, "Capt": True, "Lieutenant": True,
     "Commissioner": True, "Speaker": True, "Chairman": True, "Chairperson": True, "Director": True,
 }
+_RANKED_OFFICE = {"Joint", "Foreign", "Additional", "Deputy", "Under", "Cabinet", "Defence", "Home", "Assistant",
+                  "Principal", "Permanent", "Vice"}
 _ABBREVIATED_TITLES = {"Gen", "Lt", "Col", "Maj", "Dr", "Mr", "Ms", "Mrs", "Brig", "Prof", "Capt"}
 _LATIN_NOT_NAMES = {
     "The", "Of", "On", "In", "And", "For", "To", "At", "With", "From", "By", "As", "A", "An", "Is", "Was", "Has",
@@ -483,6 +485,7 @@ _POSSESSIVE_ROLES = {"foreign", "defence", "defense", "government", "army", "pri
                      "claims", "stand", "sovereignty"}
 _NAMING_WORDS = {"calls", "called", "call", "names", "named", "renamed", "dubbed", "dubs"}
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n]|[—–-]\s)\s*$")
+_NAME_PAIR_ZIPF = 3.5  # "ramesh" 2.8, "vikram" 3.0, "hong" 3.3; sentence starters: "however" 5.0, "officials" 4.4
 _COMMON_ZIPF = 2.5  # a capitalised sentence starter this frequent as an English word is not a name
 _HI_COMMON_ZIPF = 5.0
 
@@ -688,15 +691,24 @@ def _title_pass(
             continue
         if devanagari and not strong and i > 0 and tokens[i - 1][0] in _HI_PORTFOLIOS:
             strong = True  # "विदेश मंत्री", "रक्षा मंत्री": a minister's title, not the word "minister"
+        if not devanagari and not strong and i > 0 and text[tokens[i - 1][1] : tokens[i - 1][2]] in _RANKED_OFFICE:
+            strong = True  # "Joint Secretary", "Foreign Secretary": an office held by one person
         j = i + 1
+        # "Joint Secretary (East Asia) X": a portfolio in brackets between the title and the name
+        bracket = re.match(r" \([A-Za-z&,.\- ]{2,40}\) (?=[A-Z])", text[tokens[i][2] : tokens[i][2] + 46])
+        if bracket and not devanagari:
+            after_bracket = tokens[i][2] + bracket.end()
+            while j < n and tokens[j][1] < after_bracket:
+                j += 1
+        first_name_token = j
         name_end = None
         stolen: list[_Found] = []
-        while j < n and j <= i + 4:
+        while j < n and j <= first_name_token + 3:
             if covered[j]:
                 if one_word is None:
                     one_word = _one_word_matches(tokens, matched)
                 weak = one_word.get(j) is not None and one_word[j].entity_id is None
-                if j not in one_word or (j == i + 1 or devanagari) and not weak:
+                if j not in one_word or (j == first_name_token or devanagari) and not weak:
                     break
                 stolen.append(one_word[j])
             word = text[tokens[j][1] : tokens[j][2]]
@@ -714,8 +726,8 @@ def _title_pass(
                 if (word in _LATIN_NOT_NAMES or word in _LATIN_TITLES) and not initial:
                     break
                 # "Gen. Upendra", "K. J. Singh" — but not "said the Minister. Later, ..."
-                allow_dot = (j == i + 1 and raw in _ABBREVIATED_TITLES) or len(text[tokens[j - 1][1] : prev_end]) == 1
-                if not _gap_ok(text, prev_end, tokens[j][1], allow_dot=allow_dot):
+                allow_dot = (j == first_name_token and raw in _ABBREVIATED_TITLES) or len(text[tokens[j - 1][1] : prev_end]) == 1
+                if (j != first_name_token or not bracket) and not _gap_ok(text, prev_end, tokens[j][1], allow_dot=allow_dot):
                     break
             name_end = j
             j += 1
@@ -727,14 +739,14 @@ def _title_pass(
                and text[tokens[name_end + 1][1] : tokens[name_end + 1][2]].islower() and not covered[name_end + 1]):
             name_end += 1  # "Han Duck-soo"
         weak_starts = {f.start for f in stolen if f.entity_id is None}
-        if all(tokens[k][1] in weak_starts for k in range(i + 1, name_end + 1)):
+        if all(tokens[k][1] in weak_starts for k in range(first_name_token, name_end + 1)):
             continue  # "Mr Singh": the weak alias resolves to the person named in full
         if name_end + 1 < n and (tokens[name_end + 1][0] in _HI_TITLES or
                                  text[tokens[name_end + 1][1] : tokens[name_end + 1][2]] in _LATIN_TITLES):
             continue  # "H.E. Shri Wang Yi": part of a chain of titles, not a name
-        if devanagari and all(len(tokens[k][0]) <= 2 for k in range(i + 1, name_end + 1)):
+        if devanagari and all(len(tokens[k][0]) <= 2 for k in range(first_name_token, name_end + 1)):
             continue  # "एच.ई." (His Excellency) or initials cut off from their name
-        start, end = tokens[i + 1][1], tokens[name_end][2]
+        start, end = tokens[first_name_token][1], tokens[name_end][2]
         surface = text[start:end]
         eid = _fuzzy_link(gaz, surface, FUZZY_CUTOFF if devanagari else LATIN_FUZZY_CUTOFF)
         if devanagari and not eid and strong:
@@ -753,7 +765,7 @@ def _title_pass(
             continue
         for f in stolen:
             f.dropped = f.start < end
-        for k in range(i + 1, name_end + 1):
+        for k in range(first_name_token, name_end + 1):
             covered[k] = True
     return found
 
@@ -777,7 +789,10 @@ _NAMED_BY_NATION = {"Union", "Congress", "Party", "Front", "League", "Council", 
 _NUMBERED_HEADS = {"Finger", "Point", "Post", "Hill", "Height", "Sector", "Patrolling"}
 _APPOSITION_AFTER = re.compile(
     r",\s+(?:(?:the|a|an|his|her|its|their|who\s+is|now)\s+)?(?:[A-Za-z'’-]+\s+){0,4}?(?:"
-    + "|".join(sorted(_ROLE_WORDS)) + r")\b(?!\s+said)")
+    + "|".join(sorted(_ROLE_WORDS)) + r")\b(?!\s+said)"
+    r"|,\s+(?:the\s+)?(?:(?:Deputy|Vice|Joint|Additional)\s+)?(?:Director|Secretary)[- ]General\s+of\b"
+    r"|,\s+the\s+(?:Director|Chairman|Chairperson|Spokesperson|Ambassador|Head|President)\s+of\b"
+    r"|,\s+who\s+(?!(?:is|are|was|were)\s+(?:in|at|on|from)\b)")  # ", who heads ...": a person
 _APPOSITION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_ROLE_WORDS)) + r"),\s*$", re.IGNORECASE)
 _PRONOUNS = {"I", "Me", "You", "It", "We", "Us", "They", "Them", "Him", "She", "He", "My", "Your", "Our"}
 _LEADING_FUNCTION = {"The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our",
@@ -846,7 +861,10 @@ def _latin_sequences(
         if next_cap == len(cap_starts):
             break
         k = cap_starts[next_cap]
-        if covered[k]:
+        # A weak alias may start a name when a new capitalised word follows ("Wang Lutong", not Wang Yi)
+        weak_start = (k in weak and k + 1 < n and not covered[k + 1] and text[tokens[k][2] : tokens[k + 1][1]] == " "
+                      and _is_cap_word(text[tokens[k + 1][1] : tokens[k + 1][2]]))
+        if covered[k] and not weak_start:
             k += 1
             continue
         raw = text[tokens[k][1] : tokens[k][2]]
@@ -968,7 +986,9 @@ def _latin_open_pass(
             nxt = by_start.get(end + 1)
             place_after = (words[-1] in _ORG_HEADS and nxt is not None and nxt.entity_id is not None
                            and text[end : end + 1] == " " and gaz.entities[nxt.entity_id].type == "location")
-            if zipf >= _COMMON_ZIPF and not possessive and not headed_run and not place_after:
+            # A rare-ish first word before another name word ("Rakesh Pillai", "Hong Liang") is a name.
+            name_pair = len(part) >= 2 and zipf < _NAME_PAIR_ZIPF and words[1] not in _GENERIC and _is_cap_word(words[1])
+            if zipf >= _COMMON_ZIPF and not possessive and not headed_run and not place_after and not name_pair:
                 if mid_caps is None:
                     mid_caps = set(_MID_SENTENCE_CAP_RE.findall(text))
                 if words[0] not in mid_caps:  # else it is written as a name elsewhere in the text
@@ -1086,6 +1106,10 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
     prev = prev_words[-1] if prev_words else ""
     if prev.lower() in _ROLE_WORDS and not prev[0].isupper() or _APPOSITION_BEFORE.search(before):
         return None if last in _GENERIC else "person"
+    if prev == "by" and len(prev_words) >= 2 and prev_words[-2] in _LED_BY and len(words) >= 2:
+        return None if last in _GENERIC else "person"  # "led by X", "chaired by X": a person leads
+    if len(words) in (2, 3) and first in _CHINESE_SURNAMES and all(_PINYIN_RE.fullmatch(w.lower()) for w in words[1:]):
+        return "person"  # "Wang Lutong", "Zhang Xiaoming": a Chinese surname and a pinyin given name
     if _APPOSITION_AFTER.match(after):
         return None if last in _GENERIC else "person"
     next_word = re.match(r"\s+([a-z]+)", after)
@@ -1115,6 +1139,17 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
             return "location?"
     return None
 
+
+_LED_BY = {"led", "headed", "chaired", "accompanied", "commanded", "represented", "hosted", "received", "signed"}
+# The most common Chinese surnames (one syllable each); with a pinyin given name they make a person.
+_CHINESE_SURNAMES = set(
+    "Wang Li Zhang Liu Chen Yang Zhao Huang Zhou Wu Xu Sun Hu Zhu Gao Lin Guo Ma Luo Liang Song Zheng Xie Tang Feng "
+    "Dong Xiao Cao Yuan Deng Fu Shen Zeng Peng Su Lu Jiang Cai Jia Ding Wei Xue Ye Yan Pan Du Dai Xia Zhong Tian Ren "
+    "Fan Fang Shi Yao Tan Liao Zou Xiong Jin Hao Kong Bai Cui Kang Mao Qiu Qin Gu Hou Shao Meng Duan Lei Qian Yin Qiao "
+    "Lai Gong Wen Geng Ji Miao Zhai Xing Yue Hong".split())
+_PINYIN_INITIAL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+_PINYIN_FINAL = r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|e|i|o|u|v)"
+_PINYIN_RE = re.compile(rf"(?:{_PINYIN_INITIAL}{_PINYIN_FINAL}){{1,2}}(?:-(?:{_PINYIN_INITIAL}{_PINYIN_FINAL}))?")
 
 _LOWER_PLACE_KINDS = {
     "prefecture", "district", "county", "province", "region", "village", "town", "city", "valley", "river",
