@@ -987,7 +987,14 @@ def _latin_open_pass(
             place_after = (words[-1] in _ORG_HEADS and nxt is not None and nxt.entity_id is not None
                            and text[end : end + 1] == " " and gaz.entities[nxt.entity_id].type == "location")
             # A rare-ish first word before another name word ("Rakesh Pillai", "Hong Liang") is a name.
-            name_pair = len(part) >= 2 and zipf < _NAME_PAIR_ZIPF and words[1] not in _GENERIC and _is_cap_word(words[1])
+            chinese = len(words) >= 2 and words[0] in _CHINESE_SURNAMES and bool(_PINYIN_RE.fullmatch(words[1].lower()))
+            name_pair = len(part) >= 2 and (zipf < _NAME_PAIR_ZIPF or chinese) and words[1] not in _GENERIC \
+                and _is_cap_word(words[1])
+            if chinese and len(words) >= 3 and all(w in _GENERIC for w in words[2:]):
+                part, words = part[:2], words[:2]  # "Zhang Xiaoming Ministry officials": the person, not a body
+                end = tokens[part[-1]][2]
+                after = text[end : end + 80]
+                possessive = after[:2] in ("'s", "’s")
             if zipf >= _COMMON_ZIPF and not possessive and not headed_run and not place_after and not name_pair:
                 if mid_caps is None:
                     mid_caps = set(_MID_SENTENCE_CAP_RE.findall(text))
@@ -1146,7 +1153,7 @@ _CHINESE_SURNAMES = set(
     "Wang Li Zhang Liu Chen Yang Zhao Huang Zhou Wu Xu Sun Hu Zhu Gao Lin Guo Ma Luo Liang Song Zheng Xie Tang Feng "
     "Dong Xiao Cao Yuan Deng Fu Shen Zeng Peng Su Lu Jiang Cai Jia Ding Wei Xue Ye Yan Pan Du Dai Xia Zhong Tian Ren "
     "Fan Fang Shi Yao Tan Liao Zou Xiong Jin Hao Kong Bai Cui Kang Mao Qiu Qin Gu Hou Shao Meng Duan Lei Qian Yin Qiao "
-    "Lai Gong Wen Geng Ji Miao Zhai Xing Yue Hong".split())
+    "Lai Gong Wen Geng Ji Miao Zhai Xing Yue".split())
 _PINYIN_INITIAL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
 _PINYIN_FINAL = r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|e|i|o|u|v)"
 _PINYIN_RE = re.compile(rf"(?:{_PINYIN_INITIAL}{_PINYIN_FINAL}){{1,2}}(?:-(?:{_PINYIN_INITIAL}{_PINYIN_FINAL}))?")
@@ -1437,7 +1444,9 @@ def _hindi_open_pass(
             if eid:
                 out.append(_Found(tokens[k][1], tokens[k][2], word, entity_id=eid))
                 covered[k] = True
-    out += _hindi_agent_names(gaz, text, tokens, covered)
+    starts = {start: k for k, (_, start, _) in enumerate(tokens)}
+    weak = {starts[f.start]: f for f in found if f.weak_candidates and f.start in starts}
+    out += _hindi_agent_names(gaz, text, tokens, covered, weak)
     return out
 
 
@@ -1463,7 +1472,8 @@ def _hi_name_evidence(word: str) -> tuple[bool, bool]:
     return True, hi < _HI_RARE_ZIPF or _zipf(romanize_word(word), "en") >= _EN_ROMANISED_NAME_ZIPF
 
 
-def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool]) -> list[_Found]:
+def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool],
+                       weak: dict[int, _Found]) -> list[_Found]:
     """People named without a title, by the grammar around them: "X ने कहा/बताया/किया", "X के अनुसार",
     "X उपस्थित थे", "नेतृत्व/अध्यक्षता X ने", "X और Y ने". The run is two or three name-like words between
     boundaries (one after नेतृत्व/अध्यक्षता), the first and at least half of them evidently names, and not a
@@ -1473,7 +1483,7 @@ def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, i
 
     def nameable(k: int) -> bool:
         key = tokens[k][0]
-        if covered[k] or not is_devanagari(key) or len(key) < 2 or key in _HI_STOPS or key in _HI_NEVER_IN_NAME \
+        if covered[k] and k not in weak or not is_devanagari(key) or len(key) < 2 or key in _HI_STOPS or key in _HI_NEVER_IN_NAME \
                 or key in _HI_TITLES or key in _HI_LOC_HEADS or key in _HI_ORG_HEADS or key in _HI_AGENT_BEFORE:
             return False
         return _hi_name_evidence(text[tokens[k][1] : tokens[k][2]])[0]
@@ -1504,6 +1514,8 @@ def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, i
             cue = nameable(j + 2) and cue_after(m) and m - (j + 2) + 1 >= 2
         words = [text[tokens[q][1] : tokens[q][2]] for q in range(k, j + 1)]
         evident = sum(_hi_name_evidence(w)[1] for w in words)
+        if k in weak:
+            ok_size = False  # a family name (a weak alias) may end a name, not start one
         if ok_size and cue and 2 * evident >= size and _hi_name_evidence(words[0])[1]:  # "सफल विघटन ने": no
             start, end = tokens[k][1], tokens[j][2]
             surface = text[start:end]
@@ -1513,6 +1525,8 @@ def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, i
                 out.append(_Found(start, end, surface, entity_id=eid, unlinked_name=name, unlinked_type="person"))
                 for q in range(k, j + 1):
                     covered[q] = True
+                    if q in weak:
+                        weak[q].dropped = True  # "अमित गुप्ता": the family name is part of this name
         k = j + 1
     return out
 
