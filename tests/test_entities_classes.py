@@ -11,7 +11,7 @@ import pytest
 
 from pipeline import entities
 from pipeline.entities import find_entities
-from tests.test_entities_open import Gold, _matches, _score
+from tests.test_entities_open import Gold, _score
 
 CLASSES: dict[str, list[tuple[str, set[Gold]]]] = {
     "agencies": [
