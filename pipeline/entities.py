@@ -1658,6 +1658,15 @@ def _qualified_ministries(gaz: Gazetteer, text: str, found: list[_Found]) -> Non
             country = by_end.get(f.start - len(m.group()) - 1)
         elif before.endswith(("'s ", "’s ")):
             country = by_end.get(f.start - 3)
+        elif before.endswith(" ") and not is_devanagari(f.surface) and f.start - 1 in by_end:
+            country = by_end[f.start - 1]  # "Nepal Ministry of Home Affairs": the place is part of the name
+            place = gaz.entities[country.entity_id]
+            if place.type == "location" and place.id != _HOME_COUNTRY:
+                country.dropped = True
+                f.start = country.start
+                f.surface = text[f.start : f.end]
+                f.entity_id, f.unlinked_type, f.unlinked_name = None, "organization", f.surface
+            continue
         elif m and m.group(1) in _NATIONALITIES and m.group(1) != "Indian":
             qualifier = m.group(1)
         if country is not None:

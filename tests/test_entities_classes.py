@@ -107,6 +107,55 @@ CLASSES: dict[str, list[tuple[str, set[Gold]]]] = {
          {("location", "Ngari")}),
     ],
 }
+# Written after the rules, as a check of how they generalise (one rule, the place before a ministry's name,
+# was added after it).
+MORE: dict[str, list[tuple[str, set[Gold]]]] = {
+    "agencies": [
+        ("ITANAGAR, Feb 11 (PTI) The state opened two new roads.", {("location", "ITANAGAR"), "organization/pti"}),
+        ("Officials told AFP the post was vacated, Bloomberg reported.", {"organization/afp", "organization/bloomberg"}),
+        ("ईटानगर, 11 फरवरी (भाषा) राज्य में दो नई सड़कें खुलीं।", {("location", "ईटानगर"), "organization/pti"}),
+        ("आईएएनएस के मुताबिक बातचीत जारी रहेगी।", {"organization/ians"}),
+    ],
+    "datelines": [
+        ("KIBITHU, April 3: Villagers welcomed the new bridge.", {("location", "KIBITHU")}),
+        ("DHARAMSHALA:\nThe Tibetan leaders met.", {("location", "DHARAMSHALA")}),
+        ("SHIGATSE, Aug 8 (Xinhua) A road was completed.", {("location", "SHIGATSE"), "organization/xinhua"}),
+        ("किबिथू, 3 अप्रैल (वार्ता) ग्रामीणों ने नए पुल का स्वागत किया।", {("location", "किबिथू"), "organization/uni"}),
+    ],
+    "compounds": [
+        ("The Xinjiang Military District issued a notice.", {("organization", "Xinjiang Military District")}),
+        ("A Bhutan Police team reached the border.", {("organization", "Bhutan Police")}),
+        ("Pilgrims gathered at the Kailash Monastery and the Tawang War Memorial.",
+         {("location", "Kailash Monastery"),    ("location", "Tawang War Memorial")}),
+        ("The Nepal Ministry of Home Affairs issued an alert.", {("organization", "Nepal Ministry of Home Affairs")}),
+        ("नेपाल के विदेश मंत्रालय ने कहा कि वह सहमत नहीं है।", {"location/nepal",    ("organization", "विदेश मंत्रालय")}),
+        ("The Battle of Walong was remembered.", {("event", "Battle of Walong")}),
+    ],
+    "holidays": [
+        ("Troops exchanged sweets on Diwali and Eid-ul-Fitr.", {"event/diwali", "event/eid"}),
+        ("Navy Day and Vijay Diwas fall in December.", {"event/navy-day-india", "event/vijay-diwas"}),
+        ("दीपावली और बकरीद पर मिठाइयों का आदान-प्रदान हुआ।", {"event/diwali", "event/eid"}),
+        ("गणतंत्र दिवस पर लोसर का जश्न भी मना।", {"event/republic-day-india", "event/losar"}),
+    ],
+    "hindi_precision": [
+        ("सीमा पर तैनात जवानों ने तीन चौकियां बनाईं।", set()),
+        ("नियुक्त अधिकारी ने छह पुल देखे।", set()),
+        ("गठित समिति की बैठक हुई।", set()),
+    ],
+    "hindi_people": [
+        ("चीनी प्रतिनिधिमंडल का नेतृत्व हुआंग शिलियांग ने किया।", {("person", "हुआंग शिलियांग")}),
+        ("राजीव मल्होत्रा ने बताया कि गश्त जारी है।", {("person", "राजीव मल्होत्रा")}),
+        ("नवांग दोरजे के अनुसार चरागाह सिकुड़ रहे हैं।", {("person", "नवांग दोरजे")}),
+    ],
+    "english_people": [
+        ("The team was headed by Rajiv Malhotra.", {("person", "Rajiv Malhotra")}),
+        ("Nawang Dorje, who runs a homestay in Hanle, said tourists were back.",
+         {("person", "Nawang Dorje"),    ("location", "Hanle")}),
+        ("Huang Shiliang told reporters the border was calm.", {("person", "Huang Shiliang")}),
+    ],
+}
+for _name, _cases in MORE.items():
+    CLASSES[_name] = CLASSES[_name] + _cases
 CASES = [(name, text, gold) for name, cases in CLASSES.items() for text, gold in cases]
 
 
@@ -149,5 +198,4 @@ def test_a_person_found_in_hindi_and_english_gets_one_id_when_spelled_alike():
 def test_agency_words_alone_are_not_agencies():
     assert find_entities("अधिकारियों ने भाषा पर वार्ता की।") == []
     assert [e["id"] for e in find_entities("Farmers in Andhra Pradesh (AP) met.")] == ["unlinked/location/andhra-pradesh"]
-    assert [e["id"] for e in find_entities("WASHINGTON (AP) — Officials met.")] == ["organization/associated-press"] or \
-        "organization/associated-press" in [e["id"] for e in find_entities("WASHINGTON (AP) — Officials met.")]
+    assert "organization/associated-press" in [e["id"] for e in find_entities("WASHINGTON (AP) — Officials met.")]
