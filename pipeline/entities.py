@@ -791,8 +791,8 @@ _APPOSITION_AFTER = re.compile(
     r",\s+(?:(?:the|a|an|his|her|its|their|who\s+is|now)\s+)?(?:[A-Za-z'’-]+\s+){0,4}?(?:"
     + "|".join(sorted(_ROLE_WORDS)) + r")\b(?!\s+said)"
     r"|,\s+(?:the\s+)?(?:(?:Deputy|Vice|Joint|Additional)\s+)?(?:Director|Secretary)[- ]General\s+of\b"
-    r"|,\s+the\s+(?:Director|Chairman|Chairperson|Spokesperson|Ambassador|Head|President)\s+of\b"
-    r"|,\s+who\s+(?!(?:is|are|was|were)\s+(?:in|at|on|from)\b)")  # ", who heads ...": a person
+    r"|,\s+the\s+(?:Director|Chairman|Chairperson|Spokesperson|Ambassador|Head|President)\s+of\b")
+_WHO_AFTER = re.compile(r",\s+who\s+(?!(?:is|are|was|were)\s+(?:in|at|on|from)\b)")  # ", who heads ...": a person
 _APPOSITION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_ROLE_WORDS)) + r"),\s*$", re.IGNORECASE)
 _PRONOUNS = {"I", "Me", "You", "It", "We", "Us", "They", "Them", "Him", "She", "He", "My", "Your", "Our"}
 _LEADING_FUNCTION = {"The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our",
@@ -1119,6 +1119,9 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
         return "person"  # "Wang Lutong", "Zhang Xiaoming": a Chinese surname and a pinyin given name
     if _APPOSITION_AFTER.match(after):
         return None if last in _GENERIC else "person"
+    if _WHO_AFTER.match(after) and len(words) >= 2 and not re.search(r"\bthe\s+$", before, re.IGNORECASE) \
+            and not (last.endswith("s") and _zipf(last[:-1].lower(), "en") >= 3.0):
+        return None if last in _GENERIC else "person"  # not "The Rajasthan Royals, who": a team, a plural
     next_word = re.match(r"\s+([a-z]+)", after)
     if next_word and next_word.group(1) in _SPEECH_VERBS and len(words) >= 2 and not after.startswith(","):
         return None if last in _GENERIC else "person"
@@ -1584,9 +1587,10 @@ _DATELINE_RE = re.compile(
 )
 
 
-def _datelines(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-    """Token ranges [i, j] of dateline places; their Latin keys are case-folded so that "NEW DELHI" and
-    "LEH" match the gazetteer's "New Delhi" and "Leh" (capitals elsewhere only match acronyms)."""
+def _datelines(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int, bool]]:
+    """Token ranges [i, j] of dateline places, and whether only a colon follows; their Latin keys are
+    case-folded so that "NEW DELHI" and "LEH" match the gazetteer's "New Delhi" and "Leh" (capitals
+    elsewhere only match acronyms)."""
     if not _DATELINE_RE.search(text):
         return []
     token_at = {s: k for k, (_, s, _) in enumerate(tokens)}
@@ -1598,9 +1602,10 @@ def _datelines(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int,
         i, j = token_at.get(start), ends.get(end)
         if i is None or j is None:
             continue
-        if text[m.end() :].lstrip()[:1] == ":" and not is_devanagari(place) and len(place.split()) > 1 and not place.isupper():
+        colon = text[m.end() :].lstrip()[:1] == ":"
+        if colon and not is_devanagari(place) and len(place.split()) > 1 and not place.isupper():
             continue  # "Also Read:", "Key Points:": a label in Title Case, not a place
-        spans.append((i, j))
+        spans.append((i, j, colon and not re.match(r"\s*,", text[m.end() :])))
         for k in range(i, j + 1):
             key, s, e = tokens[k]
             if not is_devanagari(key):
@@ -1609,10 +1614,10 @@ def _datelines(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int,
 
 
 def _dateline_places(text: str, tokens: list[tuple[str, int, int]], covered: list[bool],
-                     spans: list[tuple[int, int]], gaz: Gazetteer) -> list[_Found]:
+                     spans: list[tuple[int, int, bool]], gaz: Gazetteer) -> list[_Found]:
     """A dateline place the gazetteer does not hold is still a place (not a common word or a month)."""
     out = []
-    for i, j in spans:
+    for i, j, colon_only in spans:
         if any(covered[i : j + 1]):
             continue
         start, end = tokens[i][1], tokens[j][2]
@@ -1629,6 +1634,8 @@ def _dateline_places(text: str, tokens: list[tuple[str, int, int]], covered: lis
                 continue  # "UPDATE:", "NOTE:", "WATCH:": a label, not a place
             name = " ".join(w.capitalize() if w.isupper() else w for w in words)
         f = _Found(start, end, surface, unlinked_name=name, unlinked_type="location")
+        if colon_only and not surface.isupper() and not is_devanagari(surface):
+            continue  # "Adolescence: what teens think", "Keto: the science": a title before a colon
         eid = _fuzzy_link(gaz, name, LATIN_FUZZY_CUTOFF if not is_devanagari(surface) else FUZZY_CUTOFF)
         if eid and gaz.entities[eid].type == "location":
             f.entity_id = eid

@@ -34,6 +34,7 @@ CLASSES: dict[str, list[tuple[str, set[Gold]]]] = {
         ("KORZOK, Jan 4: Herders returned to the pastures.", {("location", "KORZOK")}),
         ("Zhangmu, May 6 (Xinhua) Traders crossed the bridge.", {("location", "Zhangmu"), "organization/xinhua"}),
         ("UPDATE: The meeting ended.\n\nWATCH: The video.", set()),
+        ("Adolescence: what the series gets right about teenagers", set()),
         ("कोरज़ोक, 4 जनवरी (भाषा) चरवाहे लौट आए।", {("location", "कोरज़ोक"), "organization/pti"}),
     ],
     "compounds": [
@@ -98,6 +99,7 @@ CLASSES: dict[str, list[tuple[str, set[Gold]]]] = {
          {("person", "Li Hongwei"), ("organization", "Boundary Affairs Department")}),
         ("The meeting was chaired by Amit Gupta in Leh.", {("person", "Amit Gupta"), "location/leh"}),
         ("Mr Singh and Mr Dong, a former naval Commander, met in Kuala Lumpur.", {("location", "Kuala Lumpur")}),
+        ("The Rajasthan Royals, who won on Sunday, play next in Jaipur.", {("location", "Jaipur")}),
     ],
     "types": [
         ("Officials met Liu Jinsong and Wang Lutong in the Ministry.", {"person/liu-jinsong", ("person", "Wang Lutong")}),
