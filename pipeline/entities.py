@@ -2,12 +2,16 @@
 
 Passes over one tokenisation of the text (a token taken by one pass is not reused by a later one):
 
+0. **Datelines** ("NEW DELHI, Dec 5 (PTI) –", "LEH:", "लेह, 5 दिसंबर (भाषा)") are matched case-insensitively;
+   an unknown dateline place is kept as a place.
 1. **Gazetteer** (`pipeline/data/gazetteer.yaml`): every alias, in either script, is a sequence of
    normalised word tokens in one token trie; one left-to-right pass finds the longest alias at each
    position. Tokens are runs of word characters *including the Devanagari combining signs* (matras,
    virama, anusvara...), so word boundaries are right for Hindi, where Python's `\\b` is not (it
    breaks a word at its vowel signs). Weak aliases ("Singh", "सिंह") count only when their entity is
-   otherwise named in the same article. Devanagari spelling variants of multi-word aliases follow.
+   otherwise named in the same article (a news agency's weak alias also as a credit, "(भाषा)"); a
+   bare-named ministry qualified by another country ("भूटान के विदेश मंत्रालय") is that country's, not
+   India's. Devanagari spelling variants of multi-word aliases follow.
 2. **Titles**: a title or honorific ("Lt Gen", "Ambassador", "Mr", "श्री", "प्रवक्ता", "रक्षा मंत्री")
    followed by a name gives a person, linked when the name is close to a known one.
 3. **Open-world names** the gazetteer does not hold. English: runs of capitalised words (with
@@ -15,9 +19,12 @@ Passes over one tokenisation of the text (a token taken by one pass is not reuse
    "... Party"), a role word or apposition (person), a possessive before a role word, a preposition
    of place, a list or naming verb shared with a typed name; untyped runs, sentence starters that are
    common words, months, headlines in Title Case, acronyms and kind words alone are not names.
+   A known place before a headed name is part of it ("China Coast Guard", "Tawang Monastery").
    Hindi: a head word after the name ("... नदी", "... पार्टी"), the name running back to the nearest
-   postposition or function word, and one-word names from "X के रक्षा मंत्री", "नेपाल और X",
-   "A को X कहता है". A surname alone after an unlinked person's full name is that person.
+   postposition or function word (never over a number, participle, verb or role word), one-word names
+   from "X के रक्षा मंत्री", "नेपाल और X", "A को X कहता है", and people without a title from the grammar
+   ("X ने कहा", "नेतृत्व X ने", "X के अनुसार") when their words are name-like by word frequency.
+   A surname alone after an unlinked person's full name is that person.
 4. **Transliteration + fuzzy match**: names found by rules 2-3, and Devanagari words that match no
    alias, are romanised (a small table in this module, with Hindi schwa deletion) and compared with
    the known Latin names (rapidfuzz). A match links to the gazetteer entity; otherwise the name is
