@@ -1641,8 +1641,8 @@ def _dateline_places(text: str, tokens: list[tuple[str, int, int]], covered: lis
                 continue  # "UPDATE:", "NOTE:", "WATCH:": a label, not a place
             name = " ".join(w.capitalize() if w.isupper() else w for w in words)
         f = _Found(start, end, surface, unlinked_name=name, unlinked_type="location")
-        if colon_only and not surface.isupper() and not is_devanagari(surface):
-            continue  # "Adolescence: what teens think", "Keto: the science": a title before a colon
+        if colon_only and (is_devanagari(surface) or not surface.isupper()):
+            continue  # "Adolescence: what teens think", "बैडमिंटन: ...": a title or a topic before a colon
         eid = _fuzzy_link(gaz, name, LATIN_FUZZY_CUTOFF if not is_devanagari(surface) else FUZZY_CUTOFF)
         if eid and gaz.entities[eid].type == "location":
             f.entity_id = eid

@@ -35,6 +35,7 @@ CLASSES: dict[str, list[tuple[str, set[Gold]]]] = {
         ("Zhangmu, May 6 (Xinhua) Traders crossed the bridge.", {("location", "Zhangmu"), "organization/xinhua"}),
         ("UPDATE: The meeting ended.\n\nWATCH: The video.", set()),
         ("Adolescence: what the series gets right about teenagers", set()),
+        ("क्रिकेट: भारत ने मैच जीता", {"location/india"}),
         ("कोरज़ोक, 4 जनवरी (भाषा) चरवाहे लौट आए।", {("location", "कोरज़ोक"), "organization/pti"}),
     ],
     "compounds": [
