@@ -1498,46 +1498,53 @@ def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, i
             return False
         return _hi_name_evidence(text[tokens[k][1] : tokens[k][2]])[0]
 
-    def cue_after(j: int) -> bool:
-        if j + 1 >= n or text[tokens[j][2] : tokens[j + 1][1]] != " ":
-            return False
-        nxt = tokens[j + 1][0]
-        return nxt == "ने" or nxt in _HI_PRESENT or (
-            nxt == "के" and j + 2 < n and tokens[j + 2][0] == "अनुसार")
+    def run_before(end: int) -> int | None:
+        """Start of the run of name-like words ending at token `end` (None if there is none)."""
+        k = end
+        while k >= 0 and end - k < 4 and nameable(k) and (k == end or text[tokens[k][2] : tokens[k + 1][1]] == " "):
+            k -= 1
+        return k + 1 if k < end else None
 
-    k = 0
-    while k < n:
-        if not nameable(k) or (k > 0 and nameable(k - 1) and text[tokens[k - 1][2] : tokens[k][1]] == " "):
-            k += 1
-            continue
-        j = k
-        while j + 1 < n and j - k < 3 and nameable(j + 1) and text[tokens[j][2] : tokens[j + 1][1]] == " ":
-            j += 1
+    def take(k: int, j: int) -> bool:
+        """Tag tokens k..j as a person if the run qualifies; True when tagged."""
         size = j - k + 1
-        after_lead = k > 0 and tokens[k - 1][0] in _HI_AGENT_BEFORE
-        ok_size = 2 <= size <= 3 or size == 1 and after_lead
-        cue = cue_after(j)
-        if not cue and ok_size and j + 2 < n and tokens[j + 1][0] in _HI_AND:
-            m = j + 2  # "X और Y ने": the first of two named people
-            while m + 1 < n and m - j < 4 and nameable(m + 1):
-                m += 1
-            cue = nameable(j + 2) and cue_after(m) and m - (j + 2) + 1 >= 2
+        if k in weak or not (2 <= size <= 3 or size == 1 and k > 0 and tokens[k - 1][0] in _HI_AGENT_BEFORE):
+            return False  # a family name (a weak alias) may end a name, not start one
+        if k > 0 and text[tokens[k - 1][2] : tokens[k][1]] == " " and nameable(k - 1):
+            return False  # the run is longer than a name: a clause
         words = [text[tokens[q][1] : tokens[q][2]] for q in range(k, j + 1)]
         evident = sum(_hi_name_evidence(w)[1] for w in words)
-        if k in weak:
-            ok_size = False  # a family name (a weak alias) may end a name, not start one
-        if ok_size and cue and 2 * evident >= size and _hi_name_evidence(words[0])[1]:  # "सफल विघटन ने": no
-            start, end = tokens[k][1], tokens[j][2]
-            surface = text[start:end]
-            eid = _fuzzy_link(gaz, surface)
-            if eid is None or gaz.entities[eid].type == "person":
-                name = " ".join(w.capitalize() for w in phonetic_key(surface).split())
-                out.append(_Found(start, end, surface, entity_id=eid, unlinked_name=name, unlinked_type="person"))
-                for q in range(k, j + 1):
-                    covered[q] = True
-                    if q in weak:
-                        weak[q].dropped = True  # "अमित गुप्ता": the family name is part of this name
-        k = j + 1
+        if 2 * evident < size or not _hi_name_evidence(words[0])[1]:  # "सफल विघटन ने": no
+            return False
+        start, end = tokens[k][1], tokens[j][2]
+        surface = text[start:end]
+        eid = _fuzzy_link(gaz, surface)
+        if eid is not None and gaz.entities[eid].type != "person":
+            return False
+        name = " ".join(w.capitalize() for w in phonetic_key(surface).split())
+        out.append(_Found(start, end, surface, entity_id=eid, unlinked_name=name, unlinked_type="person"))
+        for q in range(k, j + 1):
+            covered[q] = True
+            if q in weak:
+                weak[q].dropped = True  # "अमित गुप्ता": the family name is part of this name
+        return True
+
+    # Work back from each cue: "ने", "उपस्थित/मौजूद", "के अनुसार".
+    for c in range(1, n):
+        key = tokens[c][0]
+        if not (key == "ने" or key in _HI_PRESENT or key == "के" and c + 1 < n and tokens[c + 1][0] == "अनुसार"):
+            continue
+        if text[tokens[c - 1][2] : tokens[c][1]] != " ":
+            continue
+        k = run_before(c - 1)
+        if k is None:
+            continue
+        second = take(k, c - 1)
+        # "X और Y ने": the first of two named people (Y needs two words or more)
+        if second and k >= 2 and tokens[k - 1][0] in _HI_AND and c - k >= 2:
+            k0 = run_before(k - 2)
+            if k0 is not None:
+                take(k0, k - 2)
     return out
 
 
