@@ -433,8 +433,7 @@ _PLACE_NAMED_HEADS = {"Airport", "Airbase", "Memorial", "Monastery", "Gompa", "C
 # Ministers meeting as a body of a forum ("SCO Council of Foreign Ministers") is an event: a meeting.
 _MEETING_FIRST = {"Council", "Conference", "Meeting"}
 # Lower-case heads after a known place: "the Galwan clash", "the Doklam standoff".
-_LOWER_EVENT_HEADS = {"clash": "clash", "clashes": "clashes", "standoff": "standoff", "stand-off": "stand-off",
-                      "face-off": "face-off", "skirmish": "skirmish"}
+_LOWER_EVENT_RE = re.compile(r" (?:border )?(clash|clashes|standoff|stand-off|face-off|faceoff|skirmish)\b")
 _ORG_FIRST = {"Ministry", "Department", "University", "Institute", "Bank", "Government", "Council", "Office",
               "Commission", "Bureau", "Academy", "Embassy", "Consulate", "Board", "Committee", "Court", "Party"}
 _PLACE_FIRST = {"Lake", "Mount", "Mt", "Port", "Cape", "Fort", "Isle", "Gulf", "Bay"}  # "Lake Chad", "Mount Kailash"
@@ -514,6 +513,9 @@ _HI_ORG_HEADS = {
     "आर्मी": "Army", "कमेटी": "Committee", "काउंसिल": "Council", "यूनिवर्सिटी": "University", "फोर्स": "Force",
     "मिनिस्ट्री": "Ministry", "कमीशन": "Commission", "एजेंसी": "Agency", "ब्यूरो": "Bureau",
 }
+# What happened or was signed at a place is an event ("डेपसांग गतिरोध", "शिमला समझौता").
+_HI_EVENT_HEADS = {"झड़प": "clash", "झड़पों": "clashes", "गतिरोध": "standoff", "समझौता": "Agreement",
+                   "समझौते": "Agreement", "संधि": "Treaty", "महोत्सव": "Festival", "मैराथन": "Marathon"}
 _HI_TWO_WORD_HEADS = {("हवाई", "अड्डा"): "Airport", ("हवाई", "अड्डे"): "Airport", ("हवाई", "पट्टी"): "Airstrip"}
 # A head word alone, or after one of these, names a kind ("सुरक्षा बल", "भारतीय सेना", "इस झील").
 _HI_MODIFIERS = set(
@@ -779,6 +781,7 @@ def _title_pass(
 
 _HI_LOC_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_LOC_HEADS.items()}
 _HI_ORG_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_ORG_HEADS.items()}
+_HI_EVENT_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_EVENT_HEADS.items()}
 _HI_TWO_WORD_HEADS = {tuple(w.translate(_DEVANAGARI_FOLD) for w in k): v for k, v in _HI_TWO_WORD_HEADS.items()}
 _HI_POSSESSIVE_ROLES = [tuple(w.translate(_DEVANAGARI_FOLD) for w in r) for r in _HI_POSSESSIVE_ROLES]
 _HI_AFTER_LA = {t.translate(_DEVANAGARI_FOLD) for t in "के की का में से पर को ने और तथा दर्रा दर्रे दर्रों तक".split()}
@@ -1360,6 +1363,8 @@ def _hindi_open_pass(
             etype, head = "location", _HI_LOC_HEADS[key]
         elif key in _HI_ORG_HEADS:
             etype, head = "organization", _HI_ORG_HEADS[key]
+        elif key in _HI_EVENT_HEADS:
+            etype, head = "event", _HI_EVENT_HEADS[key]
         elif key == "फिंगर" and k + 1 < n and tokens[k + 1][0].isdigit() and spaced(k, k + 1):
             add(k, k + 1, "location", "", None)
             out[-1].unlinked_name = f"Finger {tokens[k + 1][0]}"
@@ -1378,15 +1383,17 @@ def _hindi_open_pass(
             i -= 1
         if i == k:
             prev = by_end.get(tokens[k][1] - 1)
-            if prev and prev.entity_id and etype == "organization" and spaced(k - 1, k) \
+            if prev and prev.entity_id and etype in ("organization", "event") and spaced(k - 1, k) \
                     and gaz.entities[prev.entity_id].type == "location":
                 prev.dropped = True  # "दिल्ली पुलिस": the place names a new organisation
                 place = gaz.entities[prev.entity_id].name
                 out.append(_Found(prev.start, tokens[last][2], text[prev.start : tokens[last][2]],
-                                  unlinked_name=f"{place} {head}", unlinked_type="organization"))
+                                  unlinked_name=f"{place} {head}", unlinked_type=etype))
                 for m in range(k, last + 1):
                     covered[m] = True
             continue
+        if etype == "event" and not all(_hi_name_evidence(text[tokens[q][1] : tokens[q][2]])[1] for q in range(i, k)):
+            continue  # "सहयोग समझौता", "सीमा पर झड़प": a kind of agreement or fight, not a named one
         add(i, last, etype, head, k)
 
     # Initials before a family name: "पी. वी. सिंधु ने", "के. जे. रमेश ने".
@@ -1702,6 +1709,23 @@ def _qualified_ministries(gaz: Gazetteer, text: str, found: list[_Found]) -> Non
             f.entity_id, f.unlinked_type, f.unlinked_name = None, "organization", f.surface
 
 
+def _place_events(gaz: Gazetteer, text: str, found: list[_Found]) -> list[_Found]:
+    """A place followed by a lower-case word for a fight is that event: "the Depsang standoff", "the
+    Chumar face-off" (the gazetteer holds the known ones: "Galwan clash")."""
+    out = []
+    for f in found:
+        if f.dropped or is_devanagari(f.surface) or not (m := _LOWER_EVENT_RE.match(text, f.end)):
+            continue
+        etype = gaz.entities[f.entity_id].type if f.entity_id else f.unlinked_type if f.unlinked_name else None
+        if etype != "location":
+            continue
+        place = gaz.entities[f.entity_id].name if f.entity_id else f.unlinked_name
+        f.dropped = True
+        out.append(_Found(f.start, m.end(), text[f.start : m.end()], unlinked_name=f"{place} {m.group(1)}",
+                          unlinked_type="event"))
+    return out
+
+
 def _analyse(text: str, gaz: Gazetteer) -> list[_Found]:
     """All name mentions of `text`, linked or not, in text order (weak aliases still unresolved)."""
     tokens = tokenize(text)
@@ -1717,6 +1741,7 @@ def _analyse(text: str, gaz: Gazetteer) -> list[_Found]:
         found += _hindi_open_pass(gaz, text, tokens, covered, found)
     found += _latin_open_pass(gaz, text, tokens, covered, found)
     found += _surname_pass(text, tokens, covered, found)
+    found += _place_events(gaz, text, found)
     return sorted((f for f in found if not f.dropped), key=lambda f: f.start)
 
 
