@@ -802,6 +802,9 @@ _APPOSITION_AFTER = re.compile(
     + "|".join(sorted(_ROLE_WORDS)) + r")\b(?!\s+said)"
     r"|,\s+(?:the\s+)?(?:(?:Deputy|Vice|Joint|Additional)\s+)?(?:Director|Secretary)[- ]General\s+of\b"
     r"|,\s+the\s+(?:Director|Chairman|Chairperson|Spokesperson|Ambassador|Head|President)\s+of\b")
+_DESIGNATION_AFTER = re.compile(
+    r" \((?:(?:Joint|Deputy|Additional|Vice|Under|Foreign|Defence|Chief|Principal)\s+)*(?:Secretary|Director|"
+    r"Director-General|Minister|Ambassador|Spokesperson|Commander|Adviser|Advisor|Chairman|President|Governor)\b")
 _WHO_AFTER = re.compile(r",\s+who\s+(?!(?:is|are|was|were)\s+(?:in|at|on|from)\b)")  # ", who heads ...": a person
 _APPOSITION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_ROLE_WORDS)) + r"),\s*$", re.IGNORECASE)
 _PRONOUNS = {"I", "Me", "You", "It", "We", "Us", "They", "Them", "Him", "She", "He", "My", "Your", "Our"}
@@ -1121,7 +1124,8 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
     adjacent = re.search(r"(?:([A-Za-z'’]+) +)?([A-Za-z'’]+) +$", before)  # the words right before, no punctuation
     prev_words = [w for w in adjacent.groups() if w] if adjacent else []
     prev = prev_words[-1] if prev_words else ""
-    if prev.lower() in _ROLE_WORDS and not prev[0].isupper() or _APPOSITION_BEFORE.search(before):
+    in_brackets = before.rfind("(") > before.rfind(")")  # "(Joint Secretary, East Asia)": a portfolio
+    if prev.lower() in _ROLE_WORDS and not prev[0].isupper() or _APPOSITION_BEFORE.search(before) and not in_brackets:
         return None if last in _GENERIC else "person"
     if prev == "by" and len(prev_words) >= 2 and prev_words[-2] in _LED_BY and len(words) >= 2:
         return None if last in _GENERIC else "person"  # "led by X", "chaired by X": a person leads
@@ -1129,6 +1133,8 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
         return "person"  # "Wang Lutong", "Zhang Xiaoming": a Chinese surname and a pinyin given name
     if _APPOSITION_AFTER.match(after):
         return None if last in _GENERIC else "person"
+    if _DESIGNATION_AFTER.match(after) and len(words) >= 2:
+        return None if last in _GENERIC else "person"  # "Gourangalal Das (Joint Secretary, East Asia)"
     if _WHO_AFTER.match(after) and len(words) >= 2 and not re.search(r"\bthe\s+$", before, re.IGNORECASE) \
             and not (last.endswith("s") and _zipf(last[:-1].lower(), "en") >= 3.0):
         return None if last in _GENERIC else "person"  # not "The Rajasthan Royals, who": a team, a plural
@@ -1467,6 +1473,8 @@ def _hindi_open_pass(
     return out
 
 
+_HI_DESIGNATION_FIRST = {t.translate(_DEVANAGARI_FOLD) for t in
+                         "संयुक्त उप अपर अतिरिक्त सचिव निदेशक महानिदेशक अधिकारी महासचिव विदेश रक्षा".split()}
 _HI_AGENT_BEFORE = {t.translate(_DEVANAGARI_FOLD) for t in "नेतृत्व अध्यक्षता".split()}
 _HI_PRESENT = {t.translate(_DEVANAGARI_FOLD) for t in "उपस्थित मौजूद".split()}
 _HI_AND = {t.translate(_DEVANAGARI_FOLD) for t in "और तथा एवं व".split()}
@@ -1536,12 +1544,14 @@ def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, i
                 weak[q].dropped = True  # "अमित गुप्ता": the family name is part of this name
         return True
 
-    # Work back from each cue: "ने", "उपस्थित/मौजूद", "के अनुसार".
+    # Work back from each cue: "ने", "उपस्थित/मौजूद", "के अनुसार", or a designation in brackets after the
+    # name ("X (संयुक्त सचिव)").
     for c in range(1, n):
         key = tokens[c][0]
-        if not (key == "ने" or key in _HI_PRESENT or key == "के" and c + 1 < n and tokens[c + 1][0] == "अनुसार"):
-            continue
-        if text[tokens[c - 1][2] : tokens[c][1]] != " ":
+        gap = text[tokens[c - 1][2] : tokens[c][1]]
+        designation = gap == " (" and (key in _HI_TITLES or key in _HI_DESIGNATION_FIRST)
+        if not (designation or gap == " " and (
+                key == "ने" or key in _HI_PRESENT or key == "के" and c + 1 < n and tokens[c + 1][0] == "अनुसार")):
             continue
         k = run_before(c - 1)
         if k is None:

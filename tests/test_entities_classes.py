@@ -92,6 +92,8 @@ CLASSES: dict[str, list[tuple[str, set[Gold]]]] = {
          {("person", "सुनील मेहता"), ("person", "तेनजिंग नामग्याल")}),
         ("बैठक की अध्यक्षता राकेश पिल्लई ने की।", {("person", "राकेश पिल्लई")}),
         ("कार्यक्रम में अमित गुप्ता उपस्थित थे।", {("person", "अमित गुप्ता")}),
+        ("बैठक में गौरांग लाल दास (संयुक्त सचिव, पूर्वी एशिया) शामिल हुए।", {("person", "गौरांग लाल दास")}),
+        ("सीमा सड़क (पूर्वी क्षेत्र) पर काम जारी है।", set()),
     ],
     "english_people": [
         ("The Indian delegation was led by Gourangalal Das.", {("person", "Gourangalal Das")}),
@@ -102,6 +104,8 @@ CLASSES: dict[str, list[tuple[str, set[Gold]]]] = {
         ("Li Hongwei, the Director General of the Boundary Affairs Department, attended.",
          {("person", "Li Hongwei"), ("organization", "Boundary Affairs Department")}),
         ("The meeting was chaired by Amit Gupta in Leh.", {("person", "Amit Gupta"), "location/leh"}),
+        ("On the Indian side of the table sat Gourangalal Das (Joint Secretary, East Asia) and two aides.",
+         {("person", "Gourangalal Das")}),
         ("Mr Singh and Mr Dong, a former naval Commander, met in Kuala Lumpur.", {("location", "Kuala Lumpur")}),
         ("The Rajasthan Royals, who won on Sunday, play next in Jaipur.", {("location", "Jaipur")}),
     ],
