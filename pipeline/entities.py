@@ -2,12 +2,16 @@
 
 Passes over one tokenisation of the text (a token taken by one pass is not reused by a later one):
 
+0. **Datelines** ("NEW DELHI, Dec 5 (PTI) –", "LEH:", "लेह, 5 दिसंबर (भाषा)") are matched case-insensitively;
+   an unknown dateline place is kept as a place.
 1. **Gazetteer** (`pipeline/data/gazetteer.yaml`): every alias, in either script, is a sequence of
    normalised word tokens in one token trie; one left-to-right pass finds the longest alias at each
    position. Tokens are runs of word characters *including the Devanagari combining signs* (matras,
    virama, anusvara...), so word boundaries are right for Hindi, where Python's `\\b` is not (it
    breaks a word at its vowel signs). Weak aliases ("Singh", "सिंह") count only when their entity is
-   otherwise named in the same article. Devanagari spelling variants of multi-word aliases follow.
+   otherwise named in the same article (a news agency's weak alias also as a credit, "(भाषा)"); a
+   bare-named ministry qualified by another country ("भूटान के विदेश मंत्रालय") is that country's, not
+   India's. Devanagari spelling variants of multi-word aliases follow.
 2. **Titles**: a title or honorific ("Lt Gen", "Ambassador", "Mr", "श्री", "प्रवक्ता", "रक्षा मंत्री")
    followed by a name gives a person, linked when the name is close to a known one.
 3. **Open-world names** the gazetteer does not hold. English: runs of capitalised words (with
@@ -15,9 +19,12 @@ Passes over one tokenisation of the text (a token taken by one pass is not reuse
    "... Party"), a role word or apposition (person), a possessive before a role word, a preposition
    of place, a list or naming verb shared with a typed name; untyped runs, sentence starters that are
    common words, months, headlines in Title Case, acronyms and kind words alone are not names.
+   A known place before a headed name is part of it ("China Coast Guard", "Tawang Monastery").
    Hindi: a head word after the name ("... नदी", "... पार्टी"), the name running back to the nearest
-   postposition or function word, and one-word names from "X के रक्षा मंत्री", "नेपाल और X",
-   "A को X कहता है". A surname alone after an unlinked person's full name is that person.
+   postposition or function word (never over a number, participle, verb or role word), one-word names
+   from "X के रक्षा मंत्री", "नेपाल और X", "A को X कहता है", and people without a title from the grammar
+   ("X ने कहा", "नेतृत्व X ने", "X के अनुसार") when their words are name-like by word frequency.
+   A surname alone after an unlinked person's full name is that person.
 4. **Transliteration + fuzzy match**: names found by rules 2-3, and Devanagari words that match no
    alias, are romanised (a small table in this module, with Hindi schwa deletion) and compared with
    the known Latin names (rapidfuzz). A match links to the gazetteer entity; otherwise the name is
@@ -318,6 +325,8 @@ _LATIN_TITLES = {
     "Mayor": True, "Professor": True, "Prof": True, "Captain": True, "Capt": True, "Lieutenant": True,
     "Commissioner": True, "Speaker": True, "Chairman": True, "Chairperson": True, "Director": True,
 }
+_RANKED_OFFICE = {"Joint", "Foreign", "Additional", "Deputy", "Under", "Cabinet", "Defence", "Home", "Assistant",
+                  "Principal", "Permanent", "Vice"}
 _ABBREVIATED_TITLES = {"Gen", "Lt", "Col", "Maj", "Dr", "Mr", "Ms", "Mrs", "Brig", "Prof", "Capt"}
 _LATIN_NOT_NAMES = {
     "The", "Of", "On", "In", "And", "For", "To", "At", "With", "From", "By", "As", "A", "An", "Is", "Was", "Has",
@@ -346,7 +355,30 @@ _HI_NOT_NAMES |= set(
     "गए गई गया होगा होगी होंगे जल्द चुने चुना चुनी चुनाव बने बना बनी बनने बनाया मौजूद कार्यालय पदभार सदन "
     "निधि आवास स्तरीय दल मंडल समिति चाहिए सकते सकता सकती रहे रही रहा".split()
 )
-_HI_NOT_NAMES = {t.translate(_DEVANAGARI_FOLD) for t in _HI_NOT_NAMES}
+# Words of classes that are never part of a name: numbers, participles and adjectives of state, verb
+# forms, role nouns. A head-word name ("... सेना", "... पुल") does not run back over them ("तैनात सेना",
+# "चार पुल"), and a name after a title or before "ने" stops at them ("... श्रीनिवासन उपस्थित थे").
+_HI_NUMBER_WORDS = set(
+    "एक दो तीन चार पांच पाँच छह छः सात आठ नौ दस ग्यारह बारह तेरह पंद्रह बीस तीस पचास सौ हजार हज़ार लाख करोड़ "
+    "पहला पहली पहले दूसरा दूसरी दूसरे तीसरा तीसरी तीसरे चौथा चौथी कई दर्जन दर्जनों सैकड़ों हजारों".split())
+_HI_PARTICIPLES = set(
+    "तैनात मौजूद उपस्थित अनुपस्थित शामिल स्थित गठित आयोजित नियुक्त संबोधित प्रस्तावित निर्मित प्रभावित सुरक्षित "
+    "विवादित घोषित प्रकाशित आधारित संचालित नियंत्रित अधिकृत निर्धारित कथित तथाकथित उक्त संबंधित सम्मिलित "
+    "व्यवस्थित तैयार जारी रवाना सक्रिय सतर्क मुस्तैद बहाल बंद खुला खुली खुले नाराज".split())
+_HI_VERB_FORMS = set(
+    "है हैं था थी थे हो होगा होगी होंगे हुआ हुई हुए कहा कही कहे बताया बताई बताए किया की किए किये दिया दी दिए "
+    "लिया लिए गया गई गए गयी आया आई आए पहुंचा पहुंची पहुंचे पहुँचे बनाया बनाई बनाए बनाने करेंगे करेगा करेगी "
+    "करते करती करता करने कर करके जाएगा जाएगी जाएंगे लगा लगी लगे मिला मिली मिले रहा रही रहे सकता सकती सकते "
+    "चाहिए दिखा दिखे देखा देखे रखा रखी रखे कहते कहती कहता बोले बोला बोली".split())
+_HI_ROLE_NOUNS = set(
+    "ऑफिसर आफिसर कमांडिंग अधिकारी अधिकारियों प्रभारी नेतृत्व अध्यक्षता प्रतिनिधिमंडल प्रतिनिधिमंडलों जवान जवानों "
+    "सैनिक सैनिकों कर्मी कर्मियों प्रवक्ता संवाददाता पत्रकार विशेषज्ञ".split())
+_HI_NEVER_IN_NAME = {t.translate(_DEVANAGARI_FOLD)
+                     for t in _HI_NUMBER_WORDS | _HI_PARTICIPLES | _HI_VERB_FORMS | _HI_ROLE_NOUNS}
+_HI_NOT_NAMES = {t.translate(_DEVANAGARI_FOLD) for t in _HI_NOT_NAMES} | (_HI_NEVER_IN_NAME - {"प्रवक्ता"})
+# The most frequent word found inside a head-word name of the development set is "जीवन" (zipf 5.88, "Jivan
+# Nullah"); function words, verbs and generic nouns ("सभी", "सरकार", "लोग", "कहा") are at 6.0 and above.
+_HI_NAME_WORD_MAX_ZIPF = 6.0
 # Titles of an office, also used as nouns ("मुख्यमंत्री कार्यालय", "सांसद निधि"): an unknown name after them
 # needs two words.
 _HI_OFFICE_TITLES = {t.translate(_DEVANAGARI_FOLD) for t in
@@ -366,6 +398,7 @@ _LOC_HEADS = {
     "Plateau", "Island", "Islands", "Strait", "Sea", "Ocean", "Bay", "Gulf", "Province", "Region", "County",
     "Village", "Town", "City", "Bridge", "Road", "Highway", "Tunnel", "Dam", "Range", "Mountains", "Finger",
     "Corridor", "Post", "Camp", "Base", "Gap", "Top", "Springs", "Junction", "Nagar", "Pur", "Desert",
+    "Memorial", "Monastery", "Gompa", "Cantonment", "Cosmodrome",
 }
 _ORG_HEADS = {
     "Ministry", "Army", "Command", "Corps", "Party", "Sabha", "Council", "Congress", "Committee", "Organisation",
@@ -376,10 +409,31 @@ _ORG_HEADS = {
     "Navy", "Embassy", "Consulate", "Government", "Administration", "Centre", "Center", "Society", "Trust",
     "Times", "Express", "News", "Daily", "Network", "Bal", "Dal", "Samiti", "Parishad",
     "Sangh", "Morcha", "Cabinet", "Senate", "Club", "Clubs",
+    # a programme is run by a body and named like one ("Vibrant Villages Programme"): typed organisation
+    "Programme", "Program", "Scheme", "Project", "Mission", "Yojana", "Abhiyan",
 }
 _EVENT_HEADS = {"Summit", "Talks", "Dialogue", "Conference", "Games", "Exercise", "Festival", "War", "Yatra",
                 "Olympics", "Forum", "Trophy", "Cup", "Championship", "Championships", "Tournament", "Election",
-                "Elections", "Day", "Week", "Marathon", "Expo", "Fair", "Mela", "Drill"}
+                "Elections", "Day", "Week", "Marathon", "Expo", "Fair", "Mela", "Drill", "Meeting",
+                # agreements and fights are events: what happened (or was signed) at a place and time
+                "Agreement", "Treaty", "Accord", "Pact", "Protocol", "Declaration", "Clash", "Clashes",
+                "Standoff", "Stand-off", "Skirmish", "Battle", "Celebrations", "Carnival"}
+# Two-word heads whose last word alone would give another type ("Military District" is a command,
+# "Satellite Launch Center" a place).
+_TWO_WORD_HEADS = {("Military", "District"): "organization", ("Military", "Region"): "organization",
+                   ("Coast", "Guard"): "organization", ("Launch", "Center"): "location",
+                   ("Launch", "Centre"): "location", ("Space", "Centre"): "location", ("Space", "Center"): "location",
+                   ("War", "Memorial"): "location"}
+_EVENT_FIRST = {"Battle", "Siege", "Treaty", "Festival", "Conference", "Meeting", "Summit"}  # "Battle of Rezang La"
+# Heads that make one new name with the known place before them ("Tawang Monastery", "Ladakh Marathon",
+# "Shimla Agreement"); "Ladakh Sector" or "Tawang District" stay the known place.
+_PLACE_NAMED_HEADS = {"Airport", "Airbase", "Memorial", "Monastery", "Gompa", "Cantonment", "Cosmodrome", "Festival",
+                      "Marathon", "Games", "Summit", "Mela", "Yatra", "Agreement", "Treaty", "Accord", "Pact",
+                      "Declaration", "Clash", "Standoff", "Expo", "Carnival", "Olympics"}
+# Ministers meeting as a body of a forum ("SCO Council of Foreign Ministers") is an event: a meeting.
+_MEETING_FIRST = {"Council", "Conference", "Meeting"}
+# Lower-case heads after a known place: "the Galwan clash", "the Doklam standoff".
+_LOWER_EVENT_RE = re.compile(r" (?:border )?(clash|clashes|standoff|stand-off|face-off|faceoff|skirmish)\b")
 _ORG_FIRST = {"Ministry", "Department", "University", "Institute", "Bank", "Government", "Council", "Office",
               "Commission", "Bureau", "Academy", "Embassy", "Consulate", "Board", "Committee", "Court", "Party"}
 _PLACE_FIRST = {"Lake", "Mount", "Mt", "Port", "Cape", "Fort", "Isle", "Gulf", "Bay"}  # "Lake Chad", "Mount Kailash"
@@ -437,6 +491,7 @@ _POSSESSIVE_ROLES = {"foreign", "defence", "defense", "government", "army", "pri
                      "claims", "stand", "sovereignty"}
 _NAMING_WORDS = {"calls", "called", "call", "names", "named", "renamed", "dubbed", "dubs"}
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n]|[—–-]\s)\s*$")
+_NAME_PAIR_ZIPF = 3.5  # "ramesh" 2.8, "vikram" 3.0, "hong" 3.3; sentence starters: "however" 5.0, "officials" 4.4
 _COMMON_ZIPF = 2.5  # a capitalised sentence starter this frequent as an English word is not a name
 _HI_COMMON_ZIPF = 5.0
 
@@ -458,6 +513,9 @@ _HI_ORG_HEADS = {
     "आर्मी": "Army", "कमेटी": "Committee", "काउंसिल": "Council", "यूनिवर्सिटी": "University", "फोर्स": "Force",
     "मिनिस्ट्री": "Ministry", "कमीशन": "Commission", "एजेंसी": "Agency", "ब्यूरो": "Bureau",
 }
+# What happened or was signed at a place is an event ("डेपसांग गतिरोध", "शिमला समझौता").
+_HI_EVENT_HEADS = {"झड़प": "clash", "झड़पों": "clashes", "गतिरोध": "standoff", "समझौता": "Agreement",
+                   "समझौते": "Agreement", "संधि": "Treaty", "महोत्सव": "Festival", "मैराथन": "Marathon"}
 _HI_TWO_WORD_HEADS = {("हवाई", "अड्डा"): "Airport", ("हवाई", "अड्डे"): "Airport", ("हवाई", "पट्टी"): "Airstrip"}
 # A head word alone, or after one of these, names a kind ("सुरक्षा बल", "भारतीय सेना", "इस झील").
 _HI_MODIFIERS = set(
@@ -475,7 +533,8 @@ _HI_MODIFIERS = set(
 _HI_STOPS = (_HI_NOT_NAMES | {t.translate(_DEVANAGARI_FOLD) for t in _HI_MODIFIERS}
              | set("तक लेकिन परंतु किंतु बल्कि जब तब अब फिर साथ ओर रूप तरह बारे दौरान बजाय वे ये हम आप मैं "
                    "इसे उसे इन्हें उन्हें जिसे जिसके जिसकी जिससे जिसमें जिन उन इन यहाँ वहाँ क्या क्यों कैसे कहां "
-                   "होगा होगी होंगे होने हो रहा रही रहे सकता सकती सकते चाहिए जाएगा जाएगी".split()))
+                   "होगा होगी होंगे होने हो रहा रही रहे सकता सकती सकते चाहिए जाएगा जाएगी".split())
+             | {t.translate(_DEVANAGARI_FOLD) for t in _HI_NUMBER_WORDS | _HI_PARTICIPLES | _HI_VERB_FORMS})
 _HI_STOPS = {t.translate(_DEVANAGARI_FOLD) for t in _HI_STOPS}
 HI_FUNCTION_WORDS = frozenset(_HI_STOPS)  # words that never start or end a Hindi name (used by dates)
 _HI_POSTPOSITIONS = {t.translate(_DEVANAGARI_FOLD) for t in "ने को से में पर के की का और तथा एवं व".split()}
@@ -641,15 +700,24 @@ def _title_pass(
             continue
         if devanagari and not strong and i > 0 and tokens[i - 1][0] in _HI_PORTFOLIOS:
             strong = True  # "विदेश मंत्री", "रक्षा मंत्री": a minister's title, not the word "minister"
+        if not devanagari and not strong and i > 0 and text[tokens[i - 1][1] : tokens[i - 1][2]] in _RANKED_OFFICE:
+            strong = True  # "Joint Secretary", "Foreign Secretary": an office held by one person
         j = i + 1
+        # "Joint Secretary (East Asia) X": a portfolio in brackets between the title and the name
+        bracket = re.match(r" \([A-Za-z&,.\- ]{2,40}\) (?=[A-Z])", text[tokens[i][2] : tokens[i][2] + 46])
+        if bracket and not devanagari:
+            after_bracket = tokens[i][2] + bracket.end()
+            while j < n and tokens[j][1] < after_bracket:
+                j += 1
+        first_name_token = j
         name_end = None
         stolen: list[_Found] = []
-        while j < n and j <= i + 4:
+        while j < n and j <= first_name_token + 3:
             if covered[j]:
                 if one_word is None:
                     one_word = _one_word_matches(tokens, matched)
                 weak = one_word.get(j) is not None and one_word[j].entity_id is None
-                if j not in one_word or (j == i + 1 or devanagari) and not weak:
+                if j not in one_word or (j == first_name_token or devanagari) and not weak:
                     break
                 stolen.append(one_word[j])
             word = text[tokens[j][1] : tokens[j][2]]
@@ -667,8 +735,8 @@ def _title_pass(
                 if (word in _LATIN_NOT_NAMES or word in _LATIN_TITLES) and not initial:
                     break
                 # "Gen. Upendra", "K. J. Singh" — but not "said the Minister. Later, ..."
-                allow_dot = (j == i + 1 and raw in _ABBREVIATED_TITLES) or len(text[tokens[j - 1][1] : prev_end]) == 1
-                if not _gap_ok(text, prev_end, tokens[j][1], allow_dot=allow_dot):
+                allow_dot = (j == first_name_token and raw in _ABBREVIATED_TITLES) or len(text[tokens[j - 1][1] : prev_end]) == 1
+                if (j != first_name_token or not bracket) and not _gap_ok(text, prev_end, tokens[j][1], allow_dot=allow_dot):
                     break
             name_end = j
             j += 1
@@ -680,14 +748,14 @@ def _title_pass(
                and text[tokens[name_end + 1][1] : tokens[name_end + 1][2]].islower() and not covered[name_end + 1]):
             name_end += 1  # "Han Duck-soo"
         weak_starts = {f.start for f in stolen if f.entity_id is None}
-        if all(tokens[k][1] in weak_starts for k in range(i + 1, name_end + 1)):
+        if all(tokens[k][1] in weak_starts for k in range(first_name_token, name_end + 1)):
             continue  # "Mr Singh": the weak alias resolves to the person named in full
         if name_end + 1 < n and (tokens[name_end + 1][0] in _HI_TITLES or
                                  text[tokens[name_end + 1][1] : tokens[name_end + 1][2]] in _LATIN_TITLES):
             continue  # "H.E. Shri Wang Yi": part of a chain of titles, not a name
-        if devanagari and all(len(tokens[k][0]) <= 2 for k in range(i + 1, name_end + 1)):
+        if devanagari and all(len(tokens[k][0]) <= 2 for k in range(first_name_token, name_end + 1)):
             continue  # "एच.ई." (His Excellency) or initials cut off from their name
-        start, end = tokens[i + 1][1], tokens[name_end][2]
+        start, end = tokens[first_name_token][1], tokens[name_end][2]
         surface = text[start:end]
         eid = _fuzzy_link(gaz, surface, FUZZY_CUTOFF if devanagari else LATIN_FUZZY_CUTOFF)
         if devanagari and not eid and strong:
@@ -706,13 +774,14 @@ def _title_pass(
             continue
         for f in stolen:
             f.dropped = f.start < end
-        for k in range(i + 1, name_end + 1):
+        for k in range(first_name_token, name_end + 1):
             covered[k] = True
     return found
 
 
 _HI_LOC_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_LOC_HEADS.items()}
 _HI_ORG_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_ORG_HEADS.items()}
+_HI_EVENT_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_EVENT_HEADS.items()}
 _HI_TWO_WORD_HEADS = {tuple(w.translate(_DEVANAGARI_FOLD) for w in k): v for k, v in _HI_TWO_WORD_HEADS.items()}
 _HI_POSSESSIVE_ROLES = [tuple(w.translate(_DEVANAGARI_FOLD) for w in r) for r in _HI_POSSESSIVE_ROLES]
 _HI_AFTER_LA = {t.translate(_DEVANAGARI_FOLD) for t in "के की का में से पर को ने और तथा दर्रा दर्रे दर्रों तक".split()}
@@ -730,7 +799,13 @@ _NAMED_BY_NATION = {"Union", "Congress", "Party", "Front", "League", "Council", 
 _NUMBERED_HEADS = {"Finger", "Point", "Post", "Hill", "Height", "Sector", "Patrolling"}
 _APPOSITION_AFTER = re.compile(
     r",\s+(?:(?:the|a|an|his|her|its|their|who\s+is|now)\s+)?(?:[A-Za-z'’-]+\s+){0,4}?(?:"
-    + "|".join(sorted(_ROLE_WORDS)) + r")\b(?!\s+said)")
+    + "|".join(sorted(_ROLE_WORDS)) + r")\b(?!\s+said)"
+    r"|,\s+(?:the\s+)?(?:(?:Deputy|Vice|Joint|Additional)\s+)?(?:Director|Secretary)[- ]General\s+of\b"
+    r"|,\s+the\s+(?:Director|Chairman|Chairperson|Spokesperson|Ambassador|Head|President)\s+of\b")
+_DESIGNATION_AFTER = re.compile(
+    r" \((?:(?:Joint|Deputy|Additional|Vice|Under|Foreign|Defence|Chief|Principal)\s+)*(?:Secretary|Director|"
+    r"Director-General|Minister|Ambassador|Spokesperson|Commander|Adviser|Advisor|Chairman|President|Governor)\b")
+_WHO_AFTER = re.compile(r",\s+who\s+(?!(?:is|are|was|were)\s+(?:in|at|on|from)\b)")  # ", who heads ...": a person
 _APPOSITION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_ROLE_WORDS)) + r"),\s*$", re.IGNORECASE)
 _PRONOUNS = {"I", "Me", "You", "It", "We", "Us", "They", "Them", "Him", "She", "He", "My", "Your", "Our"}
 _LEADING_FUNCTION = {"The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our",
@@ -799,7 +874,10 @@ def _latin_sequences(
         if next_cap == len(cap_starts):
             break
         k = cap_starts[next_cap]
-        if covered[k]:
+        # A weak alias may start a name when a new capitalised word follows ("Wang Lutong", not Wang Yi)
+        weak_start = (k in weak and k + 1 < n and not covered[k + 1] and text[tokens[k][2] : tokens[k + 1][1]] == " "
+                      and _is_cap_word(text[tokens[k + 1][1] : tokens[k + 1][2]]))
+        if covered[k] and not weak_start:
             k += 1
             continue
         raw = text[tokens[k][1] : tokens[k][2]]
@@ -842,8 +920,9 @@ def _latin_sequences(
                         seq += list(range(j, m + 2))
                         j = m + 2
                         continue
+                first = next((w for w in (text[tokens[q][1] : tokens[q][2]] for q in seq) if w not in _LEADING_FUNCTION), "")
                 if (word == "of" and gap == " " and j + 1 < n and covered[j + 1] and j + 1 in linked
-                        and prev in _ORG_HEADS | _ORG_FIRST):
+                        and (prev in _ORG_HEADS | _ORG_FIRST | _EVENT_FIRST or first in _ORG_FIRST)):
                     end = linked[j + 1].end  # "Municipal Corporation of Delhi": the place is part of the name
                     seq.append(j)
                     j += 1
@@ -878,7 +957,8 @@ def _split_sequence(text: str, tokens: list[tuple[str, int, int]], seq: list[int
     for pos, (k, w) in enumerate(zip(seq, words, strict=True)):
         if w in _CONNECTORS:
             before = words[pos - 1] if pos else ""
-            keep = w in _PARTICLES or (w == "of" and before in _ORG_FIRST | _LOC_FIRST | _HEADS) or (
+            keep = w in _PARTICLES or (w == "of" and before in _ORG_FIRST | _LOC_FIRST | _HEADS | _EVENT_FIRST) or (
+                w == "of" and pos == len(words) - 2 and _ORG_FIRST & set(words[:2])) or (
                 w in ("and", "for", "on") and last_is_head and parts[-1] and words[0] not in _LEADING_FUNCTION) or (
                 w == "the" and before == "of")
             if not keep:
@@ -916,7 +996,19 @@ def _latin_open_pass(
             possessive = after[:2] in ("'s", "’s")
             zipf = _zipf(words[0].lower(), "en") if _sentence_initial(text, start) else 0.0
             headed_run = len(part) >= 2 and words[-1] in _HEADS and words[0] not in _GENERIC and zipf < 4.5
-            if zipf >= _COMMON_ZIPF and not possessive and not headed_run:
+            nxt = by_start.get(end + 1)
+            place_after = (words[-1] in _ORG_HEADS and nxt is not None and nxt.entity_id is not None
+                           and text[end : end + 1] == " " and gaz.entities[nxt.entity_id].type == "location")
+            # A rare-ish first word before another name word ("Rakesh Pillai", "Hong Liang") is a name.
+            chinese = len(words) >= 2 and words[0] in _CHINESE_SURNAMES and bool(_PINYIN_RE.fullmatch(words[1].lower()))
+            name_pair = len(part) >= 2 and (zipf < _NAME_PAIR_ZIPF or chinese) and words[1] not in _GENERIC \
+                and _is_cap_word(words[1])
+            if chinese and len(words) >= 3 and all(w in _GENERIC for w in words[2:]):
+                part, words = part[:2], words[:2]  # "Zhang Xiaoming Ministry officials": the person, not a body
+                end = tokens[part[-1]][2]
+                after = text[end : end + 80]
+                possessive = after[:2] in ("'s", "’s")
+            if zipf >= _COMMON_ZIPF and not possessive and not headed_run and not place_after and not name_pair:
                 if mid_caps is None:
                     mid_caps = set(_MID_SENTENCE_CAP_RE.findall(text))
                 if words[0] not in mid_caps:  # else it is written as a name elsewhere in the text
@@ -938,15 +1030,24 @@ def _latin_open_pass(
                 continue  # "Lebanese", "Nubian", "Kurdish": an adjective of a people, not a place
             name_words = [w for w in words if w not in _GENERIC and w not in _NATIONALITIES and not w.isdigit()]
             headed = words[-1].isdigit() or len(words) >= 2 and (words[-1] in _HEADS or words[0] in _ORG_FIRST | _LOC_FIRST)
-            if not name_words and (not headed or words[-1] in _ORG_HEADS and by_end.get(start - 1)):
+            qualifier_head = words[-1] in _ORG_HEADS | _PLACE_NAMED_HEADS or tuple(words[-2:]) in _TWO_WORD_HEADS
+            if place_after and not name_words and len(words) >= 2:
+                # "Border Guard Bangladesh", "Border Police Ruritania": a body named by its kind and its country
+                nxt.dropped = True
+                candidates.append(_Found(start, nxt.end, text[start : nxt.end], unlinked_name=text[start : nxt.end],
+                                         unlinked_type="organization"))
+                continue
+            if not name_words and (not headed or qualifier_head and by_end.get(start - 1)):
                 # Only kind words ("Army", "Foreign Ministry", "Prime Minister"); "Ladakh Scouts" after a
                 # linked place is one new organisation.
                 prev = by_end.get(start - 1)
-                if (prev and prev.entity_id and text[start - 1] == " " and words[-1] in _ORG_HEADS
+                if (prev and prev.entity_id and text[start - 1] == " " and qualifier_head
                         and gaz.entities[prev.entity_id].type == "location"):
                     prev.dropped = True
-                    candidates.append(_Found(prev.start, end, text[prev.start : end],
-                                             unlinked_name=text[prev.start : end], unlinked_type="organization"))
+                    etype = _TWO_WORD_HEADS.get(tuple(words[-2:])) or (
+                        "organization" if words[-1] in _ORG_HEADS else "location" if words[-1] in _LOC_HEADS else "event")
+                    candidates.append(_Found(prev.start, end, text[prev.start : end], unlinked_name=text[prev.start : end],
+                                             unlinked_type=etype))
                 continue
             if (words[-1] in _HEADS and words[-1] not in _NAMED_BY_NATION and len(words) >= 2
                     and all(w in _DEPARTMENT_WORDS for w in words[:-1])):
@@ -956,6 +1057,7 @@ def _latin_open_pass(
             candidates.append(cand)
     _type_by_neighbours(gaz, text, candidates, by_end, by_start)
     _type_by_surnames(text, candidates, found)
+    _merge_with_known_qualifier(gaz, text, candidates, by_end)
     out = []
     for c in candidates:
         if not c.unlinked_type:
@@ -975,12 +1077,36 @@ def _latin_open_pass(
     return out
 
 
+def _merge_with_known_qualifier(gaz: Gazetteer, text: str, candidates: list[_Found], by_end: dict[int, _Found]) -> None:
+    """A known place or body right before a headed name is part of it: "China Coast Guard", "Tibet Military
+    District", "Hemis Monastery" after "Leh"... ("Border Guard Bangladesh" is typed by its neighbours)."""
+    for c in candidates:
+        words = c.surface.split()
+        if not c.unlinked_type or c.weak_type or not (words[-1] in _HEADS or tuple(words[-2:]) in _TWO_WORD_HEADS
+                                                       or c.unlinked_type == "event" and words[0] in _MEETING_FIRST):
+            continue
+        prev = by_end.get(c.start - 1)
+        if prev is None or prev.dropped or not prev.entity_id or text[c.start - 1] != " ":
+            continue
+        if gaz.entities[prev.entity_id].type not in ("location", "organization") or is_devanagari(prev.surface):
+            continue
+        prev.dropped = True
+        c.start, c.surface = prev.start, text[prev.start : c.end]
+        c.unlinked_name = c.surface
+
+
 def _latin_type(text: str, start: int, after: str, words: list[str], possessive: bool) -> str | None:
     """Type of a capitalised name from its head word, a title or role before it, an apposition, a
     possessive before a role word, or a preposition of place; None when nothing says."""
     last, first = words[-1], words[0]
     if last.isdigit() and len(words) >= 2 and words[-2] in _NUMBERED_HEADS:
         return "location"
+    if len(words) >= 2 and tuple(words[-2:]) in _TWO_WORD_HEADS:
+        return _TWO_WORD_HEADS[tuple(words[-2:])]
+    if first in _MEETING_FIRST and last == "Ministers" and "of" in words:
+        return "event"
+    if first in _EVENT_FIRST and len(words) >= 3 and words[1] == "of":
+        return "event"
     if last in _LOC_HEADS and len(words) >= 2:
         return "location"
     if last in _ORG_HEADS and len(words) >= 2:
@@ -998,10 +1124,20 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
     adjacent = re.search(r"(?:([A-Za-z'’]+) +)?([A-Za-z'’]+) +$", before)  # the words right before, no punctuation
     prev_words = [w for w in adjacent.groups() if w] if adjacent else []
     prev = prev_words[-1] if prev_words else ""
-    if prev.lower() in _ROLE_WORDS and not prev[0].isupper() or _APPOSITION_BEFORE.search(before):
+    in_brackets = before.rfind("(") > before.rfind(")")  # "(Joint Secretary, East Asia)": a portfolio
+    if prev.lower() in _ROLE_WORDS and not prev[0].isupper() or _APPOSITION_BEFORE.search(before) and not in_brackets:
         return None if last in _GENERIC else "person"
+    if prev == "by" and len(prev_words) >= 2 and prev_words[-2] in _LED_BY and len(words) >= 2:
+        return None if last in _GENERIC else "person"  # "led by X", "chaired by X": a person leads
+    if len(words) in (2, 3) and first in _CHINESE_SURNAMES and all(_PINYIN_RE.fullmatch(w.lower()) for w in words[1:]):
+        return "person"  # "Wang Lutong", "Zhang Xiaoming": a Chinese surname and a pinyin given name
     if _APPOSITION_AFTER.match(after):
         return None if last in _GENERIC else "person"
+    if _DESIGNATION_AFTER.match(after) and len(words) >= 2:
+        return None if last in _GENERIC else "person"  # "Gourangalal Das (Joint Secretary, East Asia)"
+    if _WHO_AFTER.match(after) and len(words) >= 2 and not re.search(r"\bthe\s+$", before, re.IGNORECASE) \
+            and not (last.endswith("s") and _zipf(last[:-1].lower(), "en") >= 3.0):
+        return None if last in _GENERIC else "person"  # not "The Rajasthan Royals, who": a team, a plural
     next_word = re.match(r"\s+([a-z]+)", after)
     if next_word and next_word.group(1) in _SPEECH_VERBS and len(words) >= 2 and not after.startswith(","):
         return None if last in _GENERIC else "person"
@@ -1029,6 +1165,17 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
             return "location?"
     return None
 
+
+_LED_BY = {"led", "headed", "chaired", "accompanied", "commanded", "represented", "hosted", "received", "signed"}
+# The most common Chinese surnames (one syllable each); with a pinyin given name they make a person.
+_CHINESE_SURNAMES = set(
+    "Wang Li Zhang Liu Chen Yang Zhao Huang Zhou Wu Xu Sun Hu Zhu Gao Lin Guo Ma Luo Liang Song Zheng Xie Tang Feng "
+    "Dong Xiao Cao Yuan Deng Fu Shen Zeng Peng Su Lu Jiang Cai Jia Ding Wei Xue Ye Yan Pan Du Dai Xia Zhong Tian Ren "
+    "Fan Fang Shi Yao Tan Liao Zou Xiong Jin Hao Kong Bai Cui Kang Mao Qiu Qin Gu Hou Shao Meng Duan Lei Qian Yin Qiao "
+    "Lai Gong Wen Geng Ji Miao Zhai Xing Yue".split())
+_PINYIN_INITIAL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+_PINYIN_FINAL = r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|e|i|o|u|v)"
+_PINYIN_RE = re.compile(rf"(?:{_PINYIN_INITIAL}{_PINYIN_FINAL}){{1,2}}(?:-(?:{_PINYIN_INITIAL}{_PINYIN_FINAL}))?")
 
 _LOWER_PLACE_KINDS = {
     "prefecture", "district", "county", "province", "region", "village", "town", "city", "valley", "river",
@@ -1222,6 +1369,8 @@ def _hindi_open_pass(
             etype, head = "location", _HI_LOC_HEADS[key]
         elif key in _HI_ORG_HEADS:
             etype, head = "organization", _HI_ORG_HEADS[key]
+        elif key in _HI_EVENT_HEADS:
+            etype, head = "event", _HI_EVENT_HEADS[key]
         elif key == "फिंगर" and k + 1 < n and tokens[k + 1][0].isdigit() and spaced(k, k + 1):
             add(k, k + 1, "location", "", None)
             out[-1].unlinked_name = f"Finger {tokens[k + 1][0]}"
@@ -1234,19 +1383,23 @@ def _hindi_open_pass(
         i = k
         while i - 1 >= 0 and k - i < 4 and not covered[i - 1] and is_devanagari(tokens[i - 1][0]) \
                 and tokens[i - 1][0] not in _HI_STOPS and tokens[i - 1][0] not in _HI_LOC_HEADS \
-                and tokens[i - 1][0] not in _HI_ORG_HEADS and spaced(i - 1, i):
+                and tokens[i - 1][0] not in _HI_ORG_HEADS and spaced(i - 1, i) \
+                and tokens[i - 1][0] not in _HI_NEVER_IN_NAME \
+                and _zipf(text[tokens[i - 1][1] : tokens[i - 1][2]], "hi") < _HI_NAME_WORD_MAX_ZIPF:
             i -= 1
         if i == k:
             prev = by_end.get(tokens[k][1] - 1)
-            if prev and prev.entity_id and etype == "organization" and spaced(k - 1, k) \
+            if prev and prev.entity_id and etype in ("organization", "event") and spaced(k - 1, k) \
                     and gaz.entities[prev.entity_id].type == "location":
                 prev.dropped = True  # "दिल्ली पुलिस": the place names a new organisation
                 place = gaz.entities[prev.entity_id].name
                 out.append(_Found(prev.start, tokens[last][2], text[prev.start : tokens[last][2]],
-                                  unlinked_name=f"{place} {head}", unlinked_type="organization"))
+                                  unlinked_name=f"{place} {head}", unlinked_type=etype))
                 for m in range(k, last + 1):
                     covered[m] = True
             continue
+        if etype == "event" and not all(_hi_name_evidence(text[tokens[q][1] : tokens[q][2]])[1] for q in range(i, k)):
+            continue  # "सहयोग समझौता", "सीमा पर झड़प": a kind of agreement or fight, not a named one
         add(i, last, etype, head, k)
 
     # Initials before a family name: "पी. वी. सिंधु ने", "के. जे. रमेश ने".
@@ -1314,6 +1467,101 @@ def _hindi_open_pass(
             if eid:
                 out.append(_Found(tokens[k][1], tokens[k][2], word, entity_id=eid))
                 covered[k] = True
+    starts = {start: k for k, (_, start, _) in enumerate(tokens)}
+    weak = {starts[f.start]: f for f in found if f.weak_candidates and f.start in starts}
+    out += _hindi_agent_names(gaz, text, tokens, covered, weak)
+    return out
+
+
+_HI_DESIGNATION_FIRST = {t.translate(_DEVANAGARI_FOLD) for t in
+                         "संयुक्त उप अपर अतिरिक्त सचिव निदेशक महानिदेशक अधिकारी महासचिव विदेश रक्षा".split()}
+_HI_AGENT_BEFORE = {t.translate(_DEVANAGARI_FOLD) for t in "नेतृत्व अध्यक्षता".split()}
+_HI_PRESENT = {t.translate(_DEVANAGARI_FOLD) for t in "उपस्थित मौजूद".split()}
+_HI_AND = {t.translate(_DEVANAGARI_FOLD) for t in "और तथा एवं व".split()}
+# A Hindi word is name-like when it is not frequent in Hindi (below the most frequent name word measured,
+# "सिंह" at zipf 5.83) and either rare in Hindi (< 3.0: "गौरांग", "नामग्याल"; abstract nouns such as "विघटन"
+# are at 3.5) or, romanised,
+# a word of English text (>= 2.0: Indian names are written there, "ramesh", "mehta"; Hindi common nouns
+# romanised are not: "nyayalay", "prashasan", "vibhag" are 0).
+_HI_NAME_MAX_ZIPF = 5.9
+_HI_RARE_ZIPF = 3.0
+_EN_ROMANISED_NAME_ZIPF = 2.0
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _hi_name_evidence(word: str) -> tuple[bool, bool]:
+    """(may be part of a name, shows it is a name) for one Devanagari word, by word frequencies."""
+    hi = _zipf(word, "hi")
+    if hi >= _HI_NAME_MAX_ZIPF or word.endswith(("ों", "ओं")):
+        return False, False  # a frequent word, or a plural oblique noun ("ग्रामीणों"): never a name
+    return True, hi < _HI_RARE_ZIPF or _zipf(romanize_word(word), "en") >= _EN_ROMANISED_NAME_ZIPF
+
+
+def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool],
+                       weak: dict[int, _Found]) -> list[_Found]:
+    """People named without a title, by the grammar around them: "X ने कहा/बताया/किया", "X के अनुसार",
+    "X उपस्थित थे", "नेतृत्व/अध्यक्षता X ने", "X और Y ने". The run is two or three name-like words between
+    boundaries (one after नेतृत्व/अध्यक्षता), the first and at least half of them evidently names, and not a
+    known place or body."""
+    n = len(tokens)
+    out: list[_Found] = []
+
+    def nameable(k: int) -> bool:
+        key = tokens[k][0]
+        if covered[k] and k not in weak or not is_devanagari(key) or len(key) < 2 or key in _HI_STOPS or key in _HI_NEVER_IN_NAME \
+                or key in _HI_TITLES or key in _HI_LOC_HEADS or key in _HI_ORG_HEADS or key in _HI_AGENT_BEFORE:
+            return False
+        return _hi_name_evidence(text[tokens[k][1] : tokens[k][2]])[0]
+
+    def run_before(end: int) -> int | None:
+        """Start of the run of name-like words ending at token `end` (None if there is none)."""
+        k = end
+        while k >= 0 and end - k < 4 and nameable(k) and (k == end or text[tokens[k][2] : tokens[k + 1][1]] == " "):
+            k -= 1
+        return k + 1 if k < end else None
+
+    def take(k: int, j: int) -> bool:
+        """Tag tokens k..j as a person if the run qualifies; True when tagged."""
+        size = j - k + 1
+        if k in weak or not (2 <= size <= 3 or size == 1 and k > 0 and tokens[k - 1][0] in _HI_AGENT_BEFORE):
+            return False  # a family name (a weak alias) may end a name, not start one
+        if k > 0 and text[tokens[k - 1][2] : tokens[k][1]] == " " and nameable(k - 1):
+            return False  # the run is longer than a name: a clause
+        words = [text[tokens[q][1] : tokens[q][2]] for q in range(k, j + 1)]
+        evident = sum(_hi_name_evidence(w)[1] for w in words)
+        if 2 * evident < size or not _hi_name_evidence(words[0])[1]:  # "सफल विघटन ने": no
+            return False
+        start, end = tokens[k][1], tokens[j][2]
+        surface = text[start:end]
+        eid = _fuzzy_link(gaz, surface)
+        if eid is not None and gaz.entities[eid].type != "person":
+            return False
+        name = " ".join(w.capitalize() for w in phonetic_key(surface).split())
+        out.append(_Found(start, end, surface, entity_id=eid, unlinked_name=name, unlinked_type="person"))
+        for q in range(k, j + 1):
+            covered[q] = True
+            if q in weak:
+                weak[q].dropped = True  # "अमित गुप्ता": the family name is part of this name
+        return True
+
+    # Work back from each cue: "ने", "उपस्थित/मौजूद", "के अनुसार", or a designation in brackets after the
+    # name ("X (संयुक्त सचिव)").
+    for c in range(1, n):
+        key = tokens[c][0]
+        gap = text[tokens[c - 1][2] : tokens[c][1]]
+        designation = gap == " (" and (key in _HI_TITLES or key in _HI_DESIGNATION_FIRST)
+        if not (designation or gap == " " and (
+                key == "ने" or key in _HI_PRESENT or key == "के" and c + 1 < n and tokens[c + 1][0] == "अनुसार")):
+            continue
+        k = run_before(c - 1)
+        if k is None:
+            continue
+        second = take(k, c - 1)
+        # "X और Y ने": the first of two named people (Y needs two words or more)
+        if second and k >= 2 and tokens[k - 1][0] in _HI_AND and c - k >= 2:
+            k0 = run_before(k - 2)
+            if k0 is not None:
+                take(k0, k - 2)
     return out
 
 
@@ -1338,7 +1586,7 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
     for f in found:
         eid = f.entity_id
         if eid is None and f.weak_candidates:
-            eid = _resolve_weak(f, strong_positions)
+            eid = _resolve_weak(f, strong_positions) or _credit(gaz, text, f)
             if eid is None:
                 continue
         if eid is None:
@@ -1355,10 +1603,147 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
     return list(results.values())
 
 
+_MONTH_EN = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+             r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH_HI = ("(?:जनवरी|फरवरी|फ़रवरी|मार्च|अप्रैल|अप्रेल|मई|जून|जुलाई|अगस्त|सितंबर|सितम्बर|अक्टूबर|अक्तूबर|नवंबर|नवम्बर|"
+             "दिसंबर|दिसम्बर)")
+# A dateline: the place opening the text or a paragraph, before a comma and a date or an agency credit
+# ("NEW DELHI, Dec 5 (PTI) –", "Gangtok, March 3", "लेह, 5 दिसंबर (भाषा)"), or alone before a colon ("LEH:").
+_MONTH_HI_RE = re.compile(_MONTH_HI)
+_DATELINE_RE = re.compile(
+    r"(?m)^[ \t]*(?P<place>[A-Z][A-Za-z.'’]*(?:[ -][A-Z][A-Za-z.'’]*){0,3}"
+    r"|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2})"
+    rf"(?=\s*,\s*(?:{_MONTH_EN}\s*\d{{1,2}}\b|\d{{1,2}}\s*(?:{_MONTH_EN}|{_MONTH_HI})|\(|[A-Z][a-z]+day\b)"
+    r"|\s*\((?:[A-Z]{2,5}|Reuters|Xinhua|Bloomberg|भाषा|वार्ता|[\u0900-\u097F]+)\)\s*[:–—-]|[ \t]*:)"
+)
+
+
+def _datelines(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int, bool]]:
+    """Token ranges [i, j] of dateline places, and whether only a colon follows; their Latin keys are
+    case-folded so that "NEW DELHI" and "LEH" match the gazetteer's "New Delhi" and "Leh" (capitals
+    elsewhere only match acronyms)."""
+    if not _DATELINE_RE.search(text):
+        return []
+    token_at = {s: k for k, (_, s, _) in enumerate(tokens)}
+    ends = {e: k for k, (_, _, e) in enumerate(tokens)}
+    spans = []
+    for m in _DATELINE_RE.finditer(text):
+        place = m.group("place").rstrip(".")
+        start, end = m.start("place"), m.start("place") + len(place)
+        i, j = token_at.get(start), ends.get(end)
+        if i is None or j is None:
+            continue
+        colon = text[m.end() :].lstrip()[:1] == ":"
+        if colon and not is_devanagari(place) and len(place.split()) > 1 and not place.isupper():
+            continue  # "Also Read:", "Key Points:": a label in Title Case, not a place
+        spans.append((i, j, colon and not re.match(r"\s*,", text[m.end() :])))
+        for k in range(i, j + 1):
+            key, s, e = tokens[k]
+            if not is_devanagari(key):
+                tokens[k] = (key.casefold(), s, e)
+    return spans
+
+
+def _dateline_places(text: str, tokens: list[tuple[str, int, int]], covered: list[bool],
+                     spans: list[tuple[int, int, bool]], gaz: Gazetteer) -> list[_Found]:
+    """A dateline place the gazetteer does not hold is still a place (not a common word or a month)."""
+    out = []
+    for i, j, colon_only in spans:
+        if any(covered[i : j + 1]):
+            continue
+        start, end = tokens[i][1], tokens[j][2]
+        surface = text[start:end]
+        words = surface.replace("-", " ").split()
+        if is_devanagari(surface):
+            if any(tokens[k][0] in _HI_STOPS for k in range(i, j + 1)):
+                continue
+            name = " ".join(w.capitalize() for w in romanize(surface).split())
+        else:
+            if any(w.capitalize() in _MONTHS_DAYS or w.capitalize() in _GENERIC for w in words):
+                continue
+            if all(_zipf(w.lower(), "en") >= 4.0 for w in words):
+                continue  # "UPDATE:", "NOTE:", "WATCH:": a label, not a place
+            name = " ".join(w.capitalize() if w.isupper() else w for w in words)
+        f = _Found(start, end, surface, unlinked_name=name, unlinked_type="location")
+        if colon_only and (is_devanagari(surface) or not surface.isupper()):
+            continue  # "Adolescence: what teens think", "बैडमिंटन: ...": a title or a topic before a colon
+        eid = _fuzzy_link(gaz, name, LATIN_FUZZY_CUTOFF if not is_devanagari(surface) else FUZZY_CUTOFF)
+        if eid and gaz.entities[eid].type == "location":
+            f.entity_id = eid
+        out.append(f)
+        for k in range(i, j + 1):
+            covered[k] = True
+    return out
+
+
+_HOME_COUNTRY = "location/india"  # a ministry named without its country ("Defence Ministry") is India's
+_HI_GENITIVE = {"के", "की", "का"}
+
+
+def _qualified_ministries(gaz: Gazetteer, text: str, found: list[_Found]) -> None:
+    """A ministry the gazetteer holds under its bare name ("विदेश मंत्रालय", "Defence Ministry") is India's
+    only when no other country qualifies it: "भूटान के विदेश मंत्रालय", "Nepal's Defence Ministry" and
+    "Nepalese Defence Ministry" are that country's ministry, kept unlinked."""
+    by_end = {f.end: f for f in found if f.entity_id}
+    for f in found:
+        entity = gaz.entities.get(f.entity_id or "")
+        if entity is None or getattr(entity, "kind", None) != "ministry":
+            continue
+        before = text[max(0, f.start - 40) : f.start]
+        country = qualifier = None
+        m = re.search(r"(\S+) $", before)
+        if m and m.group(1) in _HI_GENITIVE:
+            country = by_end.get(f.start - len(m.group()) - 1)
+        elif before.endswith(("'s ", "’s ")):
+            country = by_end.get(f.start - 3)
+        elif before.endswith(" ") and not is_devanagari(f.surface) and f.start - 1 in by_end:
+            country = by_end[f.start - 1]  # "Nepal Ministry of Home Affairs": the place is part of the name
+            place = gaz.entities[country.entity_id]
+            if place.type == "location" and place.id != _HOME_COUNTRY:
+                country.dropped = True
+                f.start = country.start
+                f.surface = text[f.start : f.end]
+                f.entity_id, f.unlinked_type, f.unlinked_name = None, "organization", f.surface
+            continue
+        elif m and m.group(1) in _NATIONALITIES and m.group(1) != "Indian":
+            qualifier = m.group(1)
+        if country is not None:
+            place = gaz.entities[country.entity_id]
+            if place.type != "location" or place.id == _HOME_COUNTRY or place.name in entity.name:
+                continue
+            head = "Ministry of Foreign Affairs" if entity.id == "organization/mea" else entity.name
+            f.entity_id, f.unlinked_type, f.unlinked_name = None, "organization", f"{head} of {place.name}"
+        elif qualifier and qualifier not in entity.name and not any(qualifier in a for a in entity.aliases):
+            f.start -= len(qualifier) + 1
+            f.surface = text[f.start : f.end]
+            f.entity_id, f.unlinked_type, f.unlinked_name = None, "organization", f.surface
+
+
+def _place_events(gaz: Gazetteer, text: str, found: list[_Found]) -> list[_Found]:
+    """A place followed by a lower-case word for a fight is that event: "the Depsang standoff", "the
+    Chumar face-off" (the gazetteer holds the known ones: "Galwan clash")."""
+    out = []
+    for f in found:
+        if f.dropped or is_devanagari(f.surface) or not (m := _LOWER_EVENT_RE.match(text, f.end)):
+            continue
+        etype = gaz.entities[f.entity_id].type if f.entity_id else f.unlinked_type if f.unlinked_name else None
+        if etype != "location":
+            continue
+        place = gaz.entities[f.entity_id].name if f.entity_id else f.unlinked_name
+        f.dropped = True
+        out.append(_Found(f.start, m.end(), text[f.start : m.end()], unlinked_name=f"{place} {m.group(1)}",
+                          unlinked_type="event"))
+    return out
+
+
 def _analyse(text: str, gaz: Gazetteer) -> list[_Found]:
     """All name mentions of `text`, linked or not, in text order (weak aliases still unresolved)."""
     tokens = tokenize(text)
+    datelines = _datelines(text, tokens)
     found, covered = _gazetteer_pass(gaz, text, tokens)
+    if datelines:
+        found += _dateline_places(text, tokens, covered, datelines, gaz)
+    _qualified_ministries(gaz, text, found)
     found += _anchor_pass(gaz, text, tokens, covered)
     found += _title_pass(gaz, text, tokens, covered, found)
     found += _surname_pass(text, tokens, covered, found)
@@ -1366,6 +1751,7 @@ def _analyse(text: str, gaz: Gazetteer) -> list[_Found]:
         found += _hindi_open_pass(gaz, text, tokens, covered, found)
     found += _latin_open_pass(gaz, text, tokens, covered, found)
     found += _surname_pass(text, tokens, covered, found)
+    found += _place_events(gaz, text, found)
     return sorted((f for f in found if not f.dropped), key=lambda f: f.start)
 
 
@@ -1378,6 +1764,26 @@ def person_spans(text: str, gaz: Gazetteer | None = None) -> list[tuple[int, int
                 f.entity_id is None and f.unlinked_name and f.unlinked_type == "person") or f.weak_candidates:
             spans.append((f.start, f.end))
     return spans
+
+
+def _credit(gaz: Gazetteer, text: str, f: _Found) -> str | None:
+    """A news agency's weak alias as a credit: alone in brackets ("(भाषा)", "(AP)") or after a dash at the
+    end of a line ("... – Bhasha"); the word alone ("भाषा", language) is not the agency."""
+    agencies = [eid for eid in f.weak_candidates if getattr(gaz.entities[eid], "kind", None) == "agency"]
+    if not agencies:
+        return None
+    before, after = text[max(0, f.start - 2) : f.start].strip(), text[f.end : f.end + 2].strip()
+    bracketed = before.endswith("(") and after.startswith(")")
+    if bracketed:  # a credit, not a short name after a name ("Andhra Pradesh (AP)")
+        rest = text[f.end + 1 : f.end + 4].lstrip(" ")
+        prior = text[max(0, f.start - 30) : f.start - 1].rstrip()
+        last_word = prior.split()[-1] if prior.split() else ""
+        bracketed = (not rest or rest[0] in "-–—:\n" or not prior or prior[-1] in ".।|!?\n:,"
+                     or last_word.isdigit() or last_word.rstrip(".") in _MONTHS_DAYS or bool(_MONTH_HI_RE.fullmatch(last_word)))
+    line_end = text.find("\n", f.end)
+    tail = text[f.end : len(text) if line_end < 0 else line_end].strip(" .)")
+    credited = before[-1:] in ("-", "–", "—", "/") and not tail
+    return agencies[0] if bracketed or credited else None
 
 
 def _resolve_weak(f: _Found, strong_positions: dict[str, list[int]]) -> str | None:

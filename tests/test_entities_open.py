@@ -113,7 +113,8 @@ CASES: list[tuple[str, set[Gold]]] = [
      {("location", "Ruritania"), ("organization", "Border Police Ruritania")}),
     ("The Chinese side referred to Arunachal Pradesh (Zangnan) in its statement.",
      {"location/arunachal-pradesh", ("location", "Zangnan")}),
-    ("Beijing (Reuters) - China said on Monday it wanted calm.", {"location/beijing", "location/china"}),
+    ("Beijing (Reuters) - China said on Monday it wanted calm.",
+     {"location/beijing", "organization/reuters", "location/china"}),
     ("Analyst R.K. Mehra said the buffer zones were temporary.", {("person", "R.K. Mehra")}),
     ("Soldiers of the U.S. Army joined the exercise.", {("organization", "U.S. Army")}),
     # --- English: more precision traps
