@@ -122,10 +122,12 @@ def story_entities(article: Article) -> list[str]:
     gaz = gazetteer()
     generic = gaz.generic_ids
     lead = lead_text(article)
-    dateline = article.dateline or ""
-    # The place a report is filed from ("New Delhi:") is not what it is about.
+    dateline = (article.dateline or "").casefold()
+    # The place a report is filed from ("New Delhi:", "LEH, March 3") is not what it is about, nor is the
+    # agency that distributed it ("(PTI)", "(भाषा)"): two outlets' reports of one event differ in both.
     named = [e for e in article.entities
-             if e["id"] not in generic and not (dateline and all(m in dateline for m in e.get("mentions", [])))]
+             if e["id"] not in generic and getattr(gaz.entities.get(e["id"]), "kind", None) != "agency"
+             and not (dateline and all(m.casefold() in dateline for m in e.get("mentions", [])))]
     linked = [e for e in named if e.get("linked")]
     chosen = {e["id"] for e in linked if any(m and m in lead for m in e.get("mentions", []))}
     if len(chosen) < 2:
