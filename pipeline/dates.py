@@ -53,6 +53,8 @@ _NOT_YEAR_AFTER = re.compile(
     r"million|billion|tonnes|tons|MW|units|cases|votes|runs|sq|hectares|acres|किमी|किलोमीटर|सैनिक|करोड़|लाख|मीटर|लोग)",
     re.IGNORECASE,
 )
+# "2025-26", "2024–25", "2023/24": a year split over two calendar years (budgets, academic years).
+_SPLIT_YEAR = re.compile(r"\s?[-–/]\s?(\d{2})(?!\d)")
 _NOT_YEAR_BEFORE = re.compile(r"(?:Rs\.?|INR|USD|US\$|\$|₹|€|£|No\.?|number|G|Class|Rule|Section|Article)\s*$", re.IGNORECASE)
 
 
@@ -359,6 +361,9 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
             return []
         if _NOT_YEAR_BEFORE.search(before) or _NOT_YEAR_AFTER.match(text, m.end()):
             return []
+        span = _SPLIT_YEAR.match(text, m.end())
+        if span and int(span.group(1)) == (y + 1) % 100:
+            return []  # "2025-26": a financial or academic year, not a date in 2025
         if ref is not None and ref.day is not None and y > ref.day.year + 10:
             return []
         return [(m.start(), m.end(), f"{y:04d}", "year")]

@@ -402,3 +402,8 @@ def test_a_wire_dateline_day_is_the_reference_for_today_when_published_next_morn
     old = normalise(clean(Article(raw_text="NEW DELHI, Feb 10 (PTI) – India and China held talks today.",
                                   published="2024-02-21T08:00:00+05:30")))
     assert old.date_reference == "2024-02-21"  # too far before publication to be the writing day
+
+
+def test_a_year_split_over_two_calendar_years_is_not_a_year_mention():
+    text = "The allocation for 2025-26 rose, after the 2024–25 budget; वर्ष 2023-24 में भी; the 2020 clash."
+    assert [m.value for m in find_dates(text, None)] == ["2020"]
