@@ -1297,6 +1297,10 @@ _ONE_WORD_INDEX: dict[int, tuple[Any, list[str], list[str], dict[str, str | None
 ONE_WORD_CUTOFF = 84
 
 
+# Area nouns after a place name ("डेपसंग क्षेत्र", "देमचोक इलाके में"): the word before them is the place.
+_HI_AREA_NOUNS = frozenset({"क्षेत्र", "क्षेत्रों", "इलाके", "इलाकों", "इलाका", "इलाक़े", "इलाक़ों", "इलाक़ा"})
+
+
 def _one_word_link(gaz: Gazetteer, word: str) -> str | None:
     index = _ONE_WORD_INDEX.get(id(gaz))
     if index is None or index[0]() is not gaz:  # a new gazetteer (an id can be reused after one is freed)
@@ -1432,11 +1436,21 @@ def _hindi_open_pass(
         f = by_end.get(tokens[k][2]) if 0 <= k < n else None
         return _type_of(f, gaz) if f and f.entity_id else None
 
+    by_start = {f.start: f for f in found if not f.dropped and f.entity_id}
+
+    def listed_with_a_place(k: int) -> bool:
+        """Token k is followed by ", <known place>" (a place and the country or state it is in)."""
+        if k + 1 >= n or text[tokens[k][2] : tokens[k + 1][1]].strip() != ",":
+            return False
+        f = by_start.get(tokens[k + 1][1])
+        return f is not None and _type_of(f, gaz) == "location"
+
     for k in range(n):
         key = tokens[k][0]
         if covered[k] or not is_devanagari(key) or key in _HI_STOPS or key in _HI_LOC_HEADS or key in _HI_ORG_HEADS:
             continue
-        if not (boundary(k - 1) and (boundary(k + 1) or k + 1 < n and tokens[k + 1][0] in _HI_NAMING_VERBS | {"नाम"})):
+        if not (boundary(k - 1) and (boundary(k + 1) or k + 1 < n and tokens[k + 1][0] in _HI_NAMING_VERBS | {"नाम"}
+                                     | _HI_AREA_NOUNS)):
             continue
         etype = None
         nxt = tokens[k + 1][0] if k + 1 < n else ""
@@ -1462,8 +1476,10 @@ def _hindi_open_pass(
         word = text[tokens[k][1] : tokens[k][2]]
         if etype and (etype != "location" or _zipf(word, "hi") < _HI_COMMON_ZIPF):
             add(k, k, etype, "", None)
-        elif nxt in _HI_POSTPOSITIONS and len(key) >= 4 and _zipf(word, "hi") < _HI_COMMON_ZIPF:
-            eid = _one_word_link(gaz, word)  # "सिक्कीम में": a variant spelling of a known place
+        elif (nxt in _HI_POSTPOSITIONS or nxt in _HI_AREA_NOUNS or listed_with_a_place(k)) and len(key) >= 4 \
+                and _zipf(word, "hi") < _HI_COMMON_ZIPF:
+            # "सिक्कीम में", "डेपसंग क्षेत्र में", "वियनतियान, लाओस में": a variant spelling of a known place
+            eid = _one_word_link(gaz, word)
             if eid:
                 out.append(_Found(tokens[k][1], tokens[k][2], word, entity_id=eid))
                 covered[k] = True

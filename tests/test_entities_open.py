@@ -293,3 +293,13 @@ def test_sector_and_coordinates_of_a_gazetteer_entry_are_passed_on_when_it_has_t
 def test_an_unknown_word_in_brackets_after_a_known_body_is_its_short_name():
     found = find_entities("रक्षा मंत्रालय (रमं) के अनुसार बैठक सौहार्दपूर्ण रही।")
     assert [(e["id"], e["mentions"]) for e in found] == [("organization/ministry-of-defence", ["रक्षा मंत्रालय", "रमं"])]
+
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("20 नवंबर को वियनतियाने, लाओस में बैठक हुई।", {"location/vientiane", "location/laos"}),
+    ("देपसांग क्षेत्र में गश्त फिर शुरू हुई।", {"location/depsang-plains"}),
+    ("सरकार ने विकास क्षेत्र में काम तेज किया।", set()),
+])
+def test_a_variant_spelling_before_an_area_noun_or_a_country_links_to_the_place(text, expected):
+    assert {e["id"] for e in find_entities(text)} == expected
