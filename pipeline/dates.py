@@ -420,8 +420,17 @@ _PREFILTER = re.compile(r"\d|[A-Z][a-z]+day\b|\b(?:last|this|next|previous|ago|t
 
 def find_dates(text: str, ref: Reference | None, *, absolute_only: bool = False) -> list[Mention]:
     """Every date mention in `text`, resolved against `ref` where needed, in text order."""
+    # One article's text is read several times (its reference, its mentions, its event days: in the
+    # dates and the stories stage); the mentions are immutable, so the last few texts are remembered.
+    from pipeline import entities  # names-as-dates need the gazetteer: a reloaded one is a new key
+
+    return list(_find_dates(text, ref, absolute_only, id(entities.gazetteer())))
+
+
+@lru_cache(maxsize=32)
+def _find_dates(text: str, ref: Reference | None, absolute_only: bool, _gazetteer: int) -> tuple[Mention, ...]:
     if not text or not _PREFILTER.search(text):
-        return []
+        return ()
     has_hindi = bool(_DEVANAGARI.search(text))
     work = text.translate(_HI_NUMBERS) if has_hindi else text
     scripts = {"any", "en"} | ({"hi"} if has_hindi else set())
@@ -441,7 +450,7 @@ def find_dates(text: str, ref: Reference | None, *, absolute_only: bool = False)
             for s, e, value, granularity in results:
                 found.append(Mention(s, e, text[s:e].strip(), value, granularity))
     found.sort(key=lambda x: x.start)
-    return _outside_names(text, found)
+    return tuple(_outside_names(text, found))
 
 
 # A month or weekday word may be part of a person's name ("Dong Jun", "ली जून", "April Lee"). Mentions

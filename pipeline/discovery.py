@@ -237,5 +237,5 @@ def promote(
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    entities.gazetteer.cache_clear()  # this process sees the entry from now on
+    entities.reload_gazetteer()  # this process sees the entry from now on
     return Promotion(path=path, entity_id=entity_id, text=text)

@@ -310,8 +310,26 @@ def _coordinates(path: Path | str, raw: dict[str, Any]) -> tuple[float, float] |
 @functools.lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The project's gazetteer (`GAZETTEER_PATH`, read at the first call), loaded once per process;
-    `gazetteer.cache_clear()` makes the next call read the file again."""
+    `reload_gazetteer()` makes the next call read the file again."""
     return load_gazetteer(GAZETTEER_PATH)
+
+
+# Caches other stages derive from the gazetteer (border places, recurring mechanisms, relevance terms):
+# cleared with it, so a promoted entry reaches every stage of a reprocess.
+_DERIVED_CACHES: list[Any] = []
+
+
+def derived_from_gazetteer(cached: Any) -> Any:
+    """Register an `lru_cache`d function whose value is computed from the gazetteer (a decorator)."""
+    _DERIVED_CACHES.append(cached)
+    return cached
+
+
+def reload_gazetteer() -> None:
+    """Read the gazetteer file again at the next use, and everything derived from it."""
+    gazetteer.cache_clear()
+    for cached in _DERIVED_CACHES:
+        cached.cache_clear()
 
 
 # --------------------------------------------------------------------------- rules for unknown names

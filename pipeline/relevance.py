@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.article import Article
+from pipeline.entities import derived_from_gazetteer
 
 STAGE = "relevance"
 DATA = Path(__file__).parent / "data" / "relevance.yaml"
@@ -126,6 +127,7 @@ class Terms:
     matcher: _Matcher
 
 
+@derived_from_gazetteer  # border places come from the gazetteer's sectors
 @lru_cache(maxsize=1)
 def terms(path: Path = DATA) -> Terms:
     """The relevance terms, compiled once."""

@@ -110,7 +110,7 @@ def reprocess(
     what re-tags history after an entry was added (`python -m pipeline entities promote`)."""
     from pipeline import entities
 
-    entities.gazetteer.cache_clear()
+    entities.reload_gazetteer()
     t0 = time.monotonic()
     started = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
     old = current_index(es, settings)

@@ -51,7 +51,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from pipeline.article import Article
 from pipeline.dates import event_days
 from pipeline.dedupe import members, push
-from pipeline.entities import gazetteer
+from pipeline.entities import derived_from_gazetteer, gazetteer
 from pipeline.errors import TransientError
 from pipeline.settings import Settings
 
@@ -263,6 +263,7 @@ def containment(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, ...]) 
     return shared / small
 
 
+@derived_from_gazetteer
 @lru_cache(maxsize=1)
 def wide_place_ids() -> frozenset[str]:
     """Gazetteer places of a wide kind (states, districts, cities, regions, countries)."""
@@ -270,6 +271,7 @@ def wide_place_ids() -> frozenset[str]:
                      if e.type == "location" and getattr(e, "kind", None) in _WIDE_PLACE_KINDS)
 
 
+@derived_from_gazetteer
 @lru_cache(maxsize=1)
 def border_place_ids() -> frozenset[str]:
     """Gazetteer places on the LAC narrow enough to tell two events apart (a pass, a pasture, a valley,
@@ -279,6 +281,7 @@ def border_place_ids() -> frozenset[str]:
                      and e.kind not in _WIDE_PLACE_KINDS)
 
 
+@derived_from_gazetteer
 @lru_cache(maxsize=1)
 def recurring_ids() -> frozenset[str]:
     """Gazetteer events and organisations that meet again and again (talks, mechanisms, summits): two

@@ -238,3 +238,28 @@ def test_common_words_and_names_are_not_strong_aliases():
 )
 def test_written_sentences(text, expected):
     assert {e["id"] for e in entities.find_entities(text)} == expected
+
+
+def test_reloading_the_gazetteer_reaches_the_caches_other_stages_derive_from_it(tmp_path, monkeypatch):
+    from pipeline import entities, relevance, stories
+
+    path = tmp_path / "gazetteer.yaml"
+    path.write_text(entities.GAZETTEER_PATH.read_text(encoding="utf-8") + """
+- id: location/invented-test-pass
+  name: Invented Test Pass
+  type: location
+  kind: pass
+  sector: western
+  coordinates: [34.5, 78.5]
+  aliases: [इन्वेंटेड टेस्ट पास]
+""", encoding="utf-8")
+    assert "location/invented-test-pass" not in stories.border_place_ids()
+    monkeypatch.setattr(entities, "GAZETTEER_PATH", path)
+    entities.reload_gazetteer()
+    try:
+        assert "location/invented-test-pass" in stories.border_place_ids()
+        assert relevance._key("इन्वेंटेड टेस्ट पास") in relevance.terms().weights
+    finally:
+        monkeypatch.undo()
+        entities.reload_gazetteer()
+    assert "location/invented-test-pass" not in stories.border_place_ids()
