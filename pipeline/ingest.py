@@ -356,6 +356,14 @@ class ProcessOutcome:
         return doc
 
 
+def freshness_lag_s(article: Article, now: datetime) -> float | None:
+    """Seconds from publication to `now`; None when the outlet gave no date (published_at is then the
+    fetch time, and its "lag" would only measure the run)."""
+    if article.published_at_source == "fetched":
+        return None
+    return _lag_s(article.published_at, now)
+
+
 def _lag_s(published_at: str | None, now: datetime) -> float | None:
     if not published_at:
         return None
@@ -440,7 +448,7 @@ def process_articles(
             outcome.indexed += 1
             outcome.indexed_ids.append(a.id or "")
             marks[raw_of[a.id or ""]] = ("indexed", a.id)
-            lag = _lag_s(a.published_at, now)
+            lag = freshness_lag_s(a, now)
             if lag is not None:
                 outcome.lags_s.append(lag)
     outcome.durations_s["index"] += time.monotonic() - t1

@@ -8,7 +8,7 @@ from pipeline.article import Article
 from pipeline.errors import BadInputError
 from pipeline.feeds import FeedConfig
 from pipeline.fetch import FetchResult
-from pipeline.ingest import needs_page, page_html
+from pipeline.ingest import freshness_lag_s, needs_page, page_html
 from pipeline.state import FeedState
 
 FEED = FeedConfig(name="f", url="http://127.0.0.1/feed.xml")
@@ -49,3 +49,14 @@ def test_validators_are_sent_only_for_the_url_they_were_recorded_for():
     state = FeedState(feed="f", url="http://a/feed.xml", etag='"1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
     assert state.validators_for("http://a/feed.xml") == ('"1"', "Mon, 01 Jan 2024 00:00:00 GMT")
     assert state.validators_for("http://b/feed.xml") == (None, None)
+
+
+
+def test_freshness_lag_leaves_out_articles_the_outlet_gave_no_date():
+    from datetime import UTC, datetime
+
+    now = datetime(2024, 12, 5, 12, 0, tzinfo=UTC)
+    dated = Article(published_at="2024-12-05T17:00:00+05:30", published_at_source="feed")
+    undated = Article(published_at="2024-12-05T17:29:00+05:30", published_at_source="fetched")
+    assert freshness_lag_s(dated, now) == 1800.0
+    assert freshness_lag_s(undated, now) is None
