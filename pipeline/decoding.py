@@ -53,7 +53,11 @@ _WEB_ALIASES = {"latin_1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252"}
 XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>", re.I)
 
 
-def _codec(label: str) -> str | None:
+def web_codec(label: str | None) -> str | None:
+    """Python's codec for a charset label as browsers read it (ISO-8859-1 and ASCII mean Windows-1252),
+    or None for an unknown label."""
+    if not label:
+        return None
     try:
         name = codecs.lookup(label).name
     except LookupError:
@@ -111,7 +115,7 @@ def candidates(content: bytes, content_type: str | None = None) -> list[str]:
     if guess := utf16_without_bom(content):
         names.append(guess)
     names.append("utf-8")
-    codecs_ = [c for c in (_codec(n) for n in names) if c]
+    codecs_ = [c for c in (web_codec(n) for n in names) if c]
     return list(dict.fromkeys(codecs_))
 
 

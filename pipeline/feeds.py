@@ -37,8 +37,8 @@ import feedparser
 import yaml
 
 from pipeline.article import Article
+from pipeline.decoding import CP1252_FALLBACK, web_codec
 from pipeline.errors import BadInputError
-from pipeline.fetch import CP1252_FALLBACK
 
 STAGE = "parse"
 
@@ -112,20 +112,6 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9
 _XML_DECL_TEXT = re.compile(r"""^(\s*<\?xml[^>]{0,200}?encoding\s*=\s*)["'][^"']*["']""")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:\-]{1,40})", re.I)
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# What browsers do: these labels mean Windows-1252 on the web.
-_WEB_ALIASES = {"latin_1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252"}
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    return _WEB_ALIASES.get(name, name)
-
-
 def _sniff_bom(content: bytes) -> str | None:
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -148,7 +134,7 @@ def decode_feed(content: bytes, content_type: str | None = None) -> tuple[str, s
     http_label = http.group(1) if http else None
     candidates: list[str] = []
     for label, origin in ((bom, "byte-order mark"), (declared, "XML declaration"), (http_label, "HTTP charset")):
-        name = _codec(label)
+        name = web_codec(label)
         if label and not name:
             warnings.append(f"unknown encoding {label!r} in the {origin}, ignored")
         if name and name not in candidates:
