@@ -648,6 +648,14 @@ _SPEECH_HI = re.compile(r"(?<![\u0900-\u0963\u0966-\u097F])(?:कहा|बत�
                         r"प्रेस\s+वार्ता|प्रेस\s+कॉन्फ्रेंस)")
 
 
+def dated_text(article: Article) -> str:
+    """The text the dates are read from: title and text, the title left out when it is the lead
+    sentence (`title_source: "lead"`), which the text already holds."""
+    if article.title and article.title_source != "lead":
+        return f"{article.title}\n{article.text or ''}"
+    return article.text or ""
+
+
 def _article_reference(article: Article, text: str) -> Reference | None:
     """The reference the dates stage resolved `article.dates` against (its `date_reference`)."""
     if article.date_reference:
@@ -694,8 +702,7 @@ def event_days(article: Article) -> list[str]:
     clauses in text order, then days of statements about it ("told Parliament on Tuesday", "ने गुरुवार
     को बताया"), then the dateline's. Resolved as `dates` was (same reference); it does not decide
     whether a day is too old or in the future (the stories stage does)."""
-    lead_title = article.title_source == "lead"
-    text = f"{article.title}\n{article.text or ''}" if article.title and not lead_title else (article.text or "")
+    text = dated_text(article)
     ref = _article_reference(article, text)
     dateline_end = _dateline_end(article, text)
     ranked: list[tuple[int, int, str]] = []
@@ -728,8 +735,7 @@ def normalise(article: Article) -> Article:
     if published_at is None and (first_seen := _fetched_time(article.fetched_at)) is not None:
         # Undated: first seen is the best bound we have, and keeps it visible in time-filtered views.
         published_at, published_source = first_seen.astimezone(IST), "fetched"
-    lead_title = article.title_source == "lead"  # the title repeats the first sentence: read it once
-    text = f"{article.title}\n{article.text or ''}" if article.title and not lead_title else (article.text or "")
+    text = dated_text(article)
     if published_at is not None:
         ref = Reference(_dateline_day(article, text, published_at.date()) or published_at.date(), True)
         ref_source = "fetched" if published_source == "fetched" else "published_at"
