@@ -42,14 +42,14 @@ run: setup
 	scripts/run-local.sh
 
 test: setup chromium
-	scripts/with-elasticsearch.sh bash -c '.venv/bin/ruff check pipeline dags plugins tests benchmarks scripts && .venv/bin/python -m pytest -q -p no:cacheprovider'
+	scripts/with-elasticsearch.sh bash -c '.venv/bin/ruff check pipeline dags plugins tests benchmarks scripts evaluation && .venv/bin/ruff format --check pipeline dags plugins tests benchmarks scripts evaluation && .venv/bin/python -m pytest -q -p no:cacheprovider'
 
 # A subset while developing: make pytest ARGS='tests/test_dates.py -x'
 pytest: setup chromium
 	scripts/with-elasticsearch.sh .venv/bin/python -m pytest -p no:cacheprovider $(ARGS)
 
 lint: setup
-	.venv/bin/ruff check pipeline dags plugins tests benchmarks scripts
+	.venv/bin/ruff check pipeline dags plugins tests benchmarks scripts evaluation && .venv/bin/ruff format --check pipeline dags plugins tests benchmarks scripts evaluation
 
 es-start:
 	scripts/elasticsearch.sh start

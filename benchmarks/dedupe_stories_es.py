@@ -38,7 +38,13 @@ LOOKUPS = 300
 def indexable(a):
     """Fields the article mapping does not have yet (added by other stages) are left out."""
     mapped = set(ARTICLE_MAPPING["properties"])
-    return a.replace(**{f.name: None for f in dataclasses.fields(a) if f.name not in mapped and f.name not in RAW_ONLY_FIELDS})
+    return a.replace(
+        **{
+            f.name: None
+            for f in dataclasses.fields(a)
+            if f.name not in mapped and f.name not in RAW_ONLY_FIELDS
+        }
+    )
 
 
 def prepared(n: int) -> list:
@@ -46,7 +52,14 @@ def prepared(n: int) -> list:
     registry, clusters = dedupe.MemoryDedupeIndex(), stories.MemoryStoryIndex()
     out = []
     for a in generate(n):
-        for stage in (clean.clean, language.detect, relevance.score, dates.normalise, entities.tag, dedupe.fingerprint):
+        for stage in (
+            clean.clean,
+            language.detect,
+            relevance.score,
+            dates.normalise,
+            entities.tag,
+            dedupe.fingerprint,
+        ):
             a = stage(a)
         out.append(indexable(clusters.assign(registry.check(a))))
     return out
@@ -89,15 +102,23 @@ def main() -> int:
         memory = timed(dedupe.MemoryDedupeIndex().check, articles[:LOOKUPS])
         memory_stories = timed(stories.MemoryStoryIndex().assign, articles[:LOOKUPS])
     finally:
-        es.indices.delete(index=f"{settings.index_prefix}*", ignore_unavailable=True, allow_no_indices=True,
-                          expand_wildcards="all")
+        es.indices.delete(
+            index=f"{settings.index_prefix}*",
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            expand_wildcards="all",
+        )
         es.close()
     base = rows[0]
-    print(f"{LOOKUPS} lookups per size; in-memory baseline: dedupe {memory:.3f} ms, stories {memory_stories:.3f} ms per article")
+    print(
+        f"{LOOKUPS} lookups per size; in-memory baseline: dedupe {memory:.3f} ms, stories {memory_stories:.3f} ms per article"
+    )
     for size, ms_dedupe, ms_stories in rows:
-        print(f"index of {size:>7,} articles   dedupe {ms_dedupe:6.2f} ms/article (x{ms_dedupe / base[1]:.2f})"
-              f"   stories {ms_stories:6.2f} ms/article (x{ms_stories / base[2]:.2f})"
-              f"   ratio to in-memory dedupe x{ms_dedupe / memory:.0f}")
+        print(
+            f"index of {size:>7,} articles   dedupe {ms_dedupe:6.2f} ms/article (x{ms_dedupe / base[1]:.2f})"
+            f"   stories {ms_stories:6.2f} ms/article (x{ms_stories / base[2]:.2f})"
+            f"   ratio to in-memory dedupe x{ms_dedupe / memory:.0f}"
+        )
     return 0
 
 

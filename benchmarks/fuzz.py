@@ -47,8 +47,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--examples", type=int, default=3000, help="examples per stage")
     args = parser.parse_args()
-    run = settings(max_examples=args.examples, deadline=None, database=None,
-                   suppress_health_check=list(HealthCheck))
+    run = settings(
+        max_examples=args.examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     feeds, cleaning, dates = Stats("feed parsing"), Stats("cleaning"), Stats("dates")
 
     @run
@@ -59,22 +60,33 @@ def main() -> int:
     @run
     @given(markup(), st.one_of(st.none(), st.text(max_size=40)))
     def fuzz_clean(html, title):
-        cleaning.run(clean, Article(input="fuzz#0", raw_url="https://e.com/a", raw_title=title, raw_html=html))
+        cleaning.run(
+            clean, Article(input="fuzz#0", raw_url="https://e.com/a", raw_title=title, raw_html=html)
+        )
 
     @run
-    @given(st.one_of(st.text(max_size=300), st.lists(st.sampled_from(WORDS), max_size=80).map(" ".join)),
-           st.one_of(st.none(), st.text(max_size=40)))
+    @given(
+        st.one_of(st.text(max_size=300), st.lists(st.sampled_from(WORDS), max_size=80).map(" ".join)),
+        st.one_of(st.none(), st.text(max_size=40)),
+    )
     def fuzz_dates(text, published):
         dates.run(parse_published, published)
         dates.run(find_dates, text, None)
-        dates.run(normalise, Article(input="fuzz#0", text=text, published=published, fetched_at="2024-11-20T10:00:00+00:00"))
+        dates.run(
+            normalise,
+            Article(input="fuzz#0", text=text, published=published, fetched_at="2024-11-20T10:00:00+00:00"),
+        )
 
     t0 = time.monotonic()
     for fn in (fuzz_feeds, fuzz_clean, fuzz_dates):
         fn()
     for s in (feeds, cleaning, dates):
-        print(f"{s.name:<14} inputs tried {s.tried:>7}  refused (BadInputError) {s.refused:>6}  slowest {s.slowest * 1000:8.1f} ms")
-    print(f"total {feeds.tried + cleaning.tried + dates.tried} inputs in {time.monotonic() - t0:.0f} s, no crash, no hang")
+        print(
+            f"{s.name:<14} inputs tried {s.tried:>7}  refused (BadInputError) {s.refused:>6}  slowest {s.slowest * 1000:8.1f} ms"
+        )
+    print(
+        f"total {feeds.tried + cleaning.tried + dates.tried} inputs in {time.monotonic() - t0:.0f} s, no crash, no hang"
+    )
     return 0
 
 

@@ -52,10 +52,34 @@ from pipeline.decoding import decode_html  # noqa: E402
 from pipeline.errors import BadInputError  # noqa: E402
 
 IST = timezone(timedelta(hours=5, minutes=30))
-PLACES = ["Depsang", "Demchok", "Galwan", "Pangong Tso", "Gogra", "Hot Springs", "Yangtse", "Chushul", "Tawang",
-          "Doklam", "Nathu La", "Kibithu", "Daulat Beg Oldi", "Arunachal Pradesh", "eastern Ladakh", "Sikkim"]
-OFFICIALS = ["the defence minister", "the external affairs minister", "a senior army commander", "the foreign ministry spokesperson",
-             "the national security adviser", "a retired lieutenant general", "the chief of army staff", "an official in New Delhi"]
+PLACES = [
+    "Depsang",
+    "Demchok",
+    "Galwan",
+    "Pangong Tso",
+    "Gogra",
+    "Hot Springs",
+    "Yangtse",
+    "Chushul",
+    "Tawang",
+    "Doklam",
+    "Nathu La",
+    "Kibithu",
+    "Daulat Beg Oldi",
+    "Arunachal Pradesh",
+    "eastern Ladakh",
+    "Sikkim",
+]
+OFFICIALS = [
+    "the defence minister",
+    "the external affairs minister",
+    "a senior army commander",
+    "the foreign ministry spokesperson",
+    "the national security adviser",
+    "a retired lieutenant general",
+    "the chief of army staff",
+    "an official in New Delhi",
+]
 HI_DAYS = ["सोमवार", "मंगलवार", "बुधवार", "गुरुवार", "शुक्रवार", "शनिवार", "रविवार"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 EN = [
@@ -110,19 +134,39 @@ HI = [
     "पर्यटन कारोबारियों ने कहा कि सड़क खुलने के बाद बुकिंग में तेज बढ़ोतरी हुई है।",
 ]
 HI_MONTHS = ["जनवरी", "फरवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर"]
-EN_TITLES = ["Troops complete disengagement at {place}", "Border talks: patrolling to resume in {place}",
-             "New road near {place} raises questions", "Army strengthens logistics for winter near {place}",
-             "Villages near {place} seek better roads and schools", "Special representatives to meet again, says ministry"]
-HI_TITLES = ["पूर्वी लद्दाख में गश्त फिर शुरू होगी", "सीमा पर नई सड़क से सैनिकों को राहत", "सीमावर्ती गांवों में स्कूल की मांग",
-             "सैन्य वार्ता का नया दौर चुशूल में"]
-INDIAN = ["https://www.hindustantimes.com/india-news/", "https://www.ndtv.com/india-news/", "https://www.thehindu.com/news/national/",
-          "https://www.tribuneindia.com/news/nation/", "https://theprint.in/defence/"]
-HINDI_OUTLETS = ["https://www.amarujala.com/india-news/", "https://www.bhaskar.com/national/", "https://www.livehindustan.com/national/"]
-FOREIGN = [("https://www.example-times.com/world/asia/", timezone(timedelta(hours=-5))),
-           ("https://news.example.co.uk/world/", UTC),
-           ("https://www.example-post.com/world/", timezone(timedelta(hours=-8))),
-           ("https://www.example-zeitung.de/ausland/", timezone(timedelta(hours=1))),
-           ("https://www.example-herald.sg/asia/", timezone(timedelta(hours=8)))]
+EN_TITLES = [
+    "Troops complete disengagement at {place}",
+    "Border talks: patrolling to resume in {place}",
+    "New road near {place} raises questions",
+    "Army strengthens logistics for winter near {place}",
+    "Villages near {place} seek better roads and schools",
+    "Special representatives to meet again, says ministry",
+]
+HI_TITLES = [
+    "पूर्वी लद्दाख में गश्त फिर शुरू होगी",
+    "सीमा पर नई सड़क से सैनिकों को राहत",
+    "सीमावर्ती गांवों में स्कूल की मांग",
+    "सैन्य वार्ता का नया दौर चुशूल में",
+]
+INDIAN = [
+    "https://www.hindustantimes.com/india-news/",
+    "https://www.ndtv.com/india-news/",
+    "https://www.thehindu.com/news/national/",
+    "https://www.tribuneindia.com/news/nation/",
+    "https://theprint.in/defence/",
+]
+HINDI_OUTLETS = [
+    "https://www.amarujala.com/india-news/",
+    "https://www.bhaskar.com/national/",
+    "https://www.livehindustan.com/national/",
+]
+FOREIGN = [
+    ("https://www.example-times.com/world/asia/", timezone(timedelta(hours=-5))),
+    ("https://news.example.co.uk/world/", UTC),
+    ("https://www.example-post.com/world/", timezone(timedelta(hours=-8))),
+    ("https://www.example-zeitung.de/ausland/", timezone(timedelta(hours=1))),
+    ("https://www.example-herald.sg/asia/", timezone(timedelta(hours=8))),
+]
 
 
 @dataclass
@@ -138,8 +182,13 @@ class Page:
 def fill(template: str, rng: random.Random) -> str:
     official = rng.choice(OFFICIALS)
     days = HI_DAYS if re.search(r"[\u0900-\u097F]", template) else DAYS
-    return template.format(place=rng.choice(PLACES), day=rng.choice(days), n=rng.randint(3, 40), official=official,
-                           Official=official[0].upper() + official[1:])
+    return template.format(
+        place=rng.choice(PLACES),
+        day=rng.choice(days),
+        n=rng.randint(3, 40),
+        official=official,
+        Official=official[0].upper() + official[1:],
+    )
 
 
 def esc(s: str) -> str:
@@ -154,7 +203,7 @@ def paragraphs(rng: random.Random, hindi: bool, accents: bool) -> list[str]:
     out, k = [], 0
     while k < len(sentences):
         size = rng.randint(1, 3)
-        out.append(" ".join(sentences[k:k + size]))
+        out.append(" ".join(sentences[k : k + size]))
         k += size
     return out
 
@@ -173,37 +222,90 @@ def noise(rng: random.Random, hindi: bool, day: datetime) -> dict[str, str]:
     """Page chrome: each piece carries its own text and, for some, its own timestamps."""
     other = day - timedelta(days=rng.randint(1, 400))
     later = day + timedelta(days=rng.randint(1, 30))
-    nav = ("<nav class='main-nav'><ul>" + "".join(f"<li><a href='/{w.lower()}'>{w}</a></li>" for w in
-           (["होम", "देश", "दुनिया", "खेल"] if hindi else ["Home", "India", "World", "Sports", "Opinion", "Videos"])) + "</ul></nav>")
-    cookie = ("<div class='cookie-banner' id='cookie-consent'><p>We use cookies to improve your experience. By continuing "
-              "to browse you agree to our use of cookies.</p><button>Accept</button></div>")
-    sidebar = ("<aside class='sidebar'><h3>Most read</h3><ul>" + "".join(
-        f"<li><a href='/s{i}'>{esc(fill(rng.choice(EN_TITLES), rng))}</a> <time datetime='{iso(other + timedelta(hours=i))}'>"
-        f"{(other + timedelta(hours=i)).strftime('%b %d')}</time></li>" for i in range(4)) + "</ul></aside>")
-    related = ("<section class='related-stories'><h3>Related</h3>" + "".join(
-        f"<article class='card'><a href='/r{i}'>{esc(fill(rng.choice(EN_TITLES), rng))}</a>"
-        f"<time datetime='{iso(other - timedelta(days=i))}'>{(other - timedelta(days=i)).strftime('%d %b %Y')}</time></article>"
-        for i in range(3)) + "</section>")
-    comments = ("<section id='comments' class='comments'><h3>3 comments</h3><ol class='comment-list'>" + "".join(
-        f"<li class='comment'><span class='author'>Reader{i}</span> <time datetime='{iso(later + timedelta(hours=i))}'>"
-        f"{(later + timedelta(hours=i)).strftime('%B %d, %Y at %I:%M %p')}</time><p>This is a comment number {i} "
-        f"about the report, posted by a reader.</p></li>" for i in range(3)) + "</ol></section>")
-    share = ("<table class='share'><tr><td><a href='/fb'>Facebook</a></td><td><a href='/tw'>Twitter</a></td>"
-             "<td><a href='/wa'>WhatsApp</a></td><td><a href='/em'>Email</a></td></tr></table>")
-    footer = (f"<footer><p>© {day.year} Example Media Ltd. All rights reserved.</p><a href='/about'>About us</a> "
-              "<a href='/privacy'>Privacy policy</a></footer>")
+    nav = (
+        "<nav class='main-nav'><ul>"
+        + "".join(
+            f"<li><a href='/{w.lower()}'>{w}</a></li>"
+            for w in (
+                ["होम", "देश", "दुनिया", "खेल"]
+                if hindi
+                else ["Home", "India", "World", "Sports", "Opinion", "Videos"]
+            )
+        )
+        + "</ul></nav>"
+    )
+    cookie = (
+        "<div class='cookie-banner' id='cookie-consent'><p>We use cookies to improve your experience. By continuing "
+        "to browse you agree to our use of cookies.</p><button>Accept</button></div>"
+    )
+    sidebar = (
+        "<aside class='sidebar'><h3>Most read</h3><ul>"
+        + "".join(
+            f"<li><a href='/s{i}'>{esc(fill(rng.choice(EN_TITLES), rng))}</a> <time datetime='{iso(other + timedelta(hours=i))}'>"
+            f"{(other + timedelta(hours=i)).strftime('%b %d')}</time></li>"
+            for i in range(4)
+        )
+        + "</ul></aside>"
+    )
+    related = (
+        "<section class='related-stories'><h3>Related</h3>"
+        + "".join(
+            f"<article class='card'><a href='/r{i}'>{esc(fill(rng.choice(EN_TITLES), rng))}</a>"
+            f"<time datetime='{iso(other - timedelta(days=i))}'>{(other - timedelta(days=i)).strftime('%d %b %Y')}</time></article>"
+            for i in range(3)
+        )
+        + "</section>"
+    )
+    comments = (
+        "<section id='comments' class='comments'><h3>3 comments</h3><ol class='comment-list'>"
+        + "".join(
+            f"<li class='comment'><span class='author'>Reader{i}</span> <time datetime='{iso(later + timedelta(hours=i))}'>"
+            f"{(later + timedelta(hours=i)).strftime('%B %d, %Y at %I:%M %p')}</time><p>This is a comment number {i} "
+            f"about the report, posted by a reader.</p></li>"
+            for i in range(3)
+        )
+        + "</ol></section>"
+    )
+    share = (
+        "<table class='share'><tr><td><a href='/fb'>Facebook</a></td><td><a href='/tw'>Twitter</a></td>"
+        "<td><a href='/wa'>WhatsApp</a></td><td><a href='/em'>Email</a></td></tr></table>"
+    )
+    footer = (
+        f"<footer><p>© {day.year} Example Media Ltd. All rights reserved.</p><a href='/about'>About us</a> "
+        "<a href='/privacy'>Privacy policy</a></footer>"
+    )
     newsletter = "<div class='newsletter promo'><p>Sign up for our daily newsletter and get the top stories in your inbox.</p></div>"
-    return {"nav": nav, "cookie": cookie, "sidebar": sidebar, "related": related, "comments": comments, "share": share,
-            "footer": footer, "newsletter": newsletter}
+    return {
+        "nav": nav,
+        "cookie": cookie,
+        "sidebar": sidebar,
+        "related": related,
+        "comments": comments,
+        "share": share,
+        "footer": footer,
+        "newsletter": newsletter,
+    }
 
 
 def data_table(rng: random.Random) -> tuple[str, list[str]]:
-    rows = [("Round", "Venue", "Outcome")] + [(f"{n}th", rng.choice(["Chushul", "Moldo", "Beijing", "New Delhi"]),
-                                               rng.choice(["joint statement", "no agreement", "talks to continue"]))
-                                              for n in range(rng.randint(10, 15), rng.randint(16, 20))]
-    html = "<table class='data'>" + "".join(
-        "<tr>" + "".join(f"<{'th' if i == 0 else 'td'}>{c}</{'th' if i == 0 else 'td'}>" for c in r) + "</tr>"
-        for i, r in enumerate(rows)) + "</table>"
+    rows = [("Round", "Venue", "Outcome")] + [
+        (
+            f"{n}th",
+            rng.choice(["Chushul", "Moldo", "Beijing", "New Delhi"]),
+            rng.choice(["joint statement", "no agreement", "talks to continue"]),
+        )
+        for n in range(rng.randint(10, 15), rng.randint(16, 20))
+    ]
+    html = (
+        "<table class='data'>"
+        + "".join(
+            "<tr>"
+            + "".join(f"<{'th' if i == 0 else 'td'}>{c}</{'th' if i == 0 else 'td'}>" for c in r)
+            + "</tr>"
+            for i, r in enumerate(rows)
+        )
+        + "</table>"
+    )
     return html, [" ".join(r) for r in rows]
 
 
@@ -217,7 +319,9 @@ def generate(n: int, seed: int = 11) -> list[Page]:
         hindi = layout == "hindi"
         charset = "utf-8"
         if not hindi:
-            charset = rng.choices(["utf-8", "windows-1252", "cp1252-undeclared", "iso-8859-1", "utf-16"], [5, 1, 1, 1, 1])[0]
+            charset = rng.choices(
+                ["utf-8", "windows-1252", "cp1252-undeclared", "iso-8859-1", "utf-16"], [5, 1, 1, 1, 1]
+            )[0]
         elif rng.random() < 0.15:
             charset = "utf-16"
         accents = charset != "utf-8" or rng.random() < 0.2
@@ -241,9 +345,27 @@ def generate(n: int, seed: int = 11) -> list[Page]:
             tags.append("indian-utc")
         title = fill(rng.choice(HI_TITLES if hindi else EN_TITLES), rng)
         slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or f"story-{i}"
-        date_kind = rng.choices(["jsonld", "graph", "og", "itemprop", "time", "printed", "url", "none", "meta-name",
-                                 "broken-jsonld", "time-outside"], [5, 2, 3, 2, 2, 2, 1, 1, 1, 1, 1])[0]
-        url = f"{outlet}{local.strftime('%Y/%m/%d')}/{slug}-{i}" if date_kind == "url" else f"{outlet}{slug}-{i}.html"
+        date_kind = rng.choices(
+            [
+                "jsonld",
+                "graph",
+                "og",
+                "itemprop",
+                "time",
+                "printed",
+                "url",
+                "none",
+                "meta-name",
+                "broken-jsonld",
+                "time-outside",
+            ],
+            [5, 2, 3, 2, 2, 2, 1, 1, 1, 1, 1],
+        )[0]
+        url = (
+            f"{outlet}{local.strftime('%Y/%m/%d')}/{slug}-{i}"
+            if date_kind == "url"
+            else f"{outlet}{slug}-{i}.html"
+        )
         gold_day = None if date_kind == "none" else local.date().isoformat()
         tags += [layout, date_kind, charset, "indian" if indian else "foreign"]
         paras = paragraphs(rng, hindi, accents)
@@ -262,7 +384,9 @@ def generate(n: int, seed: int = 11) -> list[Page]:
         elif not hindi and r < 0.35 and layout not in ("table", "br"):
             # Part of the article laid out in a table (a pull-out box, an old CMS template).
             at = rng.randrange(1, len(blocks))
-            blocks = blocks[:at] + ["<table class='story-box'><tr><td>" + "".join(blocks[at:]) + "</td></tr></table>"]
+            blocks = blocks[:at] + [
+                "<table class='story-box'><tr><td>" + "".join(blocks[at:]) + "</td></tr></table>"
+            ]
             tags.append("prose-table")
         # Inside the article: subheadings, lists and quotes are text; captions, ad labels, tags, bios are not.
         extras = []
@@ -271,17 +395,26 @@ def generate(n: int, seed: int = 11) -> list[Page]:
             extras.append((f"<h2>{esc(sub)}</h2>", sub))
         if rng.random() < 0.25:
             points = [fill(t, rng) for t in rng.sample(HI if hindi else EN, 3)]
-            extras.append(("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in points) + "</ul>", "\n".join(points)))
+            extras.append(
+                ("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in points) + "</ul>", "\n".join(points))
+            )
         if rng.random() < 0.2:
             quote = fill(rng.choice(HI if hindi else EN), rng)
             extras.append((f"<blockquote><p>{esc(quote)}</p></blockquote>", quote))
         if rng.random() < 0.3:
-            extras.append(("<figure><img src='/i.jpg' alt=''><figcaption>Soldiers at a forward post. (PTI file photo)"
-                           "</figcaption></figure>", ""))
+            extras.append(
+                (
+                    "<figure><img src='/i.jpg' alt=''><figcaption>Soldiers at a forward post. (PTI file photo)"
+                    "</figcaption></figure>",
+                    "",
+                )
+            )
         if rng.random() < 0.3:
             extras.append(("<div class='ad-slot'>Advertisement</div>", ""))
         if rng.random() < 0.2 and not hindi:
-            extras.append((f"<p>ALSO READ: <a href='/also'>{esc(fill(rng.choice(EN_TITLES), rng))}</a></p>", ""))
+            extras.append(
+                (f"<p>ALSO READ: <a href='/also'>{esc(fill(rng.choice(EN_TITLES), rng))}</a></p>", "")
+            )
         for html_part, text_part in extras:  # after a paragraph, never last (a trailing heading is not real)
             blocks.insert(rng.randrange(1, len(blocks)) if len(blocks) > 1 else 0, html_part)
             if text_part:
@@ -289,14 +422,20 @@ def generate(n: int, seed: int = 11) -> list[Page]:
         if rng.random() < 0.3:
             blocks.append(parts["share"])
         if rng.random() < 0.3:
-            blocks.append("<div class='tags'>Tags: <a href='/t/india'>India</a> <a href='/t/china'>China</a> "
-                          "<a href='/t/lac'>LAC</a></div>")
+            blocks.append(
+                "<div class='tags'>Tags: <a href='/t/india'>India</a> <a href='/t/china'>China</a> "
+                "<a href='/t/lac'>LAC</a></div>"
+            )
         if rng.random() < 0.2:
-            blocks.append("<div class='author-bio'><p>The writer is a correspondent who covers defence and foreign "
-                          "affairs for the paper.</p></div>")
+            blocks.append(
+                "<div class='author-bio'><p>The writer is a correspondent who covers defence and foreign "
+                "affairs for the paper.</p></div>"
+            )
         body_html = "".join(blocks)
         head = [f"<title>{esc(title)} | Example News</title>"]
-        charset_label = {"windows-1252": "windows-1252", "iso-8859-1": "iso-8859-1", "utf-16": "utf-16"}.get(charset, "utf-8")
+        charset_label = {"windows-1252": "windows-1252", "iso-8859-1": "iso-8859-1", "utf-16": "utf-16"}.get(
+            charset, "utf-8"
+        )
         if charset == "iso-8859-1":
             head.insert(0, f"<meta http-equiv='Content-Type' content='text/html; charset={charset_label}'>")
         elif charset != "cp1252-undeclared":
@@ -306,14 +445,23 @@ def generate(n: int, seed: int = 11) -> list[Page]:
         article_time = ""
         date_line = ""
         if date_kind == "jsonld":
-            ld = {"@context": "https://schema.org", "@type": rng.choice(["NewsArticle", "Article", "ReportageNewsArticle"]),
-                  "headline": title, "datePublished": iso(stamp), "dateModified": iso(stamp + timedelta(hours=5))}
+            ld = {
+                "@context": "https://schema.org",
+                "@type": rng.choice(["NewsArticle", "Article", "ReportageNewsArticle"]),
+                "headline": title,
+                "datePublished": iso(stamp),
+                "dateModified": iso(stamp + timedelta(hours=5)),
+            }
             head.append(f"<script type='application/ld+json'>{json.dumps(ld, ensure_ascii=False)}</script>")
         elif date_kind == "graph":
-            ld = {"@context": "https://schema.org", "@graph": [
-                {"@type": "WebSite", "name": "Example News", "datePublished": "2009-04-01"},
-                {"@type": "WebPage", "datePublished": iso(stamp - timedelta(days=3))},
-                {"@type": "NewsArticle", "headline": title, "datePublished": iso(stamp)}]}
+            ld = {
+                "@context": "https://schema.org",
+                "@graph": [
+                    {"@type": "WebSite", "name": "Example News", "datePublished": "2009-04-01"},
+                    {"@type": "WebPage", "datePublished": iso(stamp - timedelta(days=3))},
+                    {"@type": "NewsArticle", "headline": title, "datePublished": iso(stamp)},
+                ],
+            }
             head.append(f"<script type='application/ld+json'>{json.dumps(ld, ensure_ascii=False)}</script>")
         elif date_kind == "og":
             head.append(f"<meta property='article:published_time' content='{iso(stamp)}'>")
@@ -327,55 +475,114 @@ def generate(n: int, seed: int = 11) -> list[Page]:
             if hindi:
                 date_line = f"<div class='dateline'>प्रकाशित: {local.day} {HI_MONTHS[local.month - 1]} {local.year}</div>"
         elif date_kind == "meta-name":
-            key, value = rng.choice([("publish-date", iso(stamp)), ("DC.date.issued", local.date().isoformat()),
-                                     ("pubdate", iso(stamp))])
+            key, value = rng.choice(
+                [
+                    ("publish-date", iso(stamp)),
+                    ("DC.date.issued", local.date().isoformat()),
+                    ("pubdate", iso(stamp)),
+                ]
+            )
             head.append(f"<meta name='{key}' content='{value}'>")
         elif date_kind == "broken-jsonld":  # a trailing comma: not JSON, still readable
-            head.append("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
-                        f"\"datePublished\": \"{iso(stamp)}\", \"headline\": \"{title}\",}}</script>")
+            head.append(
+                '<script type=\'application/ld+json\'>{"@type": "NewsArticle", '
+                f'"datePublished": "{iso(stamp)}", "headline": "{title}",}}</script>'
+            )
         elif date_kind == "time-outside":  # <time pubdate> in a header strip above the article, not in it
             date_line = f"<div class='story-meta'><time pubdate datetime='{iso(stamp)}'>{local.strftime('%d %b %Y')}</time></div>"
-        byline = f"<div class='byline'>By {rng.choice(['Staff Reporter', 'Our Correspondent', 'A. Writer'])}</div>"
+        byline = (
+            f"<div class='byline'>By {rng.choice(['Staff Reporter', 'Our Correspondent', 'A. Writer'])}</div>"
+        )
         if hindi:
             byline = "<div class='byline'>द्वारा: संवाददाता</div>"
         h1 = f"<h1>{esc(title)}</h1>"
         if layout == "modern":
-            page_body = (parts["nav"] + (parts["cookie"] if rng.random() < 0.5 else "")
-                         + ("<main>" if rng.random() < 0.5 else "<div class='wrap'>") + parts["sidebar"]
-                         + f"<article class='story'>{h1}{byline}{article_time}{date_line}<div class='article-body'>{body_html}</div>"
-                         + "</article>" + parts["related"] + parts["comments"] + "</div>" + parts["footer"])
+            page_body = (
+                parts["nav"]
+                + (parts["cookie"] if rng.random() < 0.5 else "")
+                + ("<main>" if rng.random() < 0.5 else "<div class='wrap'>")
+                + parts["sidebar"]
+                + f"<article class='story'>{h1}{byline}{article_time}{date_line}<div class='article-body'>{body_html}</div>"
+                + "</article>"
+                + parts["related"]
+                + parts["comments"]
+                + "</div>"
+                + parts["footer"]
+            )
         elif layout == "wordpress":
-            page_body = ("<div id='page' class='site has-sidebar'>" + parts["nav"]
-                         + f"<div id='content'><div class='post'><h1 class='entry-title'>{esc(title)}</h1>"
-                         + f"<span class='posted-on'>{article_time}</span>{date_line}<div class='entry-content'>{body_html}"
-                         + "</div></div>" + parts["comments"] + "</div><div id='secondary' class='widget-area'>"
-                         + parts["sidebar"] + parts["newsletter"] + "</div>" + parts["footer"] + "</div>")
+            page_body = (
+                "<div id='page' class='site has-sidebar'>"
+                + parts["nav"]
+                + f"<div id='content'><div class='post'><h1 class='entry-title'>{esc(title)}</h1>"
+                + f"<span class='posted-on'>{article_time}</span>{date_line}<div class='entry-content'>{body_html}"
+                + "</div></div>"
+                + parts["comments"]
+                + "</div><div id='secondary' class='widget-area'>"
+                + parts["sidebar"]
+                + parts["newsletter"]
+                + "</div>"
+                + parts["footer"]
+                + "</div>"
+            )
         elif layout == "table":
-            page_body = ("<table width='100%'><tr><td class='leftnav'>" + parts["nav"] + "</td><td class='content'>"
-                         + f"{h1}{byline}{article_time}{date_line}{body_html}</td><td class='rightcol'>"
-                         + parts["sidebar"] + "</td></tr></table>" + parts["footer"])
+            page_body = (
+                "<table width='100%'><tr><td class='leftnav'>"
+                + parts["nav"]
+                + "</td><td class='content'>"
+                + f"{h1}{byline}{article_time}{date_line}{body_html}</td><td class='rightcol'>"
+                + parts["sidebar"]
+                + "</td></tr></table>"
+                + parts["footer"]
+            )
             tags.append("prose-table")
         elif layout == "bare":
-            page_body = f"<div class='story'>{h1}{article_time}{date_line}{body_html}</div>" + parts["related"]
+            page_body = (
+                f"<div class='story'>{h1}{article_time}{date_line}{body_html}</div>" + parts["related"]
+            )
         elif layout == "br":
-            page_body = (parts["nav"] + parts["cookie"] + f"<div class='content'>{h1}{byline}{article_time}{date_line}"
-                         + body_html + "</div>" + parts["comments"] + parts["footer"])
+            page_body = (
+                parts["nav"]
+                + parts["cookie"]
+                + f"<div class='content'>{h1}{byline}{article_time}{date_line}"
+                + body_html
+                + "</div>"
+                + parts["comments"]
+                + parts["footer"]
+            )
         else:  # hindi outlet
-            page_body = (parts["nav"] + f"<div class='container'><article>{h1}{byline}{article_time}{date_line}"
-                         + f"<div class='story-body'>{body_html}</div></article>" + parts["sidebar"] + "</div>"
-                         + parts["comments"] + parts["footer"])
+            page_body = (
+                parts["nav"]
+                + f"<div class='container'><article>{h1}{byline}{article_time}{date_line}"
+                + f"<div class='story-body'>{body_html}</div></article>"
+                + parts["sidebar"]
+                + "</div>"
+                + parts["comments"]
+                + parts["footer"]
+            )
         lang = "hi" if hindi else "en"
-        html = f"<!DOCTYPE html><html lang='{lang}'><head>{''.join(head)}</head><body>{page_body}</body></html>"
+        html = (
+            f"<!DOCTYPE html><html lang='{lang}'><head>{''.join(head)}</head><body>{page_body}</body></html>"
+        )
         if rng.random() < 0.1:
-            style = "<style>" + "".join(f".b{k} .c{k} {{ margin: {k % 9}px; padding: {k % 7}px; color: #{k % 999:03d}; }}\n"
-                                        for k in range(rng.randint(110, 220))) + "</style>"
+            style = (
+                "<style>"
+                + "".join(
+                    f".b{k} .c{k} {{ margin: {k % 9}px; padding: {k % 7}px; color: #{k % 999:03d}; }}\n"
+                    for k in range(rng.randint(110, 220))
+                )
+                + "</style>"
+            )
             html = style + html
             tags.append("big-style")
         if rng.random() < 0.08 and charset in ("utf-8", "windows-1252"):
             html = f"<?xml version='1.0' encoding='{charset_label}'?>\n" + html
             tags.append("xml-declaration")
-        codec = {"windows-1252": "cp1252", "cp1252-undeclared": "cp1252", "iso-8859-1": "cp1252",
-                 "utf-16": "utf-16"}.get(charset, "utf-8")
+        codec = {
+            "windows-1252": "cp1252",
+            "cp1252-undeclared": "cp1252",
+            "iso-8859-1": "cp1252",
+            "utf-16": "utf-16",
+        }.get(charset, "utf-8")
         pages.append(Page(html.encode(codec), url, title, "\n".join(gold), gold_day, tags))
     return pages
 
@@ -419,7 +626,9 @@ def ours(page: Page) -> tuple[str, str | None]:
 def trafilatura_system(page: Page) -> tuple[str, str | None]:
     import trafilatura
 
-    out = trafilatura.extract(page.content, url=page.url, output_format="json", with_metadata=True, include_comments=False)
+    out = trafilatura.extract(
+        page.content, url=page.url, output_format="json", with_metadata=True, include_comments=False
+    )
     if not out:
         return "", None
     doc = json.loads(out)
@@ -448,6 +657,7 @@ def variant(**kwargs):
             return ours(page)
         finally:
             clean_mod.page_to_text = original
+
     return run
 
 
@@ -473,17 +683,41 @@ def evaluate(name: str, system, pages: list[Page], text: bool = True) -> dict:
         if pred_day == page.gold_day:
             correct += 1
         else:
-            wrong.update(t for t in page.tags if t not in ("modern", "wordpress", "table", "bare", "br", "hindi"))
+            wrong.update(
+                t for t in page.tags if t not in ("modern", "wordpress", "table", "bare", "br", "hindi")
+            )
     n = len(pages)
     mean = [sum(s[k] for s in scores) / n for k in range(3)] if text else None
     tagged = collections.Counter(t for p in pages for t in p.tags)
     by_tag = {t: 1 - wrong[t] / tagged[t] for t in BREAKDOWN if tagged[t]}
-    return {"name": name, "prf": mean, "date": correct / n, "ms": 1000 * seconds / n, "wrong": wrong, "by_tag": by_tag}
+    return {
+        "name": name,
+        "prf": mean,
+        "date": correct / n,
+        "ms": 1000 * seconds / n,
+        "wrong": wrong,
+        "by_tag": by_tag,
+    }
 
 
 # Page kinds whose date accuracy is printed apart (each page has several tags).
-BREAKDOWN = ("jsonld", "graph", "og", "itemprop", "meta-name", "broken-jsonld", "time", "time-outside", "printed", "url",
-             "none", "near-midnight", "indian-utc", "foreign", "hindi")
+BREAKDOWN = (
+    "jsonld",
+    "graph",
+    "og",
+    "itemprop",
+    "meta-name",
+    "broken-jsonld",
+    "time",
+    "time-outside",
+    "printed",
+    "url",
+    "none",
+    "near-midnight",
+    "indian-utc",
+    "foreign",
+    "hindi",
+)
 
 
 def throughput(pages: list[Page]) -> tuple[float, float]:
@@ -496,7 +730,10 @@ def throughput(pages: list[Page]) -> tuple[float, float]:
     from pipeline.stories import MemoryStoryIndex
 
     def raw() -> list[Article]:
-        return [Article(input=f"p#{k}", raw_url=p.url, raw_html=decode_html(p.content)) for k, p in enumerate(pages)]
+        return [
+            Article(input=f"p#{k}", raw_url=p.url, raw_html=decode_html(p.content))
+            for k, p in enumerate(pages)
+        ]
 
     list(process(raw()[:10], registry=MemoryDedupeIndex(), clusters=MemoryStoryIndex()))  # warm-up
     start = time.process_time()
@@ -515,11 +752,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=240)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--show-wrong", action="store_true", help="print the tags of pages whose date was wrong")
+    parser.add_argument(
+        "--show-wrong", action="store_true", help="print the tags of pages whose date was wrong"
+    )
     args = parser.parse_args()
     pages = generate(args.pages, args.seed)
     warnings.simplefilter("ignore")
-    ours(pages[0]), trafilatura_system(pages[0]), htmldate_fast(pages[0])  # warm-up: models, patterns, imports
+    (
+        ours(pages[0]),
+        trafilatura_system(pages[0]),
+        htmldate_fast(pages[0]),
+    )  # warm-up: models, patterns, imports
     kinds = collections.Counter(t for p in pages for t in p.tags)
     print(f"{len(pages)} pages; " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     rows = [
@@ -534,20 +777,24 @@ def main() -> int:
     print(f"\n{'system':46} {'P':>6} {'R':>6} {'F1':>6} {'date':>6} {'ms/page':>8}")
     for r in rows:
         p, rr, f = r["prf"] or ("-", "-", "-")
-        fmt = (lambda x: f"{x:6.3f}" if isinstance(x, float) else f"{x:>6}")  # noqa: E731
+        fmt = lambda x: f"{x:6.3f}" if isinstance(x, float) else f"{x:>6}"  # noqa: E731
         print(f"{r['name']:46} {fmt(p)} {fmt(rr)} {fmt(f)} {r['date']:6.3f} {r['ms']:8.1f}")
     print("\ndate accuracy by page kind:")
     print(f"{'system':46} " + " ".join(f"{t[:9]:>9}" for t in BREAKDOWN))
     for r in rows:
-        print(f"{r['name'][:46]:46} " + " ".join(f"{r['by_tag'].get(t, float('nan')):9.2f}" for t in BREAKDOWN))
+        print(
+            f"{r['name'][:46]:46} " + " ".join(f"{r['by_tag'].get(t, float('nan')):9.2f}" for t in BREAKDOWN)
+        )
     print(f"{'(pages)':46} " + " ".join(f"{kinds[t]:9d}" for t in BREAKDOWN))
     if args.show_wrong:
         for r in rows:
             print(f"wrong dates, {r['name']}: {dict(r['wrong'].most_common())}")
     ours_rate, base_rate = throughput(pages)
     ratio = ours_rate / base_rate
-    print(f"\nwhole pipeline {ours_rate:.1f} pages/s per CPU-second; get_text + search_dates {base_rate:.1f} pages/s; "
-          f"ratio {ratio:.2f} (must be >= 1.5)")
+    print(
+        f"\nwhole pipeline {ours_rate:.1f} pages/s per CPU-second; get_text + search_dates {base_rate:.1f} pages/s; "
+        f"ratio {ratio:.2f} (must be >= 1.5)"
+    )
     return 0 if ratio >= 1.5 else 1
 
 

@@ -22,15 +22,26 @@ from pipeline.settings import Settings
 
 
 def articles(tag: str, n: int) -> list[Article]:
-    return [Article(input=f"{tag}#{i}", id=f"{tag}-{i}", title=f"Border talks {i}", language="en", source="bench.example",
-                    text=("Troops on the LAC near Galwan. " * 40) + str(i),
-                    entities=[{"id": "Q1", "name": "Rajnath Singh", "type": "person"}]) for i in range(n)]
+    return [
+        Article(
+            input=f"{tag}#{i}",
+            id=f"{tag}-{i}",
+            title=f"Border talks {i}",
+            language="en",
+            source="bench.example",
+            text=("Troops on the LAC near Galwan. " * 40) + str(i),
+            entities=[{"id": "Q1", "name": "Rajnath Singh", "type": "person"}],
+        )
+        for i in range(n)
+    ]
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 4000
     writers = int(sys.argv[2]) if len(sys.argv) > 2 else 4
-    settings = replace(Settings.from_env(), es_url=os.environ["ES_URL"], index_prefix=f"bwbench-{uuid.uuid4().hex[:8]}")
+    settings = replace(
+        Settings.from_env(), es_url=os.environ["ES_URL"], index_prefix=f"bwbench-{uuid.uuid4().hex[:8]}"
+    )
     es = index.client(settings)
     try:
         index.ensure_main_index(es, settings)
@@ -64,7 +75,9 @@ def main() -> None:
         print(f"plain bulk_index:                 {plain:8.0f} docs/s  (baseline)")
         print(f"index_articles (ingest_seq):      {seq:8.0f} docs/s  ratio {seq / plain:.2f}")
         print(f"index_articles re-run, unchanged: {rerun:8.0f} docs/s  ratio {rerun / plain:.2f}")
-        print(f"{writers} concurrent writers, chunks of 100: {concurrent:8.0f} docs/s  ratio {concurrent / plain:.2f}")
+        print(
+            f"{writers} concurrent writers, chunks of 100: {concurrent:8.0f} docs/s  ratio {concurrent / plain:.2f}"
+        )
     finally:
         es.indices.delete(index=f"{settings.index_prefix}*", expand_wildcards="all")
         es.indices.delete_index_template(name=f"{settings.index_prefix}*")

@@ -40,16 +40,78 @@ from pipeline import index  # noqa: E402
 from pipeline.runs import percentile  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 
-PLACES = ["Depsang", "Demchok", "Galwan", "Pangong Tso", "Gogra", "Hot Springs", "Tawang", "Yangtse", "Doklam",
-          "Arunachal Pradesh", "eastern Ladakh", "Sikkim", "Chumar", "Daulat Beg Oldi", "Kailash range", "Asaphila"]
-ACTORS = ["Indian Army", "the PLA", "ITBP", "Chinese troops", "Indian troops", "the Western Theatre Command",
-          "Indian and Chinese commanders", "the Ministry of External Affairs", "Beijing", "New Delhi"]
-VERBS = ["reported", "completed", "reviewed", "discussed", "verified", "resumed", "inspected", "proposed", "logged",
-         "recorded", "flagged", "confirmed"]
-NOUNS = ["patrols", "buffer zones", "infrastructure projects", "grazing rights", "sorties", "camps", "vehicles",
-         "observation posts", "talks", "corps commander meetings", "satellite images", "roads"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+PLACES = [
+    "Depsang",
+    "Demchok",
+    "Galwan",
+    "Pangong Tso",
+    "Gogra",
+    "Hot Springs",
+    "Tawang",
+    "Yangtse",
+    "Doklam",
+    "Arunachal Pradesh",
+    "eastern Ladakh",
+    "Sikkim",
+    "Chumar",
+    "Daulat Beg Oldi",
+    "Kailash range",
+    "Asaphila",
+]
+ACTORS = [
+    "Indian Army",
+    "the PLA",
+    "ITBP",
+    "Chinese troops",
+    "Indian troops",
+    "the Western Theatre Command",
+    "Indian and Chinese commanders",
+    "the Ministry of External Affairs",
+    "Beijing",
+    "New Delhi",
+]
+VERBS = [
+    "reported",
+    "completed",
+    "reviewed",
+    "discussed",
+    "verified",
+    "resumed",
+    "inspected",
+    "proposed",
+    "logged",
+    "recorded",
+    "flagged",
+    "confirmed",
+]
+NOUNS = [
+    "patrols",
+    "buffer zones",
+    "infrastructure projects",
+    "grazing rights",
+    "sorties",
+    "camps",
+    "vehicles",
+    "observation posts",
+    "talks",
+    "corps commander meetings",
+    "satellite images",
+    "roads",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def article_text(rng: random.Random, n: int) -> tuple[str, str]:
@@ -88,7 +150,7 @@ class Publisher:
         now = time.time()
         with self.lock:
             self.items[name].append((title, link, text, now))
-            del self.items[name][:-self.window]
+            del self.items[name][: -self.window]
             self.published[link] = now
         self.count += 1
 
@@ -110,8 +172,10 @@ class Publisher:
             f"<content:encoded><![CDATA[<p>{text}</p>]]></content:encoded></item>"
             for title, link, text, ts in reversed(items)
         )
-        xml = (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
-               f"<channel><title>{name}</title><link>https://bench.border-watch.example/</link>{body}</channel></rss>")
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+            f"<channel><title>{name}</title><link>https://bench.border-watch.example/</link>{body}</channel></rss>"
+        )
         return etag, xml.encode("utf-8")
 
 
@@ -147,8 +211,14 @@ def serve(publisher: Publisher) -> http.server.ThreadingHTTPServer:
 def write_feeds(path: Path, base: str, names: list[str]) -> None:
     lines = ["feeds:"]
     for name in names:
-        lines += [f"  - name: {name}", f"    url: {base}/{name}.xml", "    language: en", "    outlet: bench.example",
-                  "    fetch_full_page: false", "    allow_private_network: true"]
+        lines += [
+            f"  - name: {name}",
+            f"    url: {base}/{name}.xml",
+            "    language: en",
+            "    outlet: bench.example",
+            "    fetch_full_page: false",
+            "    allow_private_network: true",
+        ]
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -166,8 +236,13 @@ class Poller:
         while not self.stop.is_set():
             try:
                 if self.es.indices.exists_alias(name=self.settings.read_alias):
-                    response = self.es.search(index=self.settings.read_alias, size=10000, source=["url", "ingested_at"],
-                                              query={"range": {"ingested_at": {"gte": since}}}, sort=[{"ingested_at": "asc"}])
+                    response = self.es.search(
+                        index=self.settings.read_alias,
+                        size=10000,
+                        source=["url", "ingested_at"],
+                        query={"range": {"ingested_at": {"gte": since}}},
+                        sort=[{"ingested_at": "asc"}],
+                    )
                     now = time.time()
                     for hit in response["hits"]["hits"]:
                         if hit["_id"] not in self.seen:
@@ -207,30 +282,49 @@ def baseline(settings: Settings, articles: int, feeds: int) -> float:
     try:
         t0 = time.monotonic()
         for name in publisher.names:
-            ingest_feed(es, settings, FeedConfig(name=name, url=f"{base}/{name}.xml", allow_private_network=True))
+            ingest_feed(
+                es, settings, FeedConfig(name=name, url=f"{base}/{name}.xml", allow_private_network=True)
+            )
         t_fetch = time.monotonic() - t0
         outcome = process_pending(es, settings)
         elapsed = time.monotonic() - t0
-        print(f"baseline (no Airflow): {articles} articles from {feeds} feeds: fetch+raw {t_fetch:.1f} s, "
-              f"process+index {elapsed - t_fetch:.1f} s; indexed {outcome.indexed}, duplicates {outcome.duplicates}, "
-              f"irrelevant {outcome.irrelevant} -> {outcome.indexed / elapsed:.1f} articles/s")
+        print(
+            f"baseline (no Airflow): {articles} articles from {feeds} feeds: fetch+raw {t_fetch:.1f} s, "
+            f"process+index {elapsed - t_fetch:.1f} s; indexed {outcome.indexed}, duplicates {outcome.duplicates}, "
+            f"irrelevant {outcome.irrelevant} -> {outcome.indexed / elapsed:.1f} articles/s"
+        )
         return outcome.indexed / elapsed
     finally:
         server.shutdown()
-        es.indices.delete(index=f"{settings.index_prefix}*", ignore_unavailable=True, allow_no_indices=True, expand_wildcards="all")
+        es.indices.delete(
+            index=f"{settings.index_prefix}*",
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            expand_wildcards="all",
+        )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--feeds", type=int, default=50)
-    parser.add_argument("--articles", type=int, default=20000, help="articles published in all, evenly over --minutes")
-    parser.add_argument("--minutes", type=float, default=5.0, help="publishing time; then up to --drain-minutes to catch up")
+    parser.add_argument(
+        "--articles", type=int, default=20000, help="articles published in all, evenly over --minutes"
+    )
+    parser.add_argument(
+        "--minutes", type=float, default=5.0, help="publishing time; then up to --drain-minutes to catch up"
+    )
     parser.add_argument("--drain-minutes", type=float, default=3.0)
     parser.add_argument("--window", type=int, default=400, help="items each feed lists")
     parser.add_argument("--baseline-articles", type=int, default=1000)
     parser.add_argument("--parallelism", type=int, default=4)
-    parser.add_argument("--feeds-per-task", type=int, default=1, help="BORDER_FEEDS_PER_TASK: feeds per mapped fetch task")
-    parser.add_argument("--keep", action="store_true", help="keep the bench indices and the temporary AIRFLOW_HOME")
+    parser.add_argument(
+        "--feeds-per-task", type=int, default=1, help="BORDER_FEEDS_PER_TASK: feeds per mapped fetch task"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the bench indices and the temporary AIRFLOW_HOME"
+    )
     args = parser.parse_args()
 
     env_settings = Settings.from_env()
@@ -239,7 +333,11 @@ def main() -> int:
         return 2
     stamp = time.strftime("%H%M%S")
     base_settings = replace(env_settings, allow_private_networks=True)
-    rate = baseline(replace(base_settings, index_prefix=f"bench-base-{stamp}"), args.baseline_articles, min(args.feeds, 10))
+    rate = baseline(
+        replace(base_settings, index_prefix=f"bench-base-{stamp}"),
+        args.baseline_articles,
+        min(args.feeds, 10),
+    )
 
     settings = replace(base_settings, index_prefix=f"bench-{stamp}")
     publisher = Publisher(args.feeds, args.articles, args.minutes * 60, args.window)
@@ -279,14 +377,26 @@ def main() -> int:
     # The copied DB may hold a run of the DAG left running or queued by an interrupted test: with
     # max_active_runs=1 it would block every scheduled run, so mark such leftovers failed.
     with sqlite3.connect(home / "airflow.db") as db:
-        db.execute("UPDATE dag_run SET state = 'failed' WHERE dag_id = 'border_news_ingest' AND state IN ('running', 'queued')")
+        db.execute(
+            "UPDATE dag_run SET state = 'failed' WHERE dag_id = 'border_news_ingest' AND state IN ('running', 'queued')"
+        )
     procs = []
-    for cmd in (["api-server", "--host", "127.0.0.1", "--port", str(api_port), "--workers", "1"], ["dag-processor"], ["scheduler"]):
+    for cmd in (
+        ["api-server", "--host", "127.0.0.1", "--port", str(api_port), "--workers", "1"],
+        ["dag-processor"],
+        ["scheduler"],
+    ):
         log = (home / f"{cmd[0]}.log").open("wb")
-        procs.append(subprocess.Popen([airflow, *cmd], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        procs.append(
+            subprocess.Popen(
+                [airflow, *cmd], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        )
     # The DAG may exist paused in the copied DB (DAGs are created paused): unpause it once it is parsed.
     for _ in range(30):
-        done = subprocess.run([airflow, "dags", "unpause", "border_news_ingest"], env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [airflow, "dags", "unpause", "border_news_ingest"], env=env, capture_output=True, text=True
+        )
         if done.returncode == 0:
             break
         time.sleep(2)
@@ -295,8 +405,10 @@ def main() -> int:
     es = index.client(settings)
     poller = Poller(es, settings)
     threading.Thread(target=poller.run, daemon=True).start()
-    print(f"Airflow (LocalExecutor, SQLite, parallelism {args.parallelism}, {args.feeds_per_task} feeds per task) in {home}; {args.feeds} feeds publishing "
-          f"{args.articles} articles over {args.minutes} min; schedule every minute")
+    print(
+        f"Airflow (LocalExecutor, SQLite, parallelism {args.parallelism}, {args.feeds_per_task} feeds per task) in {home}; {args.feeds} feeds publishing "
+        f"{args.articles} articles over {args.minutes} min; schedule every minute"
+    )
     t_start = time.time()
     pub_thread = threading.Thread(target=publisher.run, daemon=True)
     pub_thread.start()
@@ -304,12 +416,18 @@ def main() -> int:
         deadline = t_start + args.minutes * 60
         while time.time() < deadline:
             time.sleep(15)
-            print(f"  t+{time.time() - t_start:5.0f} s: published {publisher.count}, searchable {len(poller.seen)}", flush=True)
+            print(
+                f"  t+{time.time() - t_start:5.0f} s: published {publisher.count}, searchable {len(poller.seen)}",
+                flush=True,
+            )
         publisher.stop.set()
         drain_end = time.time() + args.drain_minutes * 60
         while time.time() < drain_end and len(poller.seen) < publisher.count:
             time.sleep(10)
-            print(f"  drain t+{time.time() - t_start:5.0f} s: published {publisher.count}, searchable {len(poller.seen)}", flush=True)
+            print(
+                f"  drain t+{time.time() - t_start:5.0f} s: published {publisher.count}, searchable {len(poller.seen)}",
+                flush=True,
+            )
     finally:
         publisher.stop.set()
         for p in procs:
@@ -325,28 +443,50 @@ def main() -> int:
         poller.stop.set()
         server.shutdown()
 
-    lags = [seen - publisher.published[url] for url, seen in poller.seen.values() if url in publisher.published]
+    lags = [
+        seen - publisher.published[url] for url, seen in poller.seen.values() if url in publisher.published
+    ]
     times = sorted(seen for _, seen in poller.seen.values())
     span = (times[-1] - t_start) if times else 0.0
     es.indices.refresh(index=f"{settings.index_prefix}-runs", ignore_unavailable=True)
-    run_docs = [h["_source"] for h in es.search(index=f"{settings.index_prefix}-runs", size=1000,
-                                                 sort=[{"started_at": "asc"}])["hits"]["hits"]] if es.indices.exists(
-        index=f"{settings.index_prefix}-runs") else []
+    run_docs = (
+        [
+            h["_source"]
+            for h in es.search(
+                index=f"{settings.index_prefix}-runs", size=1000, sort=[{"started_at": "asc"}]
+            )["hits"]["hits"]
+        ]
+        if es.indices.exists(index=f"{settings.index_prefix}-runs")
+        else []
+    )
     wall = sum(r.get("duration_s") or 0 for r in run_docs)
-    stages = sum((r["durations_s"].get("slowest_feed", 0) + r["durations_s"].get("process", 0) + r["durations_s"].get("index", 0)
-                  + r["durations_s"].get("deadletter", 0)) for r in run_docs)
+    stages = sum(
+        (
+            r["durations_s"].get("slowest_feed", 0)
+            + r["durations_s"].get("process", 0)
+            + r["durations_s"].get("index", 0)
+            + r["durations_s"].get("deadletter", 0)
+        )
+        for r in run_docs
+    )
     result = {
-        "feeds": args.feeds, "published": publisher.count, "searchable": len(poller.seen),
-        "publishing_s": round(args.minutes * 60), "runs": len(run_docs),
+        "feeds": args.feeds,
+        "published": publisher.count,
+        "searchable": len(poller.seen),
+        "publishing_s": round(args.minutes * 60),
+        "runs": len(run_docs),
         "articles_per_s": round(len(poller.seen) / span, 2) if span else None,  # from the benchmark's start
         # from the first searchable document to the last one: the rate once the first run got going
-        "articles_per_s_steady": round((len(times) - 1) / (times[-1] - times[0]), 2) if len(times) > 1 and times[-1] > times[0] else None,
+        "articles_per_s_steady": round((len(times) - 1) / (times[-1] - times[0]), 2)
+        if len(times) > 1 and times[-1] > times[0]
+        else None,
         "first_searchable_after_s": round(times[0] - t_start, 1) if times else None,
         "backlog_at_end": publisher.count - len(poller.seen),
         "lag_p50_s": round(percentile(lags, 50), 1) if lags else None,
         "lag_p95_s": round(percentile(lags, 95), 1) if lags else None,
         "lag_max_s": round(max(lags), 1) if lags else None,
-        "run_wall_s": round(wall, 1), "in_stages_s": round(stages, 1),
+        "run_wall_s": round(wall, 1),
+        "in_stages_s": round(stages, 1),
         "stage_share": round(stages / wall, 3) if wall else None,
         "airflow_share": round(1 - stages / wall, 3) if wall else None,
         "baseline_articles_per_s": round(rate, 2),
@@ -355,10 +495,17 @@ def main() -> int:
     }
     print(json.dumps(result, indent=2))
     for r in run_docs:
-        print(f"  run {r['run_id'][-25:]}: {r['duration_s']:.1f} s wall, new {r['new']}, indexed {r['indexed']}, "
-              f"stages {json.dumps(r['durations_s'])}")
+        print(
+            f"  run {r['run_id'][-25:]}: {r['duration_s']:.1f} s wall, new {r['new']}, indexed {r['indexed']}, "
+            f"stages {json.dumps(r['durations_s'])}"
+        )
     if not args.keep:
-        es.indices.delete(index=f"{settings.index_prefix}*", ignore_unavailable=True, allow_no_indices=True, expand_wildcards="all")
+        es.indices.delete(
+            index=f"{settings.index_prefix}*",
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            expand_wildcards="all",
+        )
         shutil.rmtree(home, ignore_errors=True)
     return 0
 

@@ -44,12 +44,30 @@ from pipeline.process import Failure, StageTimings, process  # noqa: E402
 from pipeline.stories import MemoryStoryIndex  # noqa: E402
 
 SENTENCE = re.compile(r"(?<=[.!?।])\s+")
-DEBRIS = ["READ | India, China to hold next round of talks soon", "NDTV Exclusive | New images from the frontier",
-          "Advertisement", "ALSO READ: What the patrolling deal means", "यह भी पढ़ें: सीमा पर ताजा हालात",
-          "Follow us on WhatsApp for the latest news", "Defence minister at the meeting in Vientiane on Wednesday.(ANI)"]
-OUTLETS = ["https://www.hindustantimes.com/india-news/", "https://www.ndtv.com/india-news/", "https://www.thehindu.com/news/national/",
-           "https://timesofindia.indiatimes.com/india/", "https://www.amarujala.com/india-news/", "https://www.bhaskar.com/national/"]
-TRACKING = ["?utm_source=rss&utm_medium=feed", "?fbclid=abc123", "#comments", "/amp", "?ref=home&utm_campaign=x"]
+DEBRIS = [
+    "READ | India, China to hold next round of talks soon",
+    "NDTV Exclusive | New images from the frontier",
+    "Advertisement",
+    "ALSO READ: What the patrolling deal means",
+    "यह भी पढ़ें: सीमा पर ताजा हालात",
+    "Follow us on WhatsApp for the latest news",
+    "Defence minister at the meeting in Vientiane on Wednesday.(ANI)",
+]
+OUTLETS = [
+    "https://www.hindustantimes.com/india-news/",
+    "https://www.ndtv.com/india-news/",
+    "https://www.thehindu.com/news/national/",
+    "https://timesofindia.indiatimes.com/india/",
+    "https://www.amarujala.com/india-news/",
+    "https://www.bhaskar.com/national/",
+]
+TRACKING = [
+    "?utm_source=rss&utm_medium=feed",
+    "?fbclid=abc123",
+    "#comments",
+    "/amp",
+    "?ref=home&utm_campaign=x",
+]
 
 
 def sentence_pools() -> tuple[list[str], list[str], list[str], list[str]]:
@@ -91,7 +109,7 @@ def generate(n: int, seed: int = 7) -> Iterator[Article]:
             title, paragraphs, url = rng.choice(recent)
             sentences = [s for p in paragraphs for s in SENTENCE.split(p)]
             size = rng.randint(1, 4)
-            paragraphs = [" ".join(sentences[k:k + size]) for k in range(0, len(sentences), size)]
+            paragraphs = [" ".join(sentences[k : k + size]) for k in range(0, len(sentences), size)]
             url = url + rng.choice(TRACKING)
         else:
             hindi = rng.random() < 0.3
@@ -100,7 +118,7 @@ def generate(n: int, seed: int = 7) -> Iterator[Article]:
             paragraphs, k = [], 0
             while k < len(sentences):
                 size = rng.randint(1, 3)
-                paragraphs.append(" ".join(sentences[k:k + size]))
+                paragraphs.append(" ".join(sentences[k : k + size]))
                 k += size
             title = rng.choice(titles)
             url = f"{rng.choice(OUTLETS)}story-{i}-{rng.randrange(10**9)}.html"
@@ -111,13 +129,22 @@ def generate(n: int, seed: int = 7) -> Iterator[Article]:
         published = None
         r = rng.random()
         if r < 0.6:
-            published = time.strftime("%a, %d %b %Y %H:%M:%S +0530", time.gmtime(1.70e9 + rng.randrange(6 * 10**7)))
+            published = time.strftime(
+                "%a, %d %b %Y %H:%M:%S +0530", time.gmtime(1.70e9 + rng.randrange(6 * 10**7))
+            )
         elif r < 0.75:
-            lines.insert(0, time.strftime("%b %d, %Y %I:%M %p IST", time.gmtime(1.70e9 + rng.randrange(6 * 10**7))))
+            lines.insert(
+                0, time.strftime("%b %d, %Y %I:%M %p IST", time.gmtime(1.70e9 + rng.randrange(6 * 10**7)))
+            )
         text = "\n\n".join(lines)
         if rng.random() < 0.3:
-            yield Article(input=f"gen#{i}", raw_url=url + rng.choice(TRACKING), raw_title=title, published=published,
-                          raw_html="".join(f"<p>{p}</p>" for p in lines))
+            yield Article(
+                input=f"gen#{i}",
+                raw_url=url + rng.choice(TRACKING),
+                raw_title=title,
+                published=published,
+                raw_html="".join(f"<p>{p}</p>" for p in lines),
+            )
         else:
             yield Article(input=f"gen#{i}", raw_url=url, raw_title=title, published=published, raw_text=text)
 
@@ -202,7 +229,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--with-100k", action="store_true", help="add the 100,000-article run")
-    parser.add_argument("--baseline-dates", type=int, default=1000, help="articles for the search_dates baseline")
+    parser.add_argument(
+        "--baseline-dates", type=int, default=1000, help="articles for the search_dates baseline"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: run one size, print JSON
     args = parser.parse_args()
     if args.one:
@@ -210,19 +239,31 @@ def main() -> int:
         return 0
     sizes = args.sizes + ([100000] if args.with_100k else [])
     for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--baseline-dates", str(args.baseline_dates)],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(n), "--baseline-dates", str(args.baseline_dates)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"\n== {n:,} articles (mean clean text {r['mean_text_chars']} chars; {r['failures']} failures)")
-        print(f"process, end to end (1 core)   {r['articles_per_s']:>8.1f} articles/s per CPU-second "
-              f"({r['cpu_seconds']} CPU s, {r['wall_seconds']} wall s; {r['articles_per_s_without_generator']} without "
-              f"the corpus generator's {r['generate_cpu_seconds']} s)")
-        print(f"baseline get_text               {r['baseline_get_text_per_s']:>8.1f} articles/s   "
-              f"ratio ours/baseline {r['articles_per_s'] / r['baseline_get_text_per_s']:.2f}")
-        print(f"baseline get_text+search_dates  {r['baseline_get_text_search_dates_per_s']:>8.1f} articles/s   "
-              f"ratio ours/baseline {r['articles_per_s'] / r['baseline_get_text_search_dates_per_s']:.2f} "
-              f"(on {r['baseline_search_dates_articles']} articles)")
-        print("ms per article by stage        ", "  ".join(f"{k} {v}" for k, v in r["ms_per_article"].items()))
+        print(
+            f"process, end to end (1 core)   {r['articles_per_s']:>8.1f} articles/s per CPU-second "
+            f"({r['cpu_seconds']} CPU s, {r['wall_seconds']} wall s; {r['articles_per_s_without_generator']} without "
+            f"the corpus generator's {r['generate_cpu_seconds']} s)"
+        )
+        print(
+            f"baseline get_text               {r['baseline_get_text_per_s']:>8.1f} articles/s   "
+            f"ratio ours/baseline {r['articles_per_s'] / r['baseline_get_text_per_s']:.2f}"
+        )
+        print(
+            f"baseline get_text+search_dates  {r['baseline_get_text_search_dates_per_s']:>8.1f} articles/s   "
+            f"ratio ours/baseline {r['articles_per_s'] / r['baseline_get_text_search_dates_per_s']:.2f} "
+            f"(on {r['baseline_search_dates_articles']} articles)"
+        )
+        print(
+            "ms per article by stage        ", "  ".join(f"{k} {v}" for k, v in r["ms_per_article"].items())
+        )
         print("articles/s per tenth of the run", r["articles_per_s_by_tenth"])
         print(f"peak RSS                        {r['peak_rss_mb']} MB")
     return 0

@@ -40,7 +40,9 @@ def border_news_downstream_example():
 
         def log(change: subscriptions.Change) -> None:
             doc = change.document
-            print(f"new article #{change.seq}: [{doc.get('language')}] {doc.get('title')} ({doc.get('source')})")
+            print(
+                f"new article #{change.seq}: [{doc.get('language')}] {doc.get('title')} ({doc.get('source')})"
+            )
 
         handled, cursor = subscriptions.consume(index.client(settings), settings, "downstream-example", log)
         print(f"{handled} new articles; cursor now {cursor}")

@@ -55,8 +55,10 @@ def _es():
     default_args={"retries": 0},
 )
 def border_news_ingest():
-    @task(doc_md="""Reads the feed list and splits it into groups of `BORDER_FEEDS_PER_TASK` feeds (default 1:
-one mapped task per feed). Fails the run if the YAML is invalid: fix the file, then clear this task.""")
+    @task(
+        doc_md="""Reads the feed list and splits it into groups of `BORDER_FEEDS_PER_TASK` feeds (default 1:
+one mapped task per feed). Fails the run if the YAML is invalid: fix the file, then clear this task."""
+    )
     def list_feeds() -> list[list[dict]]:
         from dataclasses import asdict
 
@@ -84,11 +86,19 @@ and the task succeeds so the other feeds go on. Re-run one feed: clear its mappe
         from pipeline.ingest import ingest_feeds
 
         ti = get_current_context()["ti"]
-        outcomes = ingest_feeds(_es(), SETTINGS, [FeedConfig(**f) for f in feeds], run_id=ti.run_id,
-                                final_attempt=ti.try_number > ti.max_tries)
+        outcomes = ingest_feeds(
+            _es(),
+            SETTINGS,
+            [FeedConfig(**f) for f in feeds],
+            run_id=ti.run_id,
+            final_attempt=ti.try_number > ti.max_tries,
+        )
         for o in outcomes:
-            print(f"feed {o.feed}: {o.status}; {o.entries} entries, {o.new} new, {o.pages_fetched} pages fetched, "
-                  f"{o.pages_failed} failed, {o.dead_lettered} dead-lettered" + (f"; error: {o.error}" if o.error else ""))
+            print(
+                f"feed {o.feed}: {o.status}; {o.entries} entries, {o.new} new, {o.pages_fetched} pages fetched, "
+                f"{o.pages_failed} failed, {o.dead_lettered} dead-lettered"
+                + (f"; error: {o.error}" if o.error else "")
+            )
         return [o.to_dict() for o in outcomes]
 
     @task(
@@ -104,11 +114,16 @@ dead-lettered and the rest go on; Elasticsearch errors fail the task (retried). 
 
         ti = get_current_context()["ti"]
         result = process_pending(_es(), SETTINGS, run_id=ti.run_id).to_dict(with_ids=False)
-        print(f"processed {result['processed']}: irrelevant {result['irrelevant']}, duplicates {result['duplicates']}, "
-              f"indexed {result['indexed']}, failed {result['process_failed'] + result['index_failed']}")
+        print(
+            f"processed {result['processed']}: irrelevant {result['irrelevant']}, duplicates {result['duplicates']}, "
+            f"indexed {result['indexed']}, failed {result['process_failed'] + result['index_failed']}"
+        )
         return result
 
-    @task(outlets=[INDEX_ASSET], doc_md=f"Emits an event on `{INDEX_ASSET_URI}` when the run indexed new articles; skipped otherwise.")
+    @task(
+        outlets=[INDEX_ASSET],
+        doc_md=f"Emits an event on `{INDEX_ASSET_URI}` when the run indexed new articles; skipped otherwise.",
+    )
     def publish_index_asset(result: dict) -> int:
         from airflow.sdk.exceptions import AirflowSkipException
 
@@ -117,20 +132,27 @@ dead-lettered and the rest go on; Elasticsearch errors fail the task (retried). 
         get_current_context()["outlet_events"][INDEX_ASSET].extra = {"indexed": result["indexed"]}
         return result["indexed"]
 
-    @task(doc_md="""Delivers the documents indexed since each subscription's cursor as signed JSON POSTs
+    @task(
+        doc_md="""Delivers the documents indexed since each subscription's cursor as signed JSON POSTs
 (`pipeline.subscriptions.deliver_new`: retries with backoff, delivery log in `<prefix>-deliveries`). A
-receiver that keeps failing stops only its own subscription; its cursor stays, so the next run retries.""")
+receiver that keeps failing stops only its own subscription; its cursor stays, so the next run retries."""
+    )
     def deliver_webhooks(result: dict) -> dict:
         from pipeline import subscriptions
 
         report = subscriptions.deliver_new(_es(), SETTINGS)
         for line in report.errors:
             print(f"webhook delivery stopped: {line}")
-        print(f"webhooks: {report.delivered} delivered, {report.failed} failed, {report.subscriptions} subscriptions")
+        print(
+            f"webhooks: {report.delivered} delivered, {report.failed} failed, {report.subscriptions} subscriptions"
+        )
         return {"delivered": report.delivered, "failed": report.failed}
 
-    @task(trigger_rule="all_done", doc_md="""Writes the run's summary to `<prefix>-runs`, prints it here, and fails
-the run if an earlier task failed (after recording what it could).""")
+    @task(
+        trigger_rule="all_done",
+        doc_md="""Writes the run's summary to `<prefix>-runs`, prints it here, and fails
+the run if an earlier task failed (after recording what it could).""",
+    )
     def run_summary(outcomes: list[list[dict]] | None = None) -> dict:
         from pipeline.ingest import summarize
 
@@ -138,13 +160,22 @@ the run if an earlier task failed (after recording what it could).""")
         ti = ctx["ti"]
         processed = ti.xcom_pull(task_ids="process_and_index")
         delivered = ti.xcom_pull(task_ids="deliver_webhooks")
-        summary = summarize(_es(), SETTINGS, run_id=ti.run_id, started_at=ctx["dag_run"].start_date,
-                            outcomes=[o for group in outcomes or [] for o in group], processed=processed, delivered=delivered)
+        summary = summarize(
+            _es(),
+            SETTINGS,
+            run_id=ti.run_id,
+            started_at=ctx["dag_run"].start_date,
+            outcomes=[o for group in outcomes or [] for o in group],
+            processed=processed,
+            delivered=delivered,
+        )
         print("\n".join(summary.lines()))
         if summary.state != "success":
             from airflow.sdk.exceptions import AirflowFailException
 
-            raise AirflowFailException("an earlier task failed: see its log; the summary above counts what was done")
+            raise AirflowFailException(
+                "an earlier task failed: see its log; the summary above counts what was done"
+            )
         return summary.to_dict()
 
     outcomes = fetch_feed.expand(feeds=list_feeds())

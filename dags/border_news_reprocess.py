@@ -49,15 +49,26 @@ def border_news_reprocess():
         report = reprocess(es, SETTINGS, run_id=ctx["ti"].run_id)
         o = report.outcome
         summary = runs.RunSummary(
-            run_id=ctx["ti"].run_id, dag_id="border_news_reprocess", started_at=ctx["dag_run"].start_date.isoformat(),
-            finished_at=runs.now_iso(), duration_s=report.duration_s, entries_seen=report.raw + report.caught_up,
-            processed=o.processed, irrelevant=o.irrelevant, duplicates=o.duplicates, indexed=o.indexed,
-            index_failed=o.index_failed, process_failed=o.process_failed, dead_lettered=o.dead_lettered,
+            run_id=ctx["ti"].run_id,
+            dag_id="border_news_reprocess",
+            started_at=ctx["dag_run"].start_date.isoformat(),
+            finished_at=runs.now_iso(),
+            duration_s=report.duration_s,
+            entries_seen=report.raw + report.caught_up,
+            processed=o.processed,
+            irrelevant=o.irrelevant,
+            duplicates=o.duplicates,
+            indexed=o.indexed,
+            index_failed=o.index_failed,
+            process_failed=o.process_failed,
+            dead_lettered=o.dead_lettered,
             durations_s={k: round(v, 3) for k, v in o.durations_s.items()},
         )
         runs.write(es, SETTINGS, summary)
-        print(f"reprocessed {report.raw} raw articles (+{report.caught_up} caught up) from {report.old_index} "
-              f"({report.old_count} documents) into {report.new_index} ({report.new_count} documents); aliases switched")
+        print(
+            f"reprocessed {report.raw} raw articles (+{report.caught_up} caught up) from {report.old_index} "
+            f"({report.old_count} documents) into {report.new_index} ({report.new_count} documents); aliases switched"
+        )
         print("\n".join(summary.lines()))
         return report.to_dict()
 

@@ -63,8 +63,18 @@ def lenient(values: list[tuple[str, str]], gold: list[tuple[str, str]]) -> Count
     out = Counter()
     gold_values = {v for v, _ in gold}
     for value, _granularity in values:
-        match = value if value in gold_values else next(
-            (g for g in sorted(gold_values, key=len, reverse=True) if value.startswith(g) or g.startswith(value)), value)
+        match = (
+            value
+            if value in gold_values
+            else next(
+                (
+                    g
+                    for g in sorted(gold_values, key=len, reverse=True)
+                    if value.startswith(g) or g.startswith(value)
+                ),
+                value,
+            )
+        )
         out[match] += 1
     return out
 
@@ -120,11 +130,15 @@ def main() -> int:
     parser.add_argument("path", nargs="?", default=str(ROOT / "evaluation" / "articles.jsonl"))
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
-    records = [json.loads(line) for line in Path(args.path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [
+        json.loads(line) for line in Path(args.path).read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     articles = list(read(args.path))
     systems = ("ours", "baseline")
     s = {(sys_, m): Score() for sys_ in systems for m in ("dates", "dates-lenient", "entities", "relevance")}
-    by_lang = {(sys_, lang, m): Score() for sys_ in systems for lang in ("en", "hi") for m in ("dates", "entities")}
+    by_lang = {
+        (sys_, lang, m): Score() for sys_ in systems for lang in ("en", "hi") for m in ("dates", "entities")
+    }
     errors: list[str] = []
     for record, article in zip(records, articles, strict=True):
         labels = record["labels"]
@@ -135,17 +149,25 @@ def main() -> int:
         for name, (names, predicted_dates, relevant) in results.items():
             fp, fn = s[(name, "dates")].add(Counter(predicted_dates), Counter(gold_dates))
             by_lang[(name, lang, "dates")].add(Counter(predicted_dates), Counter(gold_dates))
-            s[(name, "dates-lenient")].add(lenient(predicted_dates, gold_dates), Counter(v for v, _ in gold_dates))
+            s[(name, "dates-lenient")].add(
+                lenient(predicted_dates, gold_dates), Counter(v for v, _ in gold_dates)
+            )
             efp, efn = s[(name, "entities")].add(names, gold_names)
             by_lang[(name, lang, "entities")].add(names, gold_names)
-            s[(name, "relevance")].add(Counter({"r": 1}) if relevant else Counter(),
-                                       Counter({"r": 1}) if labels["relevant"] else Counter())
+            s[(name, "relevance")].add(
+                Counter({"r": 1}) if relevant else Counter(),
+                Counter({"r": 1}) if labels["relevant"] else Counter(),
+            )
             if name == "ours" and (fp or fn or efp or efn or relevant != labels["relevant"]):
-                errors.append(f"{record['id']}: dates +{dict(fp)} -{dict(fn)}; entities +{dict(efp)} -{dict(efn)}"
-                              + ("" if relevant == labels["relevant"] else f"; relevant={relevant}"))
-    print(f"{len(records)} articles ({sum(r['labels']['relevant'] for r in records)} relevant), "
-          f"{sum(len(r['labels']['dates']) for r in records)} date labels, "
-          f"{sum(len(r['labels']['entities']) for r in records)} entity labels\n")
+                errors.append(
+                    f"{record['id']}: dates +{dict(fp)} -{dict(fn)}; entities +{dict(efp)} -{dict(efn)}"
+                    + ("" if relevant == labels["relevant"] else f"; relevant={relevant}")
+                )
+    print(
+        f"{len(records)} articles ({sum(r['labels']['relevant'] for r in records)} relevant), "
+        f"{sum(len(r['labels']['dates']) for r in records)} date labels, "
+        f"{sum(len(r['labels']['entities']) for r in records)} entity labels\n"
+    )
     for metric in ("dates", "dates-lenient", "entities", "relevance"):
         for name in systems:
             print(f"{metric:<14} {name:<9} {s[(name, metric)].line()}")

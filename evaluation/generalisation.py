@@ -103,12 +103,20 @@ class PRF:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
     def line(self) -> str:
-        return (f"P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}  "
-                f"(tp {self.tp}, fp {self.fp}, fn {self.fn})")
+        return (
+            f"P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}  "
+            f"(tp {self.tp}, fp {self.fp}, fn {self.fn})"
+        )
 
 
 @dataclass
@@ -145,8 +153,13 @@ def unique_entities(entities: Iterable[dict]) -> list[dict]:
             out[key]["mentions"] |= {norm(m) for m in mentions}
             out[key]["linked"] = out[key]["linked"] or _linked(e)
         else:
-            out[key] = {"name": e.get("name"), "key": key, "type": e.get("type"), "linked": _linked(e),
-                        "mentions": {norm(m) for m in mentions if norm(m)} | {key}}
+            out[key] = {
+                "name": e.get("name"),
+                "key": key,
+                "type": e.get("type"),
+                "linked": _linked(e),
+                "mentions": {norm(m) for m in mentions if norm(m)} | {key},
+            }
     return list(out.values())
 
 
@@ -196,6 +209,7 @@ def date_counts(
 ) -> tuple[int, int, int, Counter, Counter]:
     """tp, fp, fn and the unmatched predicted / gold (value, granularity) Counters; `which` is all,
     absolute or relative (decided by each mention's text)."""
+
     def keep(d: dict) -> bool:
         return which == "all" or has_year(d.get("text", "")) == (which == "absolute")
 
@@ -214,8 +228,11 @@ def root_of(ident: str | None, duplicate_of: dict[str, str | None]) -> str | Non
     return ident
 
 
-def wire_copies(gold_pairs: list[tuple[str, str]], predicted_id: dict[str, str | None],
-                predicted_dup: dict[str, str | None]) -> Share:
+def wire_copies(
+    gold_pairs: list[tuple[str, str]],
+    predicted_id: dict[str, str | None],
+    predicted_dup: dict[str, str | None],
+) -> Share:
     """Share of gold (copy, original) record pairs the pipeline joins. Ids are record ids; `predicted_id`
     maps them to the pipeline's article ids, `predicted_dup` to the pipeline's duplicate_of."""
     by_article = {predicted_id[r]: predicted_dup.get(r) for r in predicted_id if predicted_id[r]}
@@ -343,9 +360,17 @@ def run_baseline(record: dict) -> Prediction:
 
 
 SYSTEMS = ("ours", "baseline")
-SHARE_METRICS = ("entities-linked-recall", "entities-recall-in-gazetteer", "entities-recall-not-in-gazetteer",
-                 "entity-type-accuracy", "event-day", "wire-copies",
-                 "false-duplicates", "stories-same-event-together", "stories-different-events-together")
+SHARE_METRICS = (
+    "entities-linked-recall",
+    "entities-recall-in-gazetteer",
+    "entities-recall-not-in-gazetteer",
+    "entity-type-accuracy",
+    "event-day",
+    "wire-copies",
+    "false-duplicates",
+    "stories-same-event-together",
+    "stories-different-events-together",
+)
 SCOPES = ("en", "hi", "all")
 
 
@@ -399,12 +424,17 @@ def score_record(
         for g_found, g in [(True, g) for _, g in pairs] + [(False, g) for g in fn]:
             where = "in" if g["key"] in known else "not-in"
             report.s(system, scope, f"entities-recall-{where}-gazetteer").add(g_found)
-        for metric, (tp, dfp, dfn, _, _) in (("dates", d_all), ("dates-absolute", d_abs),
-                                             ("dates-relative", d_rel)):
+        for metric, (tp, dfp, dfn, _, _) in (
+            ("dates", d_all),
+            ("dates-absolute", d_abs),
+            ("dates-relative", d_rel),
+        ):
             report.p(system, scope, metric).add(tp, dfp, dfn)
-        report.p(system, scope, "relevance").add(int(pred.relevant and gold_relevant),
-                                                 int(pred.relevant and not gold_relevant),
-                                                 int(gold_relevant and not pred.relevant))
+        report.p(system, scope, "relevance").add(
+            int(pred.relevant and gold_relevant),
+            int(pred.relevant and not gold_relevant),
+            int(gold_relevant and not pred.relevant),
+        )
         if labels.get("event_day"):
             report.s(system, scope, "event-day").add(pred.story_date == labels["event_day"])
     if fp or fn:
@@ -493,9 +523,11 @@ def print_report(report: Report) -> None:
         if not c["records"]:
             print(f"== {scope}: no records\n")
             continue
-        print(f"== {scope}: {c['records']} records ({c['relevant']} relevant, {c['html']} html, "
-              f"{c['without_published']} without published, {c['failed']} failed), "
-              f"{c['date_labels']} date labels, {c['entity_labels']} entity labels")
+        print(
+            f"== {scope}: {c['records']} records ({c['relevant']} relevant, {c['html']} html, "
+            f"{c['without_published']} without published, {c['failed']} failed), "
+            f"{c['date_labels']} date labels, {c['entity_labels']} entity labels"
+        )
         for metric in ("entities", "dates", "dates-absolute", "dates-relative", "relevance"):
             for system in SYSTEMS:
                 print(f"  {metric:<34} {system:<9} {report.p(system, scope, metric).line()}")

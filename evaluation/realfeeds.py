@@ -25,7 +25,12 @@ from pipeline.feeds import read_feed  # noqa: E402
 def report(path: Path) -> tuple[int, list[str]]:
     """Print one feed's figures; return its number of problems and the titles kept as relevant."""
     content = path.read_bytes()
-    elements = content.count(b"<item>") + content.count(b"<item ") + content.count(b"<entry>") + content.count(b"<entry ")
+    elements = (
+        content.count(b"<item>")
+        + content.count(b"<item ")
+        + content.count(b"<entry>")
+        + content.count(b"<entry ")
+    )
     try:
         parsed = read_feed(content, feed_name=path.name)
     except BadInputError as exc:
@@ -45,8 +50,10 @@ def report(path: Path) -> tuple[int, list[str]]:
         if a.relevant:
             kept.append(a.title or "")
     n = len(parsed.articles)
-    print(f"{path.name}: {n} entries of {elements} elements, {linked} with a link, {dated} with published_at, "
-          f"{failed} failed, {len(kept)} relevant")
+    print(
+        f"{path.name}: {n} entries of {elements} elements, {linked} with a link, {dated} with published_at, "
+        f"{failed} failed, {len(kept)} relevant"
+    )
     for title in kept:
         print(f"  relevant: {title}")
     return (n != elements) + (linked != n) + failed, kept

@@ -31,7 +31,9 @@ class Article:
     # Derived by the stages
     id: str | None = None
     title: str | None = None
-    title_source: str | None = None  # "feed" | "page" | "text" (headline line) | "lead" (first sentence, untitled)
+    title_source: str | None = (
+        None  # "feed" | "page" | "text" (headline line) | "lead" (first sentence, untitled)
+    )
     byline: str | None = None
     text: str = ""
     language: str | None = None
@@ -51,7 +53,9 @@ class Article:
     ingested_at: str | None = None
     schema_version: int = SCHEMA_VERSION
     # Dedupe and stories (pipeline/dedupe.py, pipeline/stories.py)
-    minhash_bands: list[str] | None = None  # LSH band keys "b<i>:<hash>" of `minhash`, looked up with a terms query
+    minhash_bands: list[str] | None = (
+        None  # LSH band keys "b<i>:<hash>" of `minhash`, looked up with a terms query
+    )
     story_date: str | None = None  # YYYY-MM-DD: the day of the event the article reports, when known
     story_dates: list[str] | None = None  # every day the article mentions (and its publication day)
     story_entities: list[str] | None = None  # entity ids, name/ and round/ keys that define the story

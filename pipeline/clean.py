@@ -33,7 +33,10 @@ MAX_MARKUP_DEPTH = 256
 MAX_TEXT_CHARS = 200_000
 DATA = Path(__file__).parent / "data" / "debris.yaml"
 
-_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-zA-Z0-9:-]*\s*|!--.*?--|![dD][oO][cC][tT][yY][pP][eE][^<>]*)>", re.S)
+_TAG = re.compile(
+    r"<(?:[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-zA-Z0-9:-]*\s*|!--.*?--|![dD][oO][cC][tT][yY][pP][eE][^<>]*)>",
+    re.S,
+)
 # A full page, not a fragment, wherever the tag stands (a page may open with 100 KB of inline style).
 _FULL_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body|article|main|meta)[\s>/]", re.I)
 # Invisible characters that carry no meaning here; ZWJ/ZWNJ (U+200C/U+200D) are kept: Devanagari needs them.
@@ -45,16 +48,20 @@ _BYLINE = re.compile(
     r"^(?:(?:[Ww]ritten|[Rr]eported|[Ee]dited|[Pp]osted)\s+by\s*:?\s*|B[yY](?:\s*:\s*|\s+|(?=[A-Z])))"
     r"(?P<name>[A-Z\u0900-\u097F][^.!?;]{1,60})$"
 )
-_NOT_A_NAME = re.compile(r"^(?:the|a|an|then|now|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|"
-                         r"May|June|July|August|September|October|November|December|early|late|next|last)\b", re.I)
+_NOT_A_NAME = re.compile(
+    r"^(?:the|a|an|then|now|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December|early|late|next|last)\b",
+    re.I,
+)
 _BYLINE_HI = re.compile(r"^(?:द्वारा|लेखक|रिपोर्ट)\s*[:\-]\s*(?P<name>\S.{1,60})$")
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?\s?[Mm]\.?)?(?:\s*\(?(?:IST|GMT|UTC|[A-Z]{3,4}|[+-]\d{2}:?\d{2})\)?)?)?"
-_MONTH_HI = ("(?:जनवरी|फरवरी|फ़रवरी|मार्च|अप्रैल|अप्रेल|मई|जून|जुलाई|अगस्त|सितंबर|सितम्बर|अक्टूबर|अक्तूबर|नवंबर|नवम्बर|"
-             "दिसंबर|दिसम्बर)")
+_MONTH_HI = (
+    "(?:जनवरी|फरवरी|फ़रवरी|मार्च|अप्रैल|अप्रेल|मई|जून|जुलाई|अगस्त|सितंबर|सितम्बर|अक्टूबर|अक्तूबर|नवंबर|नवम्बर|दिसंबर|दिसम्बर)"
+)
 # A line that is only a printed publication date: "Nov 20, 2024 10:04 PM IST", "Updated: 20 November 2024",
 # "प्रकाशित: 20 नवंबर 2024".
 # Government press releases print "Posted On: 01 AUG 2025 5:10PM by PIB Delhi" (Hindi: "प्रविष्टि तिथि:",
@@ -68,7 +75,9 @@ _DATE_LINE = re.compile(
     re.I,
 )
 # "New Delhi:" alone on a line, or "NEW DELHI:" / "New Delhi, Nov 20 (PTI):" opening the first paragraph.
-_DATELINE_ALONE = re.compile(r"^(?P<place>[A-Z][A-Za-z.]*(?:[ -][A-Z][A-Za-z.]*){0,3}|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2})\s*:$")
+_DATELINE_ALONE = re.compile(
+    r"^(?P<place>[A-Z][A-Za-z.]*(?:[ -][A-Z][A-Za-z.]*){0,3}|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2})\s*:$"
+)
 # A dash ends the dateline too ("NEW DELHI, Feb 20 (PTI) – ..."), but only after a date or an agency.
 _DATELINE_LEAD = re.compile(
     r"^(?P<place>[A-Z][A-Za-z.]*(?:[ -][A-Z][A-Za-z.]*){0,3})"
@@ -80,13 +89,57 @@ _DATELINE_LEAD = re.compile(
     r"(?:\s*\((?:भाषा|वार्ता|एजेंसी|आईएएनएस|पीटीआई|एएनआई|यूएनआई)\))?\s*[:।|–—-]?\s+(?=\S)"
 )
 _BLOCK_TAGS = (
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "table",
-    "section", "article", "header", "footer", "figcaption", "pre", "hr", "dd", "dt",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figcaption",
+    "pre",
+    "hr",
+    "dd",
+    "dt",
 )
-_DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "aside", "form", "button", "svg", "figure", "template")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "nav",
+    "aside",
+    "form",
+    "button",
+    "svg",
+    "figure",
+    "template",
+)
 _PUBLISHED_META = (
-    "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "publish-date",
-    "dc.date.issued", "dc.date", "parsely-pub-date", "sailthru.date", "date", "article.published",
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publishdate",
+    "pubdate",
+    "publish-date",
+    "dc.date.issued",
+    "dc.date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date",
+    "article.published",
 )
 
 
@@ -166,7 +219,8 @@ _NOT_ARTICLE_WORDS = frozenset(
     "comment comments sidebar related recommended recommendations widget widgets trending popular newsletter "
     "promo outbrain taboola breadcrumb breadcrumbs share sharing social reply replies discussion disqus nav "
     "navbar navigation menu footer cookie cookies consent teaser teasers latest ad ads advert advertisement "
-    "sponsored rail aside".split())
+    "sponsored rail aside".split()
+)
 _NOT_ARTICLE_JOINED = frozenset("readmore morestories alsoread mostread topstories youmayalsolike".split())
 _SKIP_ANCESTORS = {"html", "body", "head"}
 _MAIN_CONTENT = "//article|//main|//*[@itemprop='articleBody']|//*[@role='main']|//*[@role='article']"
@@ -260,8 +314,11 @@ def _content_block(tree):
     for el in tree.iter("p"):
         parent = el.getparent()
         if parent is not None and parent not in sizes:
-            sizes[parent] = (sum(len(c.text_content()) for c in parent if c.tag == "p")
-                             + len(parent.text or "") + sum(len(c.tail or "") for c in parent))
+            sizes[parent] = (
+                sum(len(c.text_content()) for c in parent if c.tag == "p")
+                + len(parent.text or "")
+                + sum(len(c.tail or "") for c in parent)
+            )
     for el in tree.iter("div", "td"):  # text set between <br>s, no <p>
         if el not in sizes:
             sizes[el] = len(el.text or "") + sum(len(c.tail or "") for c in el if c.tag == "br")
@@ -299,8 +356,11 @@ def _article_time(tree) -> str | None:
     """The `<time datetime>` of the article itself (see `_main_scopes`), never one in comments,
     sidebars or related links inside it; a publication time before an "updated" one."""
     for scope in _main_scopes(tree):
-        times = [t for t in scope.iter("time") if (t.get("datetime") or "").strip()
-                 and not _outside_article(t, stop=scope)]
+        times = [
+            t
+            for t in scope.iter("time")
+            if (t.get("datetime") or "").strip() and not _outside_article(t, stop=scope)
+        ]
         for t in times:
             if not _says_updated(t):
                 return t.get("datetime").strip()
@@ -315,7 +375,11 @@ def _printed_date(tree) -> str | None:
     for scope in _main_scopes(tree)[:2]:  # the article block, and its parent (where headers sit)
         for el in scope.iter("div", "span", "p", "time", "small", "em", "li", "dd"):
             text = " ".join(el.text_content().split())
-            if 6 <= len(text) <= 90 and (m := _DATE_LINE.match(text)) and not _outside_article(el, stop=scope):
+            if (
+                6 <= len(text) <= 90
+                and (m := _DATE_LINE.match(text))
+                and not _outside_article(el, stop=scope)
+            ):
                 return m.group("date")
     return None
 
@@ -331,8 +395,14 @@ def htmldate_published(tree, url: str | None = None) -> str | None:
     pruned = copy.deepcopy(tree)
     scopes = _main_scopes(pruned)
     keep = [*scopes[-1:], *(scopes[-1].iterancestors() if scopes else ())]  # the article, however it is named
-    for el in [el for el in pruned.iter() if isinstance(el.tag, str) and el.tag not in _SKIP_ANCESTORS
-               and _not_article_block(el) and not any(el is k for k in keep)]:
+    for el in [
+        el
+        for el in pruned.iter()
+        if isinstance(el.tag, str)
+        and el.tag not in _SKIP_ANCESTORS
+        and _not_article_block(el)
+        and not any(el is k for k in keep)
+    ]:
         if el.getparent() is not None:
             el.drop_tree()
     try:
@@ -385,8 +455,11 @@ def prepare_tables(tree) -> dict[str, int]:
         cells = _cells(table)
         rows = [r for r in table.iter("tr") if next(r.iterancestors("table"), None) is table]
         blocks = any(c.find(".//p") is not None or c.find(".//div") is not None for c in cells)
-        long_cell = any(len(_WORDS.findall(c.text_content())) >= _SENTENCE_WORDS
-                        and re.search(r"[.!?।]", c.text_content()) for c in cells)
+        long_cell = any(
+            len(_WORDS.findall(c.text_content())) >= _SENTENCE_WORDS
+            and re.search(r"[.!?।]", c.text_content())
+            for c in cells
+        )
         one_column = bool(rows) and len(cells) <= len(rows)
         if blocks or (one_column and long_cell) or (long_cell and len(cells) <= 2):
             counts["prose"] += 1
@@ -428,8 +501,9 @@ def _page_url(tree) -> str | None:
 HTMLDATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
-def page_to_text(page: str, url: str | None = None, *, date_fallback: bool = True,
-                 tables: bool = True) -> tuple[str, str | None, str | None, str | None, str | None]:
+def page_to_text(
+    page: str, url: str | None = None, *, date_fallback: bool = True, tables: bool = True
+) -> tuple[str, str | None, str | None, str | None, str | None]:
     """A full HTML page -> (body text, title, byline, published string, canonical url) from the page.
 
     The published string is `page_published`'s, else (with `date_fallback`) a date line printed in the
@@ -451,8 +525,14 @@ def page_to_text(page: str, url: str | None = None, *, date_fallback: bool = Tru
         published = _printed_date(tree) or htmldate_published(tree, url)
     if tables:
         prepare_tables(tree)
-    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=tables, date_extraction_params=HTMLDATE_PARAMS)
+    doc = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=tables,
+        date_extraction_params=HTMLDATE_PARAMS,
+    )
     if doc is None or not (doc.text or "").strip():
         return fragment_to_text(page), head_title, None, published, page_url
     return _table_lines(doc.text), doc.title or head_title, doc.author, published, page_url
@@ -497,10 +577,10 @@ def lead_title(paragraph: str, dateline: str | None = None) -> str | None:
     ("New Delhi: "), cut at a word boundary to LEAD_TITLE_CHARS with an ellipsis when longer."""
     line = paragraph.strip()
     if m := _DATELINE_LEAD.match(line):  # "New Delhi, Nov 20 (PTI): ", with its date and agency
-        line = line[m.end():]
+        line = line[m.end() :]
     elif dateline and line.startswith(dateline):
-        line = line[len(dateline):].lstrip(" ,:").lstrip()
-    m = (_LEAD_END_HI if re.search("[\u0900-\u097F]", line) else _LEAD_END).search(line)
+        line = line[len(dateline) :].lstrip(" ,:").lstrip()
+    m = (_LEAD_END_HI if re.search("[\u0900-\u097f]", line) else _LEAD_END).search(line)
     sentence = (line[: m.start() + 1] if m else line).strip()
     if len(sentence) > LEAD_TITLE_CHARS:
         sentence = sentence[:LEAD_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
@@ -563,8 +643,11 @@ def clean(article: Article) -> Article:
         scanned += 1
         if title and _same_text(line, title):
             lines.pop(0)
-        elif (m := _BYLINE.match(line) or _BYLINE_HI.match(line)) and len(m.group("name").split()) <= 8 \
-                and not _NOT_A_NAME.match(m.group("name")):
+        elif (
+            (m := _BYLINE.match(line) or _BYLINE_HI.match(line))
+            and len(m.group("name").split()) <= 8
+            and not _NOT_A_NAME.match(m.group("name"))
+        ):
             byline = byline or m.group("name").strip()
             lines.pop(0)
         elif m := _DATE_LINE.match(line):
@@ -589,11 +672,17 @@ def clean(article: Article) -> Article:
     if title is None and lines and (title := lead_title(lines[0], dateline)):
         title_source = "lead"
     if not text and not title:
-        raise BadInputError(STAGE, "nothing left after cleaning: no title and no text", item=article.input or None)
+        raise BadInputError(
+            STAGE, "nothing left after cleaning: no title and no text", item=article.input or None
+        )
     if len(text) > MAX_TEXT_CHARS:
-        raise BadInputError(STAGE, f"cleaned text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} limit: not a "
-                            "single news article (a broken or hostile page)",
-                            feed=article.feed, item=article.raw_url or article.input)
+        raise BadInputError(
+            STAGE,
+            f"cleaned text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} limit: not a "
+            "single news article (a broken or hostile page)",
+            feed=article.feed,
+            item=article.raw_url or article.input,
+        )
     return article.replace(
         url=url,
         source=source,

@@ -36,17 +36,44 @@ from pipeline.article import Article
 
 STAGE = "dates"
 IST = timezone(timedelta(hours=5, minutes=30))
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Spellings Hindi outlets use that dateparser's locale does not list.
 _HI_EXTRA = {"february": ["फरवरी"], "april": ["अप्रेल"], "october": ["अक्टूबर", "अक्तूबर"], "august": ["अगस्‍त"]}
 _HI_NUMBERS = str.maketrans("०१२३४५६७८९", "0123456789")
-_NUMBER_WORDS = {w: n for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
+    )
+}
 _NUMBER_WORDS.update({"a": 1, "an": 1, "few": 3, "twenty": 20, "thirty": 30})
-_HI_NUMBER_WORDS = {"एक": 1, "दो": 2, "तीन": 3, "चार": 4, "पांच": 5, "पाँच": 5, "छह": 6, "सात": 7, "आठ": 8, "नौ": 9,
-                    "दस": 10}
+_HI_NUMBER_WORDS = {
+    "एक": 1,
+    "दो": 2,
+    "तीन": 3,
+    "चार": 4,
+    "पांच": 5,
+    "पाँच": 5,
+    "छह": 6,
+    "सात": 7,
+    "आठ": 8,
+    "नौ": 9,
+    "दस": 10,
+}
 # A four-digit number followed by one of these counts things; it is not a year.
 _NOT_YEAR_AFTER = re.compile(
     r"\s*(?:%|per ?cent|troops|soldiers|personnel|people|km|kms|kilomet|metres|meters|m\b|ft\b|feet|crore|lakh|"
@@ -55,7 +82,9 @@ _NOT_YEAR_AFTER = re.compile(
 )
 # "2025-26", "2024–25", "2023/24": a year split over two calendar years (budgets, academic years).
 _SPLIT_YEAR = re.compile(r"\s?[-–/]\s?(\d{2})(?!\d)")
-_NOT_YEAR_BEFORE = re.compile(r"(?:Rs\.?|INR|USD|US\$|\$|₹|€|£|No\.?|number|G|Class|Rule|Section|Article)\s*$", re.IGNORECASE)
+_NOT_YEAR_BEFORE = re.compile(
+    r"(?:Rs\.?|INR|USD|US\$|\$|₹|€|£|No\.?|number|G|Class|Rule|Section|Article)\s*$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -111,10 +140,20 @@ def _alt(words) -> str:
 
 
 # Fixed-date days a report may name instead of the date (month, day); keys as printed.
-_HOLIDAYS = {"New Year's Day": (1, 1), "New Year’s Day": (1, 1), "New Year's Eve": (12, 31),
-             "New Year’s Eve": (12, 31), "Christmas Day": (12, 25), "Republic Day": (1, 26),
-             "Independence Day": (8, 15), "नए साल": (1, 1), "नव वर्ष": (1, 1), "नववर्ष": (1, 1),
-             "गणतंत्र दिवस": (1, 26), "स्वतंत्रता दिवस": (8, 15)}
+_HOLIDAYS = {
+    "New Year's Day": (1, 1),
+    "New Year’s Day": (1, 1),
+    "New Year's Eve": (12, 31),
+    "New Year’s Eve": (12, 31),
+    "Christmas Day": (12, 25),
+    "Republic Day": (1, 26),
+    "Independence Day": (8, 15),
+    "नए साल": (1, 1),
+    "नव वर्ष": (1, 1),
+    "नववर्ष": (1, 1),
+    "गणतंत्र दिवस": (1, 26),
+    "स्वतंत्रता दिवस": (8, 15),
+}
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
@@ -135,8 +174,9 @@ def _shift_month(d: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-_RELATIVE_YEAR_AFTER = re.compile(r"\s*,?\s*(?:of\s+)?(?:last|this|next|previous)\s+year|\s*(?:पिछले|अगले|इस|गत)\s+(?:साल|वर्ष)",
-                                  re.IGNORECASE)
+_RELATIVE_YEAR_AFTER = re.compile(
+    r"\s*,?\s*(?:of\s+)?(?:last|this|next|previous)\s+year|\s*(?:पिछले|अगले|इस|गत)\s+(?:साल|वर्ष)", re.IGNORECASE
+)
 # A weekday in a clause about what is to come is the next such day. English: a modal or plan word
 # earlier in the same clause ("will meet in Tianjin on Tuesday", "is scheduled to begin on Friday",
 # "ahead of Tuesday's meeting", "booked until Sunday"); Hindi: the clause ends in a future verb
@@ -145,22 +185,29 @@ _FUTURE_BEFORE = re.compile(
     r"(?P<w>\bwill|\bshall|\w'll|’ll|\b(?:is|are)\s+(?:due|set|scheduled|expected|slated|likely|going|to)\b|"
     r"\b(?:scheduled|slated|due|planned|plans?|set|expected|likely)\s+(?:to|for|on)\b|\bto\s+be\s+held\b|"
     r"\bahead\s+of|\bupcoming|\b(?:until|till))\b[^.;:!?\n]*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _CLAUSE_START = re.compile(r"[.;:!?\n।]|,\s+(?:who|which|when|after|as|while)\b", re.I)
 _PAST_IN_CLAUSE = re.compile(r"\b(?:was|were|had|lasted|ended|remained|stayed|continued)\b", re.IGNORECASE)
 # "China will respond, the ministry said on Tuesday": the weekday is the statement's, in the past.
-_SAID_AFTER = re.compile(r"\b(?:said|told|announced|stated|added|confirmed|reported|met|held)\b", re.IGNORECASE)
+_SAID_AFTER = re.compile(
+    r"\b(?:said|told|announced|stated|added|confirmed|reported|met|held)\b", re.IGNORECASE
+)
 _HI_CLAUSE_END = re.compile(r"[।|.?!,;:\n]")
-_HI_FUTURE = re.compile(r"(?:[ेोंएओ]|ें|ों|ूं|ूँ)(?:गा|गी|गे)$|^(?:होनी|होना|करनी|जानी)$|^(?:वाला|वाली|वाले)$|^प्रस्तावित$|^निर्धारित$")
-_HI_PAST_AFTER = re.compile(r"\s*(?:को\s+)?(?:हुई|हुए|हुआ|हुईं|की\s+गई|किया|की|गई|गए|गया)"
-                            r"(?![\u0900-\u0963\u0966-\u097F])")
+_HI_FUTURE = re.compile(
+    r"(?:[ेोंएओ]|ें|ों|ूं|ूँ)(?:गा|गी|गे)$|^(?:होनी|होना|करनी|जानी)$|^(?:वाला|वाली|वाले)$|^प्रस्तावित$|^निर्धारित$"
+)
+_HI_PAST_AFTER = re.compile(
+    r"\s*(?:को\s+)?(?:हुई|हुए|हुआ|हुईं|की\s+गई|किया|की|गई|गए|गया)"
+    r"(?![\u0900-\u0963\u0966-\u097F])"
+)
 
 
 def _future(m: re.Match[str]) -> bool:
     """Whether the weekday in `m` is in a clause about what is to come (then it is the next such day)."""
     text = m.string
     if _DEVANAGARI.search(m.group("wd")):
-        after = text[m.end():]
+        after = text[m.end() :]
         if _HI_PAST_AFTER.match(after):  # "सोमवार को हुई बैठक": a participle of what happened
             return False
         clause = _HI_CLAUSE_END.split(after, 1)[0]
@@ -172,9 +219,9 @@ def _future(m: re.Match[str]) -> bool:
                 break
         return any(_HI_FUTURE.search(w.strip("\u200c\u200d")) for w in words[-3:])
     start = max(0, m.start() - 80)
-    before = text[start:m.start()]
+    before = text[start : m.start()]
     cuts = list(_CLAUSE_START.finditer(before))
-    clause = before[cuts[-1].end():] if cuts else before
+    clause = before[cuts[-1].end() :] if cuts else before
     found = _FUTURE_BEFORE.search(clause)
     if not found:
         return False
@@ -218,6 +265,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         def handle(m, ref):
             value = _day(int(m.group("y")), month_of(m), int(m.group("d")))
             return [(m.start(), m.end(), value, "day")] if value else []
+
         return handle
 
     def iso(m, ref):
@@ -225,7 +273,8 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         return [(m.start(), m.end(), value, "day")] if value else []
 
     def day_range(month_of):
-        """"February 17 to 20, 2025", "18-19 November", "17-20 फरवरी": both ends, each a day."""
+        """ "February 17 to 20, 2025", "18-19 November", "17-20 फरवरी": both ends, each a day."""
+
         def handle(m, ref):
             mon = month_of(m)
             d1, d2 = int(m.group("d")), int(m.group("d2"))
@@ -237,20 +286,24 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
                 return []
             first_end = m.end("d")  # "February 17", or "17" in "17-20 फरवरी"
             return [(m.start(), first_end, first, "day"), (m.start("d2"), m.end(), last, "day")]
+
         return handle
 
     def month_year(month_of):
         def handle(m, ref):
             y, mon = int(m.group("y")), month_of(m)
             return [(m.start(), m.end(), f"{y:04d}-{mon:02d}", "month")]
+
         return handle
 
     def month_pair(m, ref):
         y = int(m.group("y"))
         first = en_months[m.group("mon1").capitalize()]
         second = en_months[m.group("mon").capitalize()]
-        return [(m.start("mon1"), m.end("mon1"), f"{y:04d}-{first:02d}", "month"),
-                (m.start("mon"), m.end(), f"{y:04d}-{second:02d}", "month")]
+        return [
+            (m.start("mon1"), m.end("mon1"), f"{y:04d}-{first:02d}", "month"),
+            (m.start("mon"), m.end(), f"{y:04d}-{second:02d}", "month"),
+        ]
 
     def yearless_day(month_of):
         def handle(m, ref):
@@ -260,6 +313,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
             y = _infer_year(mon, d, ref)
             value = _day(y, mon, d) if y else None
             return [(m.start(), m.end(), value, "day")] if value else []
+
         return handle
 
     def yearless_month(month_of):
@@ -267,6 +321,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
             mon = month_of(m)
             y = _infer_year(mon, None, ref)
             return [(m.start("mon"), m.end("mon"), f"{y:04d}-{mon:02d}", "month")] if y else []
+
         return handle
 
     rel_year = {"last": -1, "previous": -1, "this": 0, "next": 1, "पिछले": -1, "गत": -1, "इस": 0, "अगले": 1}
@@ -277,10 +332,12 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
                 return []
             y = ref.day.year + rel_year[m.group("rel").lower()]
             return [(m.start(), m.end(), f"{y:04d}-{month_of(m):02d}", "month")]
+
         return handle
 
     def relative_month(month_of):
         """'last October' said in February 2025 is October 2024; 'next March' said in May is next year's."""
+
         def handle(m, ref):
             if ref is None or ref.day is None:
                 return []
@@ -290,6 +347,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
             elif rel == "next" and mon <= ref.day.month:
                 y += 1
             return [(m.start(), m.end(), f"{y:04d}-{mon:02d}", "month")]
+
         return handle
 
     def relative_unit(m, ref):
@@ -321,8 +379,10 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
         """A fixed-date national day or festival ("on New Year's Day", "गणतंत्र दिवस पर"): border
         personnel meetings and ceremonies are reported by the day's name. Another country's day
         ("Pakistan's Independence Day") is not India's."""
-        if re.search(r"(?:'s|’s|\b(?:Chinese|Pakistani|Bangladeshi|Nepali|American|US|China|Pakistan))\s+$",
-                     m.string[max(0, m.start() - 14):m.start()]):
+        if re.search(
+            r"(?:'s|’s|\b(?:Chinese|Pakistani|Bangladeshi|Nepali|American|US|China|Pakistan))\s+$",
+            m.string[max(0, m.start() - 14) : m.start()],
+        ):
             return []
         mon, d = _HOLIDAYS[_holiday_key(m.group("h"))]
         y = int(m.group("y")) if m.groupdict().get("y") else _infer_year(mon, d, ref)
@@ -334,7 +394,14 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
     def day_word(m, ref):
         if ref is None or ref.day is None:
             return []
-        return [(m.start(), m.end(), (ref.day + timedelta(days=day_words[m.group("w").lower()])).isoformat(), "day")]
+        return [
+            (
+                m.start(),
+                m.end(),
+                (ref.day + timedelta(days=day_words[m.group("w").lower()])).isoformat(),
+                "day",
+            )
+        ]
 
     def weekday(days):
         def handle(m, ref):
@@ -351,12 +418,13 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
                 ahead = (target - ref.day.weekday()) % 7 or 7
                 return [(m.start(), m.end(), (ref.day + timedelta(days=ahead)).isoformat(), "day")]
             return [(m.start(), m.end(), (ref.day - timedelta(days=back)).isoformat(), "day")]
+
         return handle
 
     def year(m, ref):
         y = int(m.group("y"))
         text = m.string
-        before = text[max(0, m.start() - 12):m.start()]
+        before = text[max(0, m.start() - 12) : m.start()]
         if before.endswith("-") and not re.search(r"(?:pre|post|mid|late|early)-$", before, re.I):
             return []
         if _NOT_YEAR_BEFORE.search(before) or _NOT_YEAR_AFTER.match(text, m.end()):
@@ -370,52 +438,103 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, bool, str]]:
 
     en_rel = r"(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious)"
     table: list[tuple[str, Handler, bool, str]] = [  # (pattern, handler, absolute, script it needs)
-        (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD}(?:\s*[-–]\s*|\s+(?:to|and)\s+)(?P<d2>\d{{1,2}}){ORD}(?:,?\s+(?P<y>\d{{4}}))?(?![\d:])",
-         day_range(en_m), True, "en"),
-        (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}(?:\s*[-–]\s*|\s+(?:to|and)\s+)(?P<d2>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON}(?:,?\s+(?P<y>\d{{4}}))?(?![\d:])",
-         day_range(en_m), True, "en"),
-        (rf"(?<!\d)(?P<d>\d{{1,2}})(?:\s*(?:[-–]|से)\s*|\s+(?:और|व|तथा)\s+)(?P<d2>\d{{1,2}})\s+{HMON}(?:,?\s+(?P<y>\d{{4}}))?{HB}(?!\s*\d)",
-         day_range(hi_m), True, "hi"),
+        (
+            rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD}(?:\s*[-–]\s*|\s+(?:to|and)\s+)(?P<d2>\d{{1,2}}){ORD}(?:,?\s+(?P<y>\d{{4}}))?(?![\d:])",
+            day_range(en_m),
+            True,
+            "en",
+        ),
+        (
+            rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}(?:\s*[-–]\s*|\s+(?:to|and)\s+)(?P<d2>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON}(?:,?\s+(?P<y>\d{{4}}))?(?![\d:])",
+            day_range(en_m),
+            True,
+            "en",
+        ),
+        (
+            rf"(?<!\d)(?P<d>\d{{1,2}})(?:\s*(?:[-–]|से)\s*|\s+(?:और|व|तथा)\s+)(?P<d2>\d{{1,2}})\s+{HMON}(?:,?\s+(?P<y>\d{{4}}))?{HB}(?!\s*\d)",
+            day_range(hi_m),
+            True,
+            "hi",
+        ),
         (r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)", iso, True, "any"),
         (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True, "en"),
         (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD},?\s+(?P<y>\d{{4}})(?!\d)", full(en_m), True, "en"),
         (rf"(?<!\d)(?P<d>\d{{1,2}})\s+{HMON},?\s+(?P<y>\d{{4}})(?!\d)", full(hi_m), True, "hi"),
-        (rf"\b(?P<mon1>{_alt(full_en)})(?:\s+(?:and|or|to)\s+|\s*[-–]\s*){MONF},?\s+(?P<y>\d{{4}})(?!\d)", month_pair, False, "en"),
+        (
+            rf"\b(?P<mon1>{_alt(full_en)})(?:\s+(?:and|or|to)\s+|\s*[-–]\s*){MONF},?\s+(?P<y>\d{{4}})(?!\d)",
+            month_pair,
+            False,
+            "en",
+        ),
         (rf"\b{MON},?\s+(?P<y>\d{{4}})(?!\d)", month_year(en_m), False, "en"),
         (rf"{HMON},?\s+(?P<y>\d{{4}})(?!\d)", month_year(hi_m), False, "hi"),
         (rf"\b{MONF}\s+{en_rel}\s+year\b", month_relative_year(en_m), False, "en"),
         (rf"\b{en_rel}\s+{MONF}\b", relative_month(en_m), False, "en"),
-        (rf"(?P<rel>पिछले|इस|अगले|गत)\s+(?:वर्ष|साल)\s+(?:(?:के|की)\s+)?(?:(?:शुरू|अंत|आखिर)\s+(?:में|के)\s+)?{HMON}{HB}",
-         month_relative_year(hi_m), False, "hi"),
+        (
+            rf"(?P<rel>पिछले|इस|अगले|गत)\s+(?:वर्ष|साल)\s+(?:(?:के|की)\s+)?(?:(?:शुरू|अंत|आखिर)\s+(?:में|के)\s+)?{HMON}{HB}",
+            month_relative_year(hi_m),
+            False,
+            "hi",
+        ),
         (rf"(?<!\d)(?P<d>\d{{1,2}}){ORD}\s+(?:of\s+)?{MON}(?![A-Za-z])", yearless_day(en_m), False, "en"),
         (rf"\b{MON}\s+(?P<d>\d{{1,2}}){ORD}(?![\d:])", yearless_day(en_m), False, "en"),
         (rf"(?<!\d)(?P<d>\d{{1,2}})\s+{HMON}{HB}", yearless_day(hi_m), False, "hi"),
-        (rf"\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?|end of|beginning of)\s+{MONF}\b",
-         yearless_month(en_m), False, "en"),
+        (
+            rf"\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?|end of|beginning of)\s+{MONF}\b",
+            yearless_month(en_m),
+            False,
+            "en",
+        ),
         (rf"{HMON}\s+(?=में|महीने)", yearless_month(hi_m), False, "hi"),
-        (rf"\b(?:(?:[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]arlier|[Ll]ater)\s+)?{en_rel}\s+(?P<unit>month|year)\b", relative_unit, False,
-         "en"),
+        (
+            rf"\b(?:(?:[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]arlier|[Ll]ater)\s+)?{en_rel}\s+(?P<unit>month|year)\b",
+            relative_unit,
+            False,
+            "en",
+        ),
         (r"(?P<rel>पिछले|इस|अगले|गत)\s+(?P<unit>वर्ष|साल|महीने|माह)" + HB, relative_unit, False, "hi"),
         (r"\b(?P<n>\d{1,2}|[A-Za-z]+)\s+(?P<unit>days|months|years)\s+ago\b", ago, False, "en"),
         (r"(?P<n>\d{1,2}|[\u0900-\u097F]+)\s+(?P<unit>दिन|महीने|साल|वर्ष)\s+पहले" + HB, ago, False, "hi"),
-        (rf"\b(?P<h>{_alt(k for k in _HOLIDAYS if not _DEVANAGARI.search(k))})(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?(?![\w\d])",
-         holiday, False, "en"),
-        (rf"(?<![\u0900-\u0963\u0966-\u097F])(?P<h>{_alt(k for k in _HOLIDAYS if _DEVANAGARI.search(k))})"
-         rf"(?:\s+(?P<y>(?:19|20)\d{{2}}))?{HB}(?=\s*(?:के\s+(?:दिन|मौके|अवसर)|पर|को))", holiday, False, "hi"),
+        (
+            rf"\b(?P<h>{_alt(k for k in _HOLIDAYS if not _DEVANAGARI.search(k))})(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?(?![\w\d])",
+            holiday,
+            False,
+            "en",
+        ),
+        (
+            rf"(?<![\u0900-\u0963\u0966-\u097F])(?P<h>{_alt(k for k in _HOLIDAYS if _DEVANAGARI.search(k))})"
+            rf"(?:\s+(?P<y>(?:19|20)\d{{2}}))?{HB}(?=\s*(?:के\s+(?:दिन|मौके|अवसर)|पर|को))",
+            holiday,
+            False,
+            "hi",
+        ),
         (r"\b(?P<w>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b", day_word, False, "en"),
         (r"(?<![\u0900-\u0963\u0966-\u097F])(?P<w>आज)" + HB, day_word, False, "hi"),
-        (rf"\b(?:(?P<rel>[Oo]n|[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<wd>{_alt(en_days)})\b", weekday(en_days), False, "en"),
-        (rf"(?P<rel>)(?<![\u0900-\u0963\u0966-\u097F])(?P<wd>{_alt(hi_days)})(?:\s+को|(?=\s+(?:की|के|से|तक|देर|शाम|सुबह|रात|दोपहर)"
-         rf"{HB}))", weekday(hi_days), False, "hi"),
+        (
+            rf"\b(?:(?P<rel>[Oo]n|[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<wd>{_alt(en_days)})\b",
+            weekday(en_days),
+            False,
+            "en",
+        ),
+        (
+            rf"(?P<rel>)(?<![\u0900-\u0963\u0966-\u097F])(?P<wd>{_alt(hi_days)})(?:\s+को|(?=\s+(?:की|के|से|तक|देर|शाम|सुबह|रात|दोपहर)"
+            rf"{HB}))",
+            weekday(hi_days),
+            False,
+            "hi",
+        ),
         (r"(?<![\w₹$£€.,/])(?P<y>(?:19|20)\d{2})(?![\d,]\d|\.\d|s\b|\d|वें|th\b)", year, False, "any"),
     ]
     return [(re.compile(p), h, absolute, script) for p, h, absolute, script in table]
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{3}")
-_PREFILTER = re.compile(r"\d|[A-Z][a-z]+day\b|\b(?:last|this|next|previous|ago|today|yesterday|tomorrow)\b|"
-                        r"New Year|Christmas|Republic Day|Independence Day|"
-                        r"पिछले|इस|अगले|गत|आज|वार\s|नए साल|नव\s?वर्ष|दिवस", re.IGNORECASE)
+_PREFILTER = re.compile(
+    r"\d|[A-Z][a-z]+day\b|\b(?:last|this|next|previous|ago|today|yesterday|tomorrow)\b|"
+    r"New Year|Christmas|Republic Day|Independence Day|"
+    r"पिछले|इस|अगले|गत|आज|वार\s|नए साल|नव\s?वर्ष|दिवस",
+    re.IGNORECASE,
+)
 
 
 def find_dates(text: str, ref: Reference | None, *, absolute_only: bool = False) -> list[Mention]:
@@ -428,7 +547,9 @@ def find_dates(text: str, ref: Reference | None, *, absolute_only: bool = False)
 
 
 @lru_cache(maxsize=32)
-def _find_dates(text: str, ref: Reference | None, absolute_only: bool, _gazetteer: int) -> tuple[Mention, ...]:
+def _find_dates(
+    text: str, ref: Reference | None, absolute_only: bool, _gazetteer: int
+) -> tuple[Mention, ...]:
     if not text or not _PREFILTER.search(text):
         return ()
     has_hindi = bool(_DEVANAGARI.search(text))
@@ -456,8 +577,10 @@ def _find_dates(text: str, ref: Reference | None, absolute_only: bool, _gazettee
 # A month or weekday word may be part of a person's name ("Dong Jun", "ली जून", "April Lee"). Mentions
 # that start with a word (not a number) right after a name-like word are checked against the names the
 # entities stage finds (gazetteer people, title + name); the check runs only then, as it costs a pass.
-_LEAD_WORD = re.compile(r"(?i:on|in|last|this|next|previous|since|until|till|by|from|during|early|late|mid|end|"
-                        r"beginning|earlier|later|yesterday|today|tomorrow)\b|पिछले|इस|अगले|गत|आज")
+_LEAD_WORD = re.compile(
+    r"(?i:on|in|last|this|next|previous|since|until|till|by|from|during|early|late|mid|end|"
+    r"beginning|earlier|later|yesterday|today|tomorrow)\b|पिछले|इस|अगले|गत|आज"
+)
 _WORD_BEFORE = re.compile(r"(?:[A-Z][\w'’.-]*|[\u0900-\u0963\u0966-\u097F]+)[ \t\u00A0]+$")
 
 
@@ -489,7 +612,9 @@ def latest_full_date(text: str) -> date | None:
 
 
 # A year after one of these is a deadline or a plan ("by 2030", "2030 तक"), not something that happened.
-_PLAN_BEFORE = re.compile(r"(?:\bby|\btill|\buntil|\btarget|\bvision|\bbefore)\s+(?:the\s+)?(?:end\s+of\s+)?$", re.I)
+_PLAN_BEFORE = re.compile(
+    r"(?:\bby|\btill|\buntil|\btarget|\bvision|\bbefore)\s+(?:the\s+)?(?:end\s+of\s+)?$", re.I
+)
 _PLAN_AFTER = re.compile(r"\s*(?:तक|के\s+लक्ष्य)")
 
 
@@ -508,8 +633,10 @@ def text_reference(text: str) -> date | None:
         year = int(mention.value[:4])
         if year <= best.year:
             continue
-        before = text[max(0, mention.start - 20):mention.start]
-        if mention.granularity == "year" and (_PLAN_BEFORE.search(before) or _PLAN_AFTER.match(text, mention.end)):
+        before = text[max(0, mention.start - 20) : mention.start]
+        if mention.granularity == "year" and (
+            _PLAN_BEFORE.search(before) or _PLAN_AFTER.match(text, mention.end)
+        ):
             continue
         return None
     return best
@@ -539,13 +666,18 @@ def _fetched_time(fetched_at: str | None) -> datetime | None:
 
 # ---------------------------------------------------------------------------------------------- published
 _TZ_NAMES = {"IST": "+0530", "GMT": "+0000", "UTC": "+0000", "UT": "+0000"}
-_LABEL = re.compile(r"^(?:(?:published|updated|last updated|first published|posted)(?:\s+on)?|"
-                    r"(?:प्रकाशित|अपडेटेड|अपडेट|प्रकाशन)(?:\s+तिथि)?)\s*:?\s*", re.I)
+_LABEL = re.compile(
+    r"^(?:(?:published|updated|last updated|first published|posted)(?:\s+on)?|"
+    r"(?:प्रकाशित|अपडेटेड|अपडेट|प्रकाशन)(?:\s+तिथि)?)\s*:?\s*",
+    re.I,
+)
 _TZ_WORD = re.compile(r"\(?\b(IST|GMT|UTC|UT)\b\)?")
 # TOI prints "Sun, 30Mar 2025 12:41:13 +0530" and "Mon, 31 Mar 202510:50:41 +0530".
 _GLUED = re.compile(r"(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)|(?<=\s\d{4})(?=\d{1,2}:\d{2})")
 # RFC 822 as feeds print it (email.utils would also accept, and misread, "Nov 20, 2024 10:04 PM IST").
-_RFC822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s*[A-Za-z]{3}\s*\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[+-]\d{4}|GMT|UTC?|Z))?$")
+_RFC822 = re.compile(
+    r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s*[A-Za-z]{3}\s*\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[+-]\d{4}|GMT|UTC?|Z))?$"
+)
 
 
 @lru_cache(maxsize=8192)
@@ -574,12 +706,20 @@ def parse_published(value: str | None) -> datetime | None:
     import dateparser
     from dateparser.timezone_parser import pop_tz_offset_from_string
 
-    fixed = _TZ_WORD.sub(lambda m: _TZ_NAMES[m.group(1)], _LABEL.sub("", s))  # dateparser would read IST as Israel time
-    settings = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year", "month", "day"]}
+    fixed = _TZ_WORD.sub(
+        lambda m: _TZ_NAMES[m.group(1)], _LABEL.sub("", s)
+    )  # dateparser would read IST as Israel time
+    settings = {
+        "DATE_ORDER": "DMY",
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": ["year", "month", "day"],
+    }
     # With a zone printed, dateparser keeps it only when no TIMEZONE is set (with one it converts to it);
     # without a zone, the wall time is read as printed and is India's.
     zoned = pop_tz_offset_from_string(fixed)[1] is not None
-    parsed = dateparser.parse(fixed, languages=["en", "hi"], settings={**settings, "RETURN_AS_TIMEZONE_AWARE": zoned})
+    parsed = dateparser.parse(
+        fixed, languages=["en", "hi"], settings={**settings, "RETURN_AS_TIMEZONE_AWARE": zoned}
+    )
     if parsed is None:
         return None
     if parsed.tzinfo is None:
@@ -595,7 +735,8 @@ INDIAN_OUTLETS = frozenset(
     "bhaskar.com jagran.com livehindustan.com patrika.com abplive.com zeenews.com india.com deccanherald.com "
     "tribuneindia.com business-standard.com firstpost.com moneycontrol.com financialexpress.com outlookindia.com "
     "deccanchronicle.com telegraphindia.com newindianexpress.com thehindubusinessline.com wionews.com "
-    "republicworld.com thequint.com economictimes.com navbharattimes.com".split())
+    "republicworld.com thequint.com economictimes.com navbharattimes.com".split()
+)
 
 
 def indian_outlet(article: Article) -> bool:
@@ -641,11 +782,16 @@ def _not_in_future(published_at: datetime | None, fetched_at: str | None) -> tup
 # that Chinese troops tried to transgress on December 9". The clause of a speech verb gives the day of
 # the statement, not of the event.
 _EVENT_CLAUSE_START = re.compile(r"[.;:!?\n।]|,\s+|\bthat\b|\bafter\b|\bwhen\b", re.I)
-_SPEECH_EN = re.compile(r"\b(?:said|says|told|informed|briefed|briefing|statement|announced|stated|"
-                        r"added|asserted|remarked|press conference|addressing|spoke)\b", re.I)
+_SPEECH_EN = re.compile(
+    r"\b(?:said|says|told|informed|briefed|briefing|statement|announced|stated|"
+    r"added|asserted|remarked|press conference|addressing|spoke)\b",
+    re.I,
+)
 _HI_EVENT_CLAUSE_END = re.compile(r"[।|.?!;:\n]|\s+कि(?![\u0900-\u0963\u0966-\u097F])")
-_SPEECH_HI = re.compile(r"(?<![\u0900-\u0963\u0966-\u097F])(?:कहा|बताया|बयान|जानकारी\s+दी|सूचित|संबोधित|"
-                        r"प्रेस\s+वार्ता|प्रेस\s+कॉन्फ्रेंस)")
+_SPEECH_HI = re.compile(
+    r"(?<![\u0900-\u0963\u0966-\u097F])(?:कहा|बताया|बयान|जानकारी\s+दी|सूचित|संबोधित|"
+    r"प्रेस\s+वार्ता|प्रेस\s+कॉन्फ्रेंस)"
+)
 
 
 def dated_text(article: Article) -> str:
@@ -712,12 +858,12 @@ def event_days(article: Article) -> list[str]:
         if mention.start < dateline_end:
             rank = 2
         elif _DEVANAGARI.search(mention.text):
-            clause = _HI_EVENT_CLAUSE_END.split(text[mention.end:mention.end + 120], 1)[0]
+            clause = _HI_EVENT_CLAUSE_END.split(text[mention.end : mention.end + 120], 1)[0]
             rank = 1 if _SPEECH_HI.search(clause) else 0
         else:
-            before = text[max(0, mention.start - 80):mention.start]
+            before = text[max(0, mention.start - 80) : mention.start]
             cuts = list(_EVENT_CLAUSE_START.finditer(before))
-            clause = before[cuts[-1].end():] if cuts else before
+            clause = before[cuts[-1].end() :] if cuts else before
             rank = 1 if _SPEECH_EN.search(clause) else 0
         ranked.append((rank, i, mention.value))
     seen: list[str] = []

@@ -51,7 +51,9 @@ def _keyword(value: str | None) -> str | None:
 
 
 def _text(value: str) -> str:
-    return value if len(value) <= MAX_ERROR_CHARS else f"{value[:MAX_ERROR_CHARS]}… ({len(value):,} characters)"
+    return (
+        value if len(value) <= MAX_ERROR_CHARS else f"{value[:MAX_ERROR_CHARS]}… ({len(value):,} characters)"
+    )
 
 
 def record_for(
@@ -89,7 +91,7 @@ def record_for(
 HINTS = {
     "fetch": "check the URL in the feed list and whether the site is up; transient errors are retried by the next run",
     "page": "the article page could not be fetched or read; the article was kept with its feed summary (permanent) "
-            "or will be retried by the next run (transient)",
+    "or will be retried by the next run (transient)",
     "parse": "the feed is not valid RSS/Atom: open the URL in a browser; fix or remove the feed in the feed list",
     "index": "Elasticsearch refused the document: see the error; fix the mapping or the stage, then re-run the DAG",
 }
@@ -98,8 +100,12 @@ HINTS = {
 def hint_for(stage: str, error: BaseException | str) -> str:
     """What an operator can do about a failure in `stage`."""
     if getattr(error, "transient", False):
-        return "transient: the next run (or an Airflow retry) tries again; nothing to do unless it keeps failing"
-    return HINTS.get(stage, "fix the input or the stage named here, then re-run: records are replaced, not duplicated")
+        return (
+            "transient: the next run (or an Airflow retry) tries again; nothing to do unless it keeps failing"
+        )
+    return HINTS.get(
+        stage, "fix the input or the stage named here, then re-run: records are replaced, not duplicated"
+    )
 
 
 def record(es: Elasticsearch, settings: Settings, records: list[tuple[str, dict[str, Any]]]) -> int:
@@ -114,7 +120,11 @@ def record(es: Elasticsearch, settings: Settings, records: list[tuple[str, dict[
     merged: dict[str, dict[str, Any]] = {}
     for doc_id, doc in records:  # the same failure twice in one batch: one record, two attempts
         if doc_id in merged:
-            doc = {**doc, "first_seen_at": merged[doc_id]["first_seen_at"], "attempts": merged[doc_id]["attempts"] + 1}
+            doc = {
+                **doc,
+                "first_seen_at": merged[doc_id]["first_seen_at"],
+                "attempts": merged[doc_id]["attempts"] + 1,
+            }
         merged[doc_id] = doc
     previous = es.mget(index=index, ids=list(merged), source_includes=["first_seen_at", "attempts"])["docs"]
     for prev in previous:
@@ -125,5 +135,7 @@ def record(es: Elasticsearch, settings: Settings, records: list[tuple[str, dict[
             doc["attempts"] = int(src.get("attempts") or 1) + doc.get("attempts", 1)
     report = bulk_index(es, index, list(merged.items()), refresh="wait_for")
     if report.failed:
-        raise RuntimeError(f"could not store {len(report.failed)} dead-letter records in {index}: {report.failed[0]['error']}")
+        raise RuntimeError(
+            f"could not store {len(report.failed)} dead-letter records in {index}: {report.failed[0]['error']}"
+        )
     return report.ok

@@ -32,7 +32,7 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
     """Codec error handler: read the offending bytes as Windows-1252 (Latin-1 where it has a hole)."""
     if not isinstance(exc, UnicodeDecodeError):
         raise exc
-    bad = exc.object[exc.start:exc.end]
+    bad = exc.object[exc.start : exc.end]
     return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), exc.end
 
 
@@ -43,11 +43,16 @@ codecs.register_error(CP1252_FALLBACK, _cp1252_fallback)
 # long inline styles or scripts before the <meta> exist, so further.
 HEAD_BYTES = 16_384
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16: FF FE 00 00 starts both
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16: FF FE 00 00 starts both
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _META_CHARSET = re.compile(rb"""<meta\b[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]{1,40})""", re.I)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml\b[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:\-]{1,40})["']""", re.I)
+_XML_ENCODING = re.compile(
+    rb"""^\s*<\?xml\b[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:\-]{1,40})["']""", re.I
+)
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:\-]{1,40})", re.I)
 _WEB_ALIASES = {"latin_1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252"}
 XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>", re.I)
@@ -91,8 +96,12 @@ def html_text(text: str, item: str | None = None, stage: str = STAGE) -> str:
         text = XML_DECLARATION.sub("", text, count=1)
     if "\x00" in text:
         nuls = text.count("\x00")
-        raise BadInputError(stage, f"the page has {nuls:,} NUL characters after decoding: binary data or an "
-                            "encoding without a byte-order mark that cannot be recognised (UTF-32?)", item=item)
+        raise BadInputError(
+            stage,
+            f"the page has {nuls:,} NUL characters after decoding: binary data or an "
+            "encoding without a byte-order mark that cannot be recognised (UTF-32?)",
+            item=item,
+        )
     return text
 
 
@@ -119,7 +128,9 @@ def candidates(content: bytes, content_type: str | None = None) -> list[str]:
     return list(dict.fromkeys(codecs_))
 
 
-def decode_html(content: bytes, content_type: str | None = None, item: str | None = None, stage: str = STAGE) -> str:
+def decode_html(
+    content: bytes, content_type: str | None = None, item: str | None = None, stage: str = STAGE
+) -> str:
     """The text of an HTML page's bytes (see the module docstring); BadInputError only for NUL-laced text."""
     names = candidates(content, content_type)
     for n, name in enumerate(names):

@@ -77,7 +77,13 @@ def minhash_of(words: list[str], k: int = SHINGLE_SIZE, num_perm: int = NUM_PERM
     if not shingle_set:
         return None
     permutations = _PERMUTATIONS if num_perm == NUM_PERM else None
-    m = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=shingle_hash, permutations=permutations, scheme=MINHASH_SCHEME)
+    m = MinHash(
+        num_perm=num_perm,
+        seed=MINHASH_SEED,
+        hashfunc=shingle_hash,
+        permutations=permutations,
+        scheme=MINHASH_SCHEME,
+    )
     m.update_batch(list(shingle_set))
     return m
 
@@ -209,7 +215,9 @@ class ElasticsearchDedupeIndex:
 
     CANDIDATES = 20
 
-    def __init__(self, es: Elasticsearch, settings: Settings, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
+    def __init__(
+        self, es: Elasticsearch, settings: Settings, threshold: float = NEAR_DUPLICATE_THRESHOLD
+    ) -> None:
         self.es = es
         self.settings = settings
         self.threshold = threshold
@@ -231,7 +239,9 @@ class ElasticsearchDedupeIndex:
         self.lookups += 1
         try:
             response = self.es.search(
-                index=self.settings.read_alias, query=query, size=self.CANDIDATES,
+                index=self.settings.read_alias,
+                query=query,
+                size=self.CANDIDATES,
                 source=["content_hash", "minhash", "duplicate_of", "published_at"],
             )
         except NotFoundError:

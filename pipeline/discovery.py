@@ -37,10 +37,20 @@ def since_clause(since: str) -> dict[str, Any]:
     """Articles published since `since` (ISO or 7d, 24h...), or ingested since then when they carry
     no publication date."""
     bound = since_bound(since)
-    return {"bool": {"should": [
-        {"range": {"published_at": {"gte": bound}}},
-        {"bool": {"must_not": {"exists": {"field": "published_at"}}, "filter": {"range": {"ingested_at": {"gte": bound}}}}},
-    ], "minimum_should_match": 1}}
+    return {
+        "bool": {
+            "should": [
+                {"range": {"published_at": {"gte": bound}}},
+                {
+                    "bool": {
+                        "must_not": {"exists": {"field": "published_at"}},
+                        "filter": {"range": {"ingested_at": {"gte": bound}}},
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
 
 
 def candidates_query(*, since: str | None = None, language: str | None = None) -> dict[str, Any]:
@@ -52,22 +62,37 @@ def candidates_query(*, since: str | None = None, language: str | None = None) -
     return {"bool": {"filter": clauses}}
 
 
-def candidates_aggregation(*, entity_type: str | None = None, size: int = 20, examples: int = 3) -> dict[str, Any]:
-    terms: dict[str, Any] = {"field": "unlinked_ids", "size": size, "order": [{"_count": "desc"}, {"_key": "asc"}]}
+def candidates_aggregation(
+    *, entity_type: str | None = None, size: int = 20, examples: int = 3
+) -> dict[str, Any]:
+    terms: dict[str, Any] = {
+        "field": "unlinked_ids",
+        "size": size,
+        "order": [{"_count": "desc"}, {"_key": "asc"}],
+    }
     if entity_type:
         terms["include"] = f"unlinked/{re.escape(entity_type)}/.*"
-    return {"terms": terms, "aggs": {
-        "languages": {"terms": {"field": "language", "size": 10}},
-        "outlets": {"cardinality": {"field": "source"}},
-        "first_published": {"min": {"field": "published_at"}},
-        "last_published": {"max": {"field": "published_at"}},
-        "first_ingested": {"min": {"field": "ingested_at"}},
-        "last_ingested": {"max": {"field": "ingested_at"}},
-        "examples": {"top_hits": {
-            "size": examples, "_source": {"includes": ["id", "title", "entities"]},
-            "sort": [{"published_at": {"order": "desc", "missing": "_last"}}, {"ingested_at": {"order": "desc"}}],
-        }},
-    }}
+    return {
+        "terms": terms,
+        "aggs": {
+            "languages": {"terms": {"field": "language", "size": 10}},
+            "outlets": {"cardinality": {"field": "source"}},
+            "first_published": {"min": {"field": "published_at"}},
+            "last_published": {"max": {"field": "published_at"}},
+            "first_ingested": {"min": {"field": "ingested_at"}},
+            "last_ingested": {"max": {"field": "ingested_at"}},
+            "examples": {
+                "top_hits": {
+                    "size": examples,
+                    "_source": {"includes": ["id", "title", "entities"]},
+                    "sort": [
+                        {"published_at": {"order": "desc", "missing": "_last"}},
+                        {"ingested_at": {"order": "desc"}},
+                    ],
+                }
+            },
+        },
+    }
 
 
 def _stat(bucket: dict[str, Any], name: str) -> str | None:
@@ -104,14 +129,22 @@ def _candidate(bucket: dict[str, Any]) -> dict[str, Any]:
 
 
 def candidates(
-    es: Elasticsearch, settings: Settings, *, since: str | None = None, language: str | None = None,
-    entity_type: str | None = None, size: int = 20, examples: int = 3,
+    es: Elasticsearch,
+    settings: Settings,
+    *,
+    since: str | None = None,
+    language: str | None = None,
+    entity_type: str | None = None,
+    size: int = 20,
+    examples: int = 3,
 ) -> list[dict[str, Any]]:
     """The most frequent unlinked names in the article index, most articles first (ties by id)."""
     if not es.indices.exists_alias(name=settings.read_alias):
         return []
     response = es.search(
-        index=settings.read_alias, size=0, query=candidates_query(since=since, language=language),
+        index=settings.read_alias,
+        size=0,
+        query=candidates_query(since=since, language=language),
         aggs={"names": candidates_aggregation(entity_type=entity_type, size=size, examples=examples)},
     )
     return [_candidate(b) for b in response["aggregations"]["names"]["buckets"]]
@@ -119,12 +152,16 @@ def candidates(
 
 def format_candidates(rows: list[dict[str, Any]]) -> str:
     """A readable table: articles, type, name, languages, first and last seen, example ids."""
-    lines = [f"{'articles':>8}  {'type':<12}  {'name':<28}  {'languages':<12}  {'first seen':<10}  {'last seen':<10}  examples"]
+    lines = [
+        f"{'articles':>8}  {'type':<12}  {'name':<28}  {'languages':<12}  {'first seen':<10}  {'last seen':<10}  examples"
+    ]
     for row in rows:
         langs = " ".join(f"{k}:{v}" for k, v in row["languages"].items())
-        lines.append(f"{row['articles']:>8}  {row['type'] or '?':<12}  {row['name']:<28}  {langs:<12}  "
-                     f"{(row['first_seen'] or '?')[:10]:<10}  {(row['last_seen'] or '?')[:10]:<10}  "
-                     + ", ".join(e["id"] for e in row["examples"]))
+        lines.append(
+            f"{row['articles']:>8}  {row['type'] or '?':<12}  {row['name']:<28}  {langs:<12}  "
+            f"{(row['first_seen'] or '?')[:10]:<10}  {(row['last_seen'] or '?')[:10]:<10}  "
+            + ", ".join(e["id"] for e in row["examples"])
+        )
     return "\n".join(lines)
 
 
@@ -150,8 +187,16 @@ def _scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def entry_text(*, entity_id: str, name: str, entity_type: str, aliases: list[str],
-               coordinates: tuple[float, float] | None = None, sector: str | None = None, kind: str | None = None) -> str:
+def entry_text(
+    *,
+    entity_id: str,
+    name: str,
+    entity_type: str,
+    aliases: list[str],
+    coordinates: tuple[float, float] | None = None,
+    sector: str | None = None,
+    kind: str | None = None,
+) -> str:
     """The YAML lines of one gazetteer entry, in the layout of the hand-written ones."""
     lines = [f"- id: {entity_id}", f"  name: {_scalar(name)}", f"  type: {entity_type}"]
     if kind:
@@ -169,15 +214,23 @@ def parse_coordinates(text: str) -> tuple[float, float]:
     try:
         lat, lon = (float(part) for part in text.split(","))
     except ValueError:
-        raise PromotionError(f"coordinates {text!r}: expected LAT,LON in decimal degrees, e.g. 34.15,77.58") from None
+        raise PromotionError(
+            f"coordinates {text!r}: expected LAT,LON in decimal degrees, e.g. 34.15,77.58"
+        ) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise PromotionError(f"coordinates {text!r}: latitude must be within ±90 and longitude within ±180")
     return lat, lon
 
 
 def promote(
-    name: str, *, entity_type: str, entity_id: str | None = None, aliases: list[str] | tuple[str, ...] = (),
-    coordinates: tuple[float, float] | None = None, sector: str | None = None, kind: str | None = None,
+    name: str,
+    *,
+    entity_type: str,
+    entity_id: str | None = None,
+    aliases: list[str] | tuple[str, ...] = (),
+    coordinates: tuple[float, float] | None = None,
+    sector: str | None = None,
+    kind: str | None = None,
     path: Path | str = entities.GAZETTEER_PATH,
 ) -> Promotion:
     """Append a reviewed entry to the gazetteer at `path`; refuse (PromotionError, file unchanged) an
@@ -190,7 +243,9 @@ def promote(
     entity_id = entity_id or f"{entity_type}/{entities.slug(name)}"
     match = _ID.match(entity_id)
     if not match or match.group("type") != entity_type:
-        raise PromotionError(f"id {entity_id!r}: expected {entity_type}/<slug> (lower-case letters, digits, hyphens)")
+        raise PromotionError(
+            f"id {entity_id!r}: expected {entity_type}/<slug> (lower-case letters, digits, hyphens)"
+        )
     if sector and sector not in SECTORS:
         raise PromotionError(f"sector {sector!r}: expected one of {', '.join(SECTORS)}")
     if entity_type == "location" and coordinates is None:
@@ -217,8 +272,15 @@ def promote(
         if key not in keys:
             keys.add(key)
             forms.append(alias)
-    text = entry_text(entity_id=entity_id, name=name, entity_type=entity_type, aliases=forms,
-                      coordinates=coordinates, sector=sector, kind=kind)
+    text = entry_text(
+        entity_id=entity_id,
+        name=name,
+        entity_type=entity_type,
+        aliases=forms,
+        coordinates=coordinates,
+        sector=sector,
+        kind=kind,
+    )
     original = path.read_text(encoding="utf-8")
     updated = original + ("" if original.endswith("\n") or not original else "\n") + text
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -232,7 +294,9 @@ def promote(
             raise PromotionError(f"the entry would break {path}: {exc}") from exc
         if entity_id not in after.entities or len(after.entities) != len(before.entities) + 1:
             # e.g. the file does not end inside its `entities:` list, so appended text lands elsewhere
-            raise PromotionError(f"{path} does not end with its entities list; add the entry by hand:\n{text}")
+            raise PromotionError(
+                f"{path} does not end with its entities list; add the entry by hand:\n{text}"
+            )
         os.chmod(tmp, path.stat().st_mode & 0o777)
         os.replace(tmp, path)
     finally:

@@ -60,11 +60,18 @@ _DEVANAGARI_RE = re.compile(r"[\u0900-\u097F]")
 # Nukta forms and chandrabindu are spelled both ways in Hindi news: fold them for matching.
 _DEVANAGARI_FOLD = str.maketrans(
     {
-        "\u093C": None,  # nukta
+        "\u093c": None,  # nukta
         "\u0901": "\u0902",  # chandrabindu -> anusvara
-        "\u0958": "\u0915", "\u0959": "\u0916", "\u095A": "\u0917", "\u095B": "\u091C",
-        "\u095C": "\u0921", "\u095D": "\u0922", "\u095E": "\u092B", "\u095F": "\u092F",
-        "\u200C": None, "\u200D": None,
+        "\u0958": "\u0915",
+        "\u0959": "\u0916",
+        "\u095a": "\u0917",
+        "\u095b": "\u091c",
+        "\u095c": "\u0921",
+        "\u095d": "\u0922",
+        "\u095e": "\u092b",
+        "\u095f": "\u092f",
+        "\u200c": None,
+        "\u200d": None,
     }
 )
 
@@ -105,18 +112,73 @@ def alias_key(alias: str) -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------- transliteration
 _VOWELS = {
-    "अ": "a", "आ": "a", "इ": "i", "ई": "i", "उ": "u", "ऊ": "u", "ऋ": "ri", "ए": "e", "ऐ": "ai",
-    "ओ": "o", "औ": "au", "ऑ": "o", "ऍ": "e", "ऎ": "e", "ऒ": "o",
+    "अ": "a",
+    "आ": "a",
+    "इ": "i",
+    "ई": "i",
+    "उ": "u",
+    "ऊ": "u",
+    "ऋ": "ri",
+    "ए": "e",
+    "ऐ": "ai",
+    "ओ": "o",
+    "औ": "au",
+    "ऑ": "o",
+    "ऍ": "e",
+    "ऎ": "e",
+    "ऒ": "o",
 }
 _MATRAS = {
-    "ा": "a", "ि": "i", "ी": "i", "ु": "u", "ू": "u", "ृ": "ri", "े": "e", "ै": "ai", "ो": "o",
-    "ौ": "au", "ॉ": "o", "ॅ": "e", "ॆ": "e", "ॊ": "o",
+    "ा": "a",
+    "ि": "i",
+    "ी": "i",
+    "ु": "u",
+    "ू": "u",
+    "ृ": "ri",
+    "े": "e",
+    "ै": "ai",
+    "ो": "o",
+    "ौ": "au",
+    "ॉ": "o",
+    "ॅ": "e",
+    "ॆ": "e",
+    "ॊ": "o",
 }
 _CONSONANTS = {
-    "क": "k", "ख": "kh", "ग": "g", "घ": "gh", "ङ": "n", "च": "ch", "छ": "chh", "ज": "j", "झ": "jh",
-    "ञ": "n", "ट": "t", "ठ": "th", "ड": "d", "ढ": "dh", "ण": "n", "त": "t", "थ": "th", "द": "d",
-    "ध": "dh", "न": "n", "प": "p", "फ": "ph", "ब": "b", "भ": "bh", "म": "m", "य": "y", "र": "r",
-    "ल": "l", "ळ": "l", "व": "v", "श": "sh", "ष": "sh", "स": "s", "ह": "h",
+    "क": "k",
+    "ख": "kh",
+    "ग": "g",
+    "घ": "gh",
+    "ङ": "n",
+    "च": "ch",
+    "छ": "chh",
+    "ज": "j",
+    "झ": "jh",
+    "ञ": "n",
+    "ट": "t",
+    "ठ": "th",
+    "ड": "d",
+    "ढ": "dh",
+    "ण": "n",
+    "त": "t",
+    "थ": "th",
+    "द": "d",
+    "ध": "dh",
+    "न": "n",
+    "प": "p",
+    "फ": "ph",
+    "ब": "b",
+    "भ": "bh",
+    "म": "m",
+    "य": "y",
+    "र": "r",
+    "ल": "l",
+    "ळ": "l",
+    "व": "v",
+    "श": "sh",
+    "ष": "sh",
+    "स": "s",
+    "ह": "h",
 }
 _NUKTA_CONSONANTS = {"क": "k", "ख": "kh", "ग": "g", "ज": "z", "ड": "r", "ढ": "rh", "फ": "f", "य": "y"}
 
@@ -130,13 +192,13 @@ def romanize_word(word: str) -> str:
         ch = word[i]
         if ch in _CONSONANTS:
             roman = _CONSONANTS[ch]
-            if i + 1 < len(word) and word[i + 1] == "\u093C":
+            if i + 1 < len(word) and word[i + 1] == "\u093c":
                 roman = _NUKTA_CONSONANTS.get(ch, roman)
                 i += 1
             units.append([roman, "a*"])
         elif ch in _MATRAS and units:
             units[-1][1] = _MATRAS[ch]
-        elif ch == "\u094D" and units:  # virama: no vowel
+        elif ch == "\u094d" and units:  # virama: no vowel
             units[-1][1] = ""
         elif ch in _VOWELS:
             units.append(["", _VOWELS[ch]])
@@ -216,11 +278,15 @@ class Entity:
 @dataclass
 class Gazetteer:
     entities: dict[str, Entity]
-    phrases: dict[tuple[str, ...], list[tuple[str, bool]]] = field(default_factory=dict)  # key -> [(id, weak)]
+    phrases: dict[tuple[str, ...], list[tuple[str, bool]]] = field(
+        default_factory=dict
+    )  # key -> [(id, weak)]
     prefixes: set[tuple[str, ...]] = field(default_factory=set)
     fuzzy_keys: list[str] = field(default_factory=list)  # phonetic keys of Latin names
     fuzzy_ids: list[str] = field(default_factory=list)
-    anchors: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)  # first token -> [(len, key, id)]
+    anchors: dict[str, list[tuple[int, str, str]]] = field(
+        default_factory=dict
+    )  # first token -> [(len, key, id)]
 
     @property
     def generic_ids(self) -> frozenset[str]:
@@ -228,7 +294,22 @@ class Gazetteer:
 
 
 # First words too common in Hindi to anchor a fuzzy match ("विदेश मंत्री" is not "विदेश मंत्रालय").
-_COMMON_HI_FIRST = {"पूर्वी", "पश्चिमी", "मध्य", "विदेश", "रक्षा", "भारतीय", "भारत", "चीनी", "चीन", "विशेष", "कोर", "सीमा", "केंद्रीय", "उत्तरी"}
+_COMMON_HI_FIRST = {
+    "पूर्वी",
+    "पश्चिमी",
+    "मध्य",
+    "विदेश",
+    "रक्षा",
+    "भारतीय",
+    "भारत",
+    "चीनी",
+    "चीन",
+    "विशेष",
+    "कोर",
+    "सीमा",
+    "केंद्रीय",
+    "उत्तरी",
+}
 
 
 def load_gazetteer(path: Path | str = GAZETTEER_PATH) -> Gazetteer:
@@ -238,7 +319,9 @@ def load_gazetteer(path: Path | str = GAZETTEER_PATH) -> Gazetteer:
     entities: dict[str, Entity] = {}
     for raw in data.get("entities", []):
         entity = Entity(
-            id=raw["id"], name=raw["name"], type=raw["type"],
+            id=raw["id"],
+            name=raw["name"],
+            type=raw["type"],
             aliases=tuple(str(a) for a in raw.get("aliases", [])),
             weak_aliases=tuple(str(a) for a in raw.get("weak_aliases", []) or []),
             implies=tuple(raw.get("implies", []) or []),
@@ -267,14 +350,18 @@ def load_gazetteer(path: Path | str = GAZETTEER_PATH) -> Gazetteer:
         # The name is an alias too, unless it is listed as weak: a common name ("Ranbir Singh") is shown
         # as the canonical name but matched only with its rank or when the person is otherwise named.
         weak_keys = {alias_key(a) for a in entity.weak_aliases}
-        strong = [a for a in (entity.name, *entity.aliases) if a in entity.aliases or alias_key(a) not in weak_keys]
+        strong = [
+            a for a in (entity.name, *entity.aliases) if a in entity.aliases or alias_key(a) not in weak_keys
+        ]
         for alias, weak in [(a, False) for a in strong] + [(a, True) for a in entity.weak_aliases]:
             key = alias_key(alias)
             if not key or len(key) > MAX_ALIAS_TOKENS:
                 continue
             if not weak:
                 if owner.setdefault(key, entity.id) != entity.id:
-                    raise ValueError(f"gazetteer {path}: alias {alias!r} of {entity.id} already belongs to {owner[key]}")
+                    raise ValueError(
+                        f"gazetteer {path}: alias {alias!r} of {entity.id} already belongs to {owner[key]}"
+                    )
             entries = gaz.phrases.setdefault(key, [])
             if (entity.id, weak) not in entries and (entity.id, False) not in entries:
                 entries.append((entity.id, weak))
@@ -285,7 +372,12 @@ def load_gazetteer(path: Path | str = GAZETTEER_PATH) -> Gazetteer:
             if not is_devanagari(alias) and len(key) >= 2 and not entity.generic:
                 gaz.fuzzy_keys.append(phonetic_key(alias))
                 gaz.fuzzy_ids.append(entity.id)
-            if is_devanagari(alias) and len(key) >= 2 and key[0] not in _COMMON_HI_FIRST and entity.type in ("person", "location"):
+            if (
+                is_devanagari(alias)
+                and len(key) >= 2
+                and key[0] not in _COMMON_HI_FIRST
+                and entity.type in ("person", "location")
+            ):
                 gaz.anchors.setdefault(key[0], []).append((len(key), phonetic_key(alias), entity.id))
     return gaz
 
@@ -335,33 +427,176 @@ def reload_gazetteer() -> None:
 # --------------------------------------------------------------------------- rules for unknown names
 # Titles before a name. True: the name is a person even if unknown; False: only link a known name.
 _LATIN_TITLES = {
-    "President": True, "Premier": False, "General": True, "Gen": True, "Admiral": True, "Marshal": True,
-    "Brigadier": True, "Colonel": True, "Col": True, "Lt": True, "Maj": True, "Ambassador": True,
-    "Envoy": True, "Mr": True, "Ms": True, "Mrs": True, "Dr": True, "Shri": True,
-    "Minister": True, "Spokesperson": True, "Commander": True, "Chancellor": True, "Senator": True,
-    "Councillor": True, "Counsellor": True, "Secretary": False, "Chief": False, "Governor": True,
-    "Mayor": True, "Professor": True, "Prof": True, "Captain": True, "Capt": True, "Lieutenant": True,
-    "Commissioner": True, "Speaker": True, "Chairman": True, "Chairperson": True, "Director": True,
+    "President": True,
+    "Premier": False,
+    "General": True,
+    "Gen": True,
+    "Admiral": True,
+    "Marshal": True,
+    "Brigadier": True,
+    "Colonel": True,
+    "Col": True,
+    "Lt": True,
+    "Maj": True,
+    "Ambassador": True,
+    "Envoy": True,
+    "Mr": True,
+    "Ms": True,
+    "Mrs": True,
+    "Dr": True,
+    "Shri": True,
+    "Minister": True,
+    "Spokesperson": True,
+    "Commander": True,
+    "Chancellor": True,
+    "Senator": True,
+    "Councillor": True,
+    "Counsellor": True,
+    "Secretary": False,
+    "Chief": False,
+    "Governor": True,
+    "Mayor": True,
+    "Professor": True,
+    "Prof": True,
+    "Captain": True,
+    "Capt": True,
+    "Lieutenant": True,
+    "Commissioner": True,
+    "Speaker": True,
+    "Chairman": True,
+    "Chairperson": True,
+    "Director": True,
 }
-_RANKED_OFFICE = {"Joint", "Foreign", "Additional", "Deputy", "Under", "Cabinet", "Defence", "Home", "Assistant",
-                  "Principal", "Permanent", "Vice"}
+_RANKED_OFFICE = {
+    "Joint",
+    "Foreign",
+    "Additional",
+    "Deputy",
+    "Under",
+    "Cabinet",
+    "Defence",
+    "Home",
+    "Assistant",
+    "Principal",
+    "Permanent",
+    "Vice",
+}
 _ABBREVIATED_TITLES = {"Gen", "Lt", "Col", "Maj", "Dr", "Mr", "Ms", "Mrs", "Brig", "Prof", "Capt"}
 _LATIN_NOT_NAMES = {
-    "The", "Of", "On", "In", "And", "For", "To", "At", "With", "From", "By", "As", "A", "An", "Is", "Was", "Has",
-    "Said", "Says", "Told", "Will", "Would", "Who", "Which", "That", "This", "But", "Also", "Had", "Monday",
-    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October", "November", "December",
-    "Chinese", "Indian", "Defence", "Defense", "Foreign", "External", "Affairs", "Home", "Prime",
-    "Minister", "President", "General", "Army", "Navy", "Air", "Force", "Staff", "Secretary", "Vice",
-    "Deputy", "Chief", "Ministry", "National", "State", "Union", "Cabinet", "Senior", "Former",
+    "The",
+    "Of",
+    "On",
+    "In",
+    "And",
+    "For",
+    "To",
+    "At",
+    "With",
+    "From",
+    "By",
+    "As",
+    "A",
+    "An",
+    "Is",
+    "Was",
+    "Has",
+    "Said",
+    "Says",
+    "Told",
+    "Will",
+    "Would",
+    "Who",
+    "Which",
+    "That",
+    "This",
+    "But",
+    "Also",
+    "Had",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Chinese",
+    "Indian",
+    "Defence",
+    "Defense",
+    "Foreign",
+    "External",
+    "Affairs",
+    "Home",
+    "Prime",
+    "Minister",
+    "President",
+    "General",
+    "Army",
+    "Navy",
+    "Air",
+    "Force",
+    "Staff",
+    "Secretary",
+    "Vice",
+    "Deputy",
+    "Chief",
+    "Ministry",
+    "National",
+    "State",
+    "Union",
+    "Cabinet",
+    "Senior",
+    "Former",
 }
 _HI_TITLES = {
-    "श्री": True, "श्रीमती": True, "सुश्री": True, "एडमिरल": True, "अडमिरल": True, "अड्मिरल": True, "जनरल": True,
-    "ब्रिगेडियर": True, "कर्नल": True, "मार्शल": True, "राष्ट्रपति": True, "प्रधानमंत्री": True, "प्रीमियर": True,
-    "राजदूत": True, "डॉ": True, "मिस्टर": True, "प्रवक्ता": True, "मुख्यमंत्री": True, "उपराष्ट्रपति": True,
-    "सांसद": True, "विधायक": True, "समकक्षी": False, "नेता": True, "अध्यक्ष": True, "कमांडर": True,
-    "कैप्टन": True, "मेजर": True, "प्रोफेसर": True, "राज्यपाल": True, "उपराज्यपाल": True, "स्पीकर": True,
-    "मंत्री": False, "सचिव": False, "प्रमुख": False, "समकक्ष": False, "काउंसलर": False,
+    "श्री": True,
+    "श्रीमती": True,
+    "सुश्री": True,
+    "एडमिरल": True,
+    "अडमिरल": True,
+    "अड्मिरल": True,
+    "जनरल": True,
+    "ब्रिगेडियर": True,
+    "कर्नल": True,
+    "मार्शल": True,
+    "राष्ट्रपति": True,
+    "प्रधानमंत्री": True,
+    "प्रीमियर": True,
+    "राजदूत": True,
+    "डॉ": True,
+    "मिस्टर": True,
+    "प्रवक्ता": True,
+    "मुख्यमंत्री": True,
+    "उपराष्ट्रपति": True,
+    "सांसद": True,
+    "विधायक": True,
+    "समकक्षी": False,
+    "नेता": True,
+    "अध्यक्ष": True,
+    "कमांडर": True,
+    "कैप्टन": True,
+    "मेजर": True,
+    "प्रोफेसर": True,
+    "राज्यपाल": True,
+    "उपराज्यपाल": True,
+    "स्पीकर": True,
+    "मंत्री": False,
+    "सचिव": False,
+    "प्रमुख": False,
+    "समकक्ष": False,
+    "काउंसलर": False,
 }
 _HI_NOT_NAMES = set(
     "ने को से के की का और में पर है हैं था थी थे तथा एवं भी ही या कि जो यह वह इस उस एक दो अपने अपनी अपना "
@@ -378,30 +613,38 @@ _HI_NOT_NAMES |= set(
 # "चार पुल"), and a name after a title or before "ने" stops at them ("... श्रीनिवासन उपस्थित थे").
 _HI_NUMBER_WORDS = set(
     "एक दो तीन चार पांच पाँच छह छः सात आठ नौ दस ग्यारह बारह तेरह पंद्रह बीस तीस पचास सौ हजार हज़ार लाख करोड़ "
-    "पहला पहली पहले दूसरा दूसरी दूसरे तीसरा तीसरी तीसरे चौथा चौथी कई दर्जन दर्जनों सैकड़ों हजारों".split())
+    "पहला पहली पहले दूसरा दूसरी दूसरे तीसरा तीसरी तीसरे चौथा चौथी कई दर्जन दर्जनों सैकड़ों हजारों".split()
+)
 _HI_PARTICIPLES = set(
     "तैनात मौजूद उपस्थित अनुपस्थित शामिल स्थित गठित आयोजित नियुक्त संबोधित प्रस्तावित निर्मित प्रभावित सुरक्षित "
     "विवादित घोषित प्रकाशित आधारित संचालित नियंत्रित अधिकृत निर्धारित कथित तथाकथित उक्त संबंधित सम्मिलित "
-    "व्यवस्थित तैयार जारी रवाना सक्रिय सतर्क मुस्तैद बहाल बंद खुला खुली खुले नाराज".split())
+    "व्यवस्थित तैयार जारी रवाना सक्रिय सतर्क मुस्तैद बहाल बंद खुला खुली खुले नाराज".split()
+)
 _HI_VERB_FORMS = set(
     "है हैं था थी थे हो होगा होगी होंगे हुआ हुई हुए कहा कही कहे बताया बताई बताए किया की किए किये दिया दी दिए "
     "लिया लिए गया गई गए गयी आया आई आए पहुंचा पहुंची पहुंचे पहुँचे बनाया बनाई बनाए बनाने करेंगे करेगा करेगी "
     "करते करती करता करने कर करके जाएगा जाएगी जाएंगे लगा लगी लगे मिला मिली मिले रहा रही रहे सकता सकती सकते "
-    "चाहिए दिखा दिखे देखा देखे रखा रखी रखे कहते कहती कहता बोले बोला बोली".split())
+    "चाहिए दिखा दिखे देखा देखे रखा रखी रखे कहते कहती कहता बोले बोला बोली".split()
+)
 _HI_ROLE_NOUNS = set(
     "ऑफिसर आफिसर कमांडिंग अधिकारी अधिकारियों प्रभारी नेतृत्व अध्यक्षता प्रतिनिधिमंडल प्रतिनिधिमंडलों जवान जवानों "
-    "सैनिक सैनिकों कर्मी कर्मियों प्रवक्ता संवाददाता पत्रकार विशेषज्ञ".split())
-_HI_NEVER_IN_NAME = {t.translate(_DEVANAGARI_FOLD)
-                     for t in _HI_NUMBER_WORDS | _HI_PARTICIPLES | _HI_VERB_FORMS | _HI_ROLE_NOUNS}
+    "सैनिक सैनिकों कर्मी कर्मियों प्रवक्ता संवाददाता पत्रकार विशेषज्ञ".split()
+)
+_HI_NEVER_IN_NAME = {
+    t.translate(_DEVANAGARI_FOLD)
+    for t in _HI_NUMBER_WORDS | _HI_PARTICIPLES | _HI_VERB_FORMS | _HI_ROLE_NOUNS
+}
 _HI_NOT_NAMES = {t.translate(_DEVANAGARI_FOLD) for t in _HI_NOT_NAMES} | (_HI_NEVER_IN_NAME - {"प्रवक्ता"})
 # The most frequent word found inside a head-word name of the development set is "जीवन" (zipf 5.88, "Jivan
 # Nullah"); function words, verbs and generic nouns ("सभी", "सरकार", "लोग", "कहा") are at 6.0 and above.
 _HI_NAME_WORD_MAX_ZIPF = 6.0
 # Titles of an office, also used as nouns ("मुख्यमंत्री कार्यालय", "सांसद निधि"): an unknown name after them
 # needs two words.
-_HI_OFFICE_TITLES = {t.translate(_DEVANAGARI_FOLD) for t in
-                     "मुख्यमंत्री सांसद विधायक नेता अध्यक्ष कमांडर कैप्टन मेजर प्रोफेसर राज्यपाल उपराज्यपाल स्पीकर "
-                     "मंत्री प्रधानमंत्री राष्ट्रपति उपराष्ट्रपति".split()}
+_HI_OFFICE_TITLES = {
+    t.translate(_DEVANAGARI_FOLD)
+    for t in "मुख्यमंत्री सांसद विधायक नेता अध्यक्ष कमांडर कैप्टन मेजर प्रोफेसर राज्यपाल उपराज्यपाल स्पीकर "
+    "मंत्री प्रधानमंत्री राष्ट्रपति उपराष्ट्रपति".split()
+}
 _HI_TITLES = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_TITLES.items()}
 
 
@@ -411,129 +654,747 @@ _HI_TITLES = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_TITLES.items()}
 # possessive before a role word. Hindi (no capitals): a head word after the name or a title before
 # it; the name runs back (or on) to the nearest postposition or function word.
 _LOC_HEADS = {
-    "Airport", "Airbase", "Valley", "Nullah", "Nallah", "Nala", "Nalla", "La", "Pass", "Lake", "Tso", "Plains",
-    "Plain", "River", "District", "Sector", "Point", "Glacier", "Ridge", "Heights", "Hill", "Hills", "Peak",
-    "Plateau", "Island", "Islands", "Strait", "Sea", "Ocean", "Bay", "Gulf", "Province", "Region", "County",
-    "Village", "Town", "City", "Bridge", "Road", "Highway", "Tunnel", "Dam", "Range", "Mountains", "Finger",
-    "Corridor", "Post", "Camp", "Base", "Gap", "Top", "Springs", "Junction", "Nagar", "Pur", "Desert",
-    "Memorial", "Monastery", "Gompa", "Cantonment", "Cosmodrome",
+    "Airport",
+    "Airbase",
+    "Valley",
+    "Nullah",
+    "Nallah",
+    "Nala",
+    "Nalla",
+    "La",
+    "Pass",
+    "Lake",
+    "Tso",
+    "Plains",
+    "Plain",
+    "River",
+    "District",
+    "Sector",
+    "Point",
+    "Glacier",
+    "Ridge",
+    "Heights",
+    "Hill",
+    "Hills",
+    "Peak",
+    "Plateau",
+    "Island",
+    "Islands",
+    "Strait",
+    "Sea",
+    "Ocean",
+    "Bay",
+    "Gulf",
+    "Province",
+    "Region",
+    "County",
+    "Village",
+    "Town",
+    "City",
+    "Bridge",
+    "Road",
+    "Highway",
+    "Tunnel",
+    "Dam",
+    "Range",
+    "Mountains",
+    "Finger",
+    "Corridor",
+    "Post",
+    "Camp",
+    "Base",
+    "Gap",
+    "Top",
+    "Springs",
+    "Junction",
+    "Nagar",
+    "Pur",
+    "Desert",
+    "Memorial",
+    "Monastery",
+    "Gompa",
+    "Cantonment",
+    "Cosmodrome",
 }
 _ORG_HEADS = {
-    "Ministry", "Army", "Command", "Corps", "Party", "Sabha", "Council", "Congress", "Committee", "Organisation",
-    "Organization", "Force", "Forces", "Police", "University", "Institute", "Agency", "Bureau", "Commission",
-    "Department", "Office", "Court", "Parliament", "Assembly", "Bank", "Company", "Group", "Corporation",
-    "Association", "Federation", "Front", "League", "Union", "Brigade", "Division", "Regiment", "Battalion",
-    "Rifles", "Scouts", "Guard", "Guards", "Academy", "Foundation", "Authority", "Board", "Secretariat",
-    "Navy", "Embassy", "Consulate", "Government", "Administration", "Centre", "Center", "Society", "Trust",
-    "Times", "Express", "News", "Daily", "Network", "Bal", "Dal", "Samiti", "Parishad",
-    "Sangh", "Morcha", "Cabinet", "Senate", "Club", "Clubs",
+    "Ministry",
+    "Army",
+    "Command",
+    "Corps",
+    "Party",
+    "Sabha",
+    "Council",
+    "Congress",
+    "Committee",
+    "Organisation",
+    "Organization",
+    "Force",
+    "Forces",
+    "Police",
+    "University",
+    "Institute",
+    "Agency",
+    "Bureau",
+    "Commission",
+    "Department",
+    "Office",
+    "Court",
+    "Parliament",
+    "Assembly",
+    "Bank",
+    "Company",
+    "Group",
+    "Corporation",
+    "Association",
+    "Federation",
+    "Front",
+    "League",
+    "Union",
+    "Brigade",
+    "Division",
+    "Regiment",
+    "Battalion",
+    "Rifles",
+    "Scouts",
+    "Guard",
+    "Guards",
+    "Academy",
+    "Foundation",
+    "Authority",
+    "Board",
+    "Secretariat",
+    "Navy",
+    "Embassy",
+    "Consulate",
+    "Government",
+    "Administration",
+    "Centre",
+    "Center",
+    "Society",
+    "Trust",
+    "Times",
+    "Express",
+    "News",
+    "Daily",
+    "Network",
+    "Bal",
+    "Dal",
+    "Samiti",
+    "Parishad",
+    "Sangh",
+    "Morcha",
+    "Cabinet",
+    "Senate",
+    "Club",
+    "Clubs",
     # a programme is run by a body and named like one ("Vibrant Villages Programme"): typed organisation
-    "Programme", "Program", "Scheme", "Project", "Mission", "Yojana", "Abhiyan",
+    "Programme",
+    "Program",
+    "Scheme",
+    "Project",
+    "Mission",
+    "Yojana",
+    "Abhiyan",
 }
-_EVENT_HEADS = {"Summit", "Talks", "Dialogue", "Conference", "Games", "Exercise", "Festival", "War", "Yatra",
-                "Olympics", "Forum", "Trophy", "Cup", "Championship", "Championships", "Tournament", "Election",
-                "Elections", "Day", "Week", "Marathon", "Expo", "Fair", "Mela", "Drill", "Meeting",
-                # agreements and fights are events: what happened (or was signed) at a place and time
-                "Agreement", "Treaty", "Accord", "Pact", "Protocol", "Declaration", "Clash", "Clashes",
-                "Standoff", "Stand-off", "Skirmish", "Battle", "Celebrations", "Carnival"}
+_EVENT_HEADS = {
+    "Summit",
+    "Talks",
+    "Dialogue",
+    "Conference",
+    "Games",
+    "Exercise",
+    "Festival",
+    "War",
+    "Yatra",
+    "Olympics",
+    "Forum",
+    "Trophy",
+    "Cup",
+    "Championship",
+    "Championships",
+    "Tournament",
+    "Election",
+    "Elections",
+    "Day",
+    "Week",
+    "Marathon",
+    "Expo",
+    "Fair",
+    "Mela",
+    "Drill",
+    "Meeting",
+    # agreements and fights are events: what happened (or was signed) at a place and time
+    "Agreement",
+    "Treaty",
+    "Accord",
+    "Pact",
+    "Protocol",
+    "Declaration",
+    "Clash",
+    "Clashes",
+    "Standoff",
+    "Stand-off",
+    "Skirmish",
+    "Battle",
+    "Celebrations",
+    "Carnival",
+}
 # Two-word heads whose last word alone would give another type ("Military District" is a command,
 # "Satellite Launch Center" a place).
-_TWO_WORD_HEADS = {("Military", "District"): "organization", ("Military", "Region"): "organization",
-                   ("Coast", "Guard"): "organization", ("Launch", "Center"): "location",
-                   ("Launch", "Centre"): "location", ("Space", "Centre"): "location", ("Space", "Center"): "location",
-                   ("War", "Memorial"): "location"}
-_EVENT_FIRST = {"Battle", "Siege", "Treaty", "Festival", "Conference", "Meeting", "Summit"}  # "Battle of Rezang La"
+_TWO_WORD_HEADS = {
+    ("Military", "District"): "organization",
+    ("Military", "Region"): "organization",
+    ("Coast", "Guard"): "organization",
+    ("Launch", "Center"): "location",
+    ("Launch", "Centre"): "location",
+    ("Space", "Centre"): "location",
+    ("Space", "Center"): "location",
+    ("War", "Memorial"): "location",
+}
+_EVENT_FIRST = {
+    "Battle",
+    "Siege",
+    "Treaty",
+    "Festival",
+    "Conference",
+    "Meeting",
+    "Summit",
+}  # "Battle of Rezang La"
 # Heads that make one new name with the known place before them ("Tawang Monastery", "Ladakh Marathon",
 # "Shimla Agreement"); "Ladakh Sector" or "Tawang District" stay the known place.
-_PLACE_NAMED_HEADS = {"Airport", "Airbase", "Memorial", "Monastery", "Gompa", "Cantonment", "Cosmodrome", "Festival",
-                      "Marathon", "Games", "Summit", "Mela", "Yatra", "Agreement", "Treaty", "Accord", "Pact",
-                      "Declaration", "Clash", "Standoff", "Expo", "Carnival", "Olympics"}
+_PLACE_NAMED_HEADS = {
+    "Airport",
+    "Airbase",
+    "Memorial",
+    "Monastery",
+    "Gompa",
+    "Cantonment",
+    "Cosmodrome",
+    "Festival",
+    "Marathon",
+    "Games",
+    "Summit",
+    "Mela",
+    "Yatra",
+    "Agreement",
+    "Treaty",
+    "Accord",
+    "Pact",
+    "Declaration",
+    "Clash",
+    "Standoff",
+    "Expo",
+    "Carnival",
+    "Olympics",
+}
 # Ministers meeting as a body of a forum ("SCO Council of Foreign Ministers") is an event: a meeting.
 _MEETING_FIRST = {"Council", "Conference", "Meeting"}
 # Lower-case heads after a known place: "the Galwan clash", "the Doklam standoff".
 _LOWER_EVENT_RE = re.compile(r" (?:border )?(clash|clashes|standoff|stand-off|face-off|faceoff|skirmish)\b")
-_ORG_FIRST = {"Ministry", "Department", "University", "Institute", "Bank", "Government", "Council", "Office",
-              "Commission", "Bureau", "Academy", "Embassy", "Consulate", "Board", "Committee", "Court", "Party"}
-_PLACE_FIRST = {"Lake", "Mount", "Mt", "Port", "Cape", "Fort", "Isle", "Gulf", "Bay"}  # "Lake Chad", "Mount Kailash"
-_LOC_FIRST = {"Republic", "Gulf", "Bay", "Sea", "Strait", "Island", "Isle", "Lake", "Mount", "Kingdom",
-              "State", "Province", "Valley", "Port"}
+_ORG_FIRST = {
+    "Ministry",
+    "Department",
+    "University",
+    "Institute",
+    "Bank",
+    "Government",
+    "Council",
+    "Office",
+    "Commission",
+    "Bureau",
+    "Academy",
+    "Embassy",
+    "Consulate",
+    "Board",
+    "Committee",
+    "Court",
+    "Party",
+}
+_PLACE_FIRST = {
+    "Lake",
+    "Mount",
+    "Mt",
+    "Port",
+    "Cape",
+    "Fort",
+    "Isle",
+    "Gulf",
+    "Bay",
+}  # "Lake Chad", "Mount Kailash"
+_LOC_FIRST = {
+    "Republic",
+    "Gulf",
+    "Bay",
+    "Sea",
+    "Strait",
+    "Island",
+    "Isle",
+    "Lake",
+    "Mount",
+    "Kingdom",
+    "State",
+    "Province",
+    "Valley",
+    "Port",
+}
 # Words that name a kind, not an individual: a sequence of only these is no new name.
 _GENERIC = (
-    set(_LOC_HEADS) | _ORG_HEADS | _EVENT_HEADS | set(_LATIN_TITLES) | _LATIN_NOT_NAMES
-    | {"Affairs", "Home", "External", "Foreign", "Defence", "Defense", "Finance", "Commerce", "Interior",
-       "Opposition", "House", "Border", "Military", "Naval", "Joint", "Special", "Central", "Eastern",
-       "Western", "Northern", "Southern", "North", "South", "East", "West", "Upper", "Lower", "New", "Old",
-       "Officials", "Official", "Sources", "Source", "Spokesperson", "Spokesman", "Spokeswoman", "Lt", "Gen",
-       "Maj", "Major", "Lieutenant", "Sir", "Madam", "Ji", "Government", "Mr", "Ms", "Dr", "Prof", "Professor",
-       "Asian", "European", "International", "Regional", "Federal", "Supreme", "High", "Top", "Sino",
-       "Infantry", "Mountain", "Strike", "Frontier", "Security", "Intelligence", "Research", "Study", "Studies",
-       "Line", "Control", "Actual", "Indo", "Tibetan", "Himalayan", "Himalayas", "Free", "Youth", "People",
-       "Peoples", "Liberation", "Democratic", "Republican", "Communist", "Socialist", "Public", "Civil",
-       "Railways", "Railway", "Legislature", "Judiciary", "Tribunal", "Constitution", "Budget", "Bill", "Act",
-       "States", "Territory", "Territories", "Centre", "Capital", "Metro", "Airlines", "Olympic", "Olympics",
-       "Premier", "Championship", "Cup", "Final", "Finals", "Test", "Series", "Match", "Stadium", "Temple",
-       "Mosque", "Church", "Hospital", "School", "College", "Station", "Market", "Park", "Square", "Street",
-       "God", "Lord", "Saint", "King", "Queen", "Prince", "Princess", "Emperor", "Pope", "Islamic", "Hindu",
-       "Muslim", "Christian", "Buddhist", "Sikh", "Jain", "Nazi", "Nazis", "Maoist", "Maoists", "Naxal", "No",
-       "Number", "Vol", "Page", "Chapter", "Article", "Section", "Rule", "Phase", "Stage", "Level", "Grade"}
+    set(_LOC_HEADS)
+    | _ORG_HEADS
+    | _EVENT_HEADS
+    | set(_LATIN_TITLES)
+    | _LATIN_NOT_NAMES
+    | {
+        "Affairs",
+        "Home",
+        "External",
+        "Foreign",
+        "Defence",
+        "Defense",
+        "Finance",
+        "Commerce",
+        "Interior",
+        "Opposition",
+        "House",
+        "Border",
+        "Military",
+        "Naval",
+        "Joint",
+        "Special",
+        "Central",
+        "Eastern",
+        "Western",
+        "Northern",
+        "Southern",
+        "North",
+        "South",
+        "East",
+        "West",
+        "Upper",
+        "Lower",
+        "New",
+        "Old",
+        "Officials",
+        "Official",
+        "Sources",
+        "Source",
+        "Spokesperson",
+        "Spokesman",
+        "Spokeswoman",
+        "Lt",
+        "Gen",
+        "Maj",
+        "Major",
+        "Lieutenant",
+        "Sir",
+        "Madam",
+        "Ji",
+        "Government",
+        "Mr",
+        "Ms",
+        "Dr",
+        "Prof",
+        "Professor",
+        "Asian",
+        "European",
+        "International",
+        "Regional",
+        "Federal",
+        "Supreme",
+        "High",
+        "Top",
+        "Sino",
+        "Infantry",
+        "Mountain",
+        "Strike",
+        "Frontier",
+        "Security",
+        "Intelligence",
+        "Research",
+        "Study",
+        "Studies",
+        "Line",
+        "Control",
+        "Actual",
+        "Indo",
+        "Tibetan",
+        "Himalayan",
+        "Himalayas",
+        "Free",
+        "Youth",
+        "People",
+        "Peoples",
+        "Liberation",
+        "Democratic",
+        "Republican",
+        "Communist",
+        "Socialist",
+        "Public",
+        "Civil",
+        "Railways",
+        "Railway",
+        "Legislature",
+        "Judiciary",
+        "Tribunal",
+        "Constitution",
+        "Budget",
+        "Bill",
+        "Act",
+        "States",
+        "Territory",
+        "Territories",
+        "Centre",
+        "Capital",
+        "Metro",
+        "Airlines",
+        "Olympic",
+        "Olympics",
+        "Premier",
+        "Championship",
+        "Cup",
+        "Final",
+        "Finals",
+        "Test",
+        "Series",
+        "Match",
+        "Stadium",
+        "Temple",
+        "Mosque",
+        "Church",
+        "Hospital",
+        "School",
+        "College",
+        "Station",
+        "Market",
+        "Park",
+        "Square",
+        "Street",
+        "God",
+        "Lord",
+        "Saint",
+        "King",
+        "Queen",
+        "Prince",
+        "Princess",
+        "Emperor",
+        "Pope",
+        "Islamic",
+        "Hindu",
+        "Muslim",
+        "Christian",
+        "Buddhist",
+        "Sikh",
+        "Jain",
+        "Nazi",
+        "Nazis",
+        "Maoist",
+        "Maoists",
+        "Naxal",
+        "No",
+        "Number",
+        "Vol",
+        "Page",
+        "Chapter",
+        "Article",
+        "Section",
+        "Rule",
+        "Phase",
+        "Stage",
+        "Level",
+        "Grade",
+    }
 )
 _NATIONALITIES = {
-    "Chinese", "Indian", "Bhutanese", "Nepali", "Nepalese", "Pakistani", "Tibetan", "American", "Russian",
-    "Japanese", "Australian", "British", "French", "German", "Korean", "Taiwanese", "Sri", "Lankan",
-    "Bangladeshi", "Burmese", "Afghan", "Iranian", "Israeli", "Ukrainian", "European", "Asian", "Western",
-    "Mongolian", "Kazakh", "Uyghur", "Uighur", "Han", "Ladakhi", "Sikkimese", "Assamese", "Punjabi", "Hindi",
-    "English", "Vietnamese", "Filipino", "Indonesian", "Malaysian", "Thai", "Canadian", "Italian", "Spanish",
+    "Chinese",
+    "Indian",
+    "Bhutanese",
+    "Nepali",
+    "Nepalese",
+    "Pakistani",
+    "Tibetan",
+    "American",
+    "Russian",
+    "Japanese",
+    "Australian",
+    "British",
+    "French",
+    "German",
+    "Korean",
+    "Taiwanese",
+    "Sri",
+    "Lankan",
+    "Bangladeshi",
+    "Burmese",
+    "Afghan",
+    "Iranian",
+    "Israeli",
+    "Ukrainian",
+    "European",
+    "Asian",
+    "Western",
+    "Mongolian",
+    "Kazakh",
+    "Uyghur",
+    "Uighur",
+    "Han",
+    "Ladakhi",
+    "Sikkimese",
+    "Assamese",
+    "Punjabi",
+    "Hindi",
+    "English",
+    "Vietnamese",
+    "Filipino",
+    "Indonesian",
+    "Malaysian",
+    "Thai",
+    "Canadian",
+    "Italian",
+    "Spanish",
 }
 _PARTICLES = {"de", "da", "del", "du", "van", "von", "der", "den", "bin", "al", "ul", "ud", "di", "le", "la"}
 _CONNECTORS = {"of", "the", "and", "for", "on"} | _PARTICLES
 # Lower-case role words before a name ("spokesperson Mao Ning", "Congress leader Rahul Gandhi").
 _ROLE_WORDS = {
-    "spokesperson", "spokesman", "spokeswoman", "counterpart", "envoy", "ambassador", "leader", "chief",
-    "minister", "president", "secretary", "commander", "general", "official", "diplomat", "premier",
-    "chairman", "chairperson", "head", "governor", "mp", "mla", "lawmaker", "analyst", "professor", "expert",
-    "activist", "scholar", "journalist", "correspondent", "editor", "director", "deputy", "adviser",
-    "advisor", "councillor", "mayor", "colonel", "captain", "officer", "representative", "delegate",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "counterpart",
+    "envoy",
+    "ambassador",
+    "leader",
+    "chief",
+    "minister",
+    "president",
+    "secretary",
+    "commander",
+    "general",
+    "official",
+    "diplomat",
+    "premier",
+    "chairman",
+    "chairperson",
+    "head",
+    "governor",
+    "mp",
+    "mla",
+    "lawmaker",
+    "analyst",
+    "professor",
+    "expert",
+    "activist",
+    "scholar",
+    "journalist",
+    "correspondent",
+    "editor",
+    "director",
+    "deputy",
+    "adviser",
+    "advisor",
+    "councillor",
+    "mayor",
+    "colonel",
+    "captain",
+    "officer",
+    "representative",
+    "delegate",
 }
-_GENERIC |= {w.capitalize() for w in _ROLE_WORDS} | {"Officer", "Officers", "Electoral"}  # "Chief Electoral Officer"
-_SPEECH_VERBS = {"said", "says", "told", "added", "stated", "noted", "asked", "warned", "wrote", "argued",
-                 "claimed", "insisted", "urged", "remarked", "explained", "replied", "tweeted", "posted"}
-_PLACE_PREPS = {"in", "at", "near", "from", "towards", "toward", "across", "outside", "inside", "around",
-                "via", "into", "beyond", "along", "opposite", "within"}
-_MOTION_BEFORE_TO = {"flew", "travelled", "traveled", "went", "moved", "returned", "road", "route", "way",
-                     "visit", "visits", "trip", "journey", "back", "close", "next", "flight", "flights",
-                     "came", "headed", "drove", "marched", "access", "link", "links", "connectivity"}
-_POSSESSIVE_ROLES = {"foreign", "defence", "defense", "government", "army", "prime", "president", "ministry",
-                     "military", "navy", "air", "border", "territory", "capital", "ambassador", "embassy",
-                     "envoy", "king", "parliament", "people", "troops", "northern", "southern", "eastern",
-                     "western", "home", "external", "national", "top", "new", "largest", "position", "claim",
-                     "claims", "stand", "sovereignty"}
+_GENERIC |= {w.capitalize() for w in _ROLE_WORDS} | {
+    "Officer",
+    "Officers",
+    "Electoral",
+}  # "Chief Electoral Officer"
+_SPEECH_VERBS = {
+    "said",
+    "says",
+    "told",
+    "added",
+    "stated",
+    "noted",
+    "asked",
+    "warned",
+    "wrote",
+    "argued",
+    "claimed",
+    "insisted",
+    "urged",
+    "remarked",
+    "explained",
+    "replied",
+    "tweeted",
+    "posted",
+}
+_PLACE_PREPS = {
+    "in",
+    "at",
+    "near",
+    "from",
+    "towards",
+    "toward",
+    "across",
+    "outside",
+    "inside",
+    "around",
+    "via",
+    "into",
+    "beyond",
+    "along",
+    "opposite",
+    "within",
+}
+_MOTION_BEFORE_TO = {
+    "flew",
+    "travelled",
+    "traveled",
+    "went",
+    "moved",
+    "returned",
+    "road",
+    "route",
+    "way",
+    "visit",
+    "visits",
+    "trip",
+    "journey",
+    "back",
+    "close",
+    "next",
+    "flight",
+    "flights",
+    "came",
+    "headed",
+    "drove",
+    "marched",
+    "access",
+    "link",
+    "links",
+    "connectivity",
+}
+_POSSESSIVE_ROLES = {
+    "foreign",
+    "defence",
+    "defense",
+    "government",
+    "army",
+    "prime",
+    "president",
+    "ministry",
+    "military",
+    "navy",
+    "air",
+    "border",
+    "territory",
+    "capital",
+    "ambassador",
+    "embassy",
+    "envoy",
+    "king",
+    "parliament",
+    "people",
+    "troops",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "home",
+    "external",
+    "national",
+    "top",
+    "new",
+    "largest",
+    "position",
+    "claim",
+    "claims",
+    "stand",
+    "sovereignty",
+}
 _NAMING_WORDS = {"calls", "called", "call", "names", "named", "renamed", "dubbed", "dubs"}
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n]|[—–-]\s)\s*$")
-_NAME_PAIR_ZIPF = 3.5  # "ramesh" 2.8, "vikram" 3.0, "hong" 3.3; sentence starters: "however" 5.0, "officials" 4.4
+_NAME_PAIR_ZIPF = (
+    3.5  # "ramesh" 2.8, "vikram" 3.0, "hong" 3.3; sentence starters: "however" 5.0, "officials" 4.4
+)
 _COMMON_ZIPF = 2.5  # a capitalised sentence starter this frequent as an English word is not a name
 _HI_COMMON_ZIPF = 5.0
 
 _HI_LOC_HEADS = {
-    "घाटी": "Valley", "दर्रा": "Pass", "दर्रे": "Pass", "दर्रों": "Pass", "ला": "La", "झील": "Lake",
-    "नाला": "Nullah", "नाले": "Nullah", "नदी": "River", "जिला": "District", "जिले": "District",
-    "ज़िला": "District", "ज़िले": "District", "सेक्टर": "Sector", "एयरपोर्ट": "Airport",
-    "ग्लेशियर": "Glacier", "चोटी": "Peak", "प्रांत": "Province", "पॉइंट": "Point", "प्वाइंट": "Point", "पोस्ट": "Post",
-    "चौकी": "Post", "पुल": "Bridge", "सुरंग": "Tunnel", "एयरबेस": "Airbase", "मैदान": "Plains", "त्सो": "Tso",
-    "वैली": "Valley", "लेक": "Lake", "हाईवे": "Highway",
+    "घाटी": "Valley",
+    "दर्रा": "Pass",
+    "दर्रे": "Pass",
+    "दर्रों": "Pass",
+    "ला": "La",
+    "झील": "Lake",
+    "नाला": "Nullah",
+    "नाले": "Nullah",
+    "नदी": "River",
+    "जिला": "District",
+    "जिले": "District",
+    "ज़िला": "District",
+    "ज़िले": "District",
+    "सेक्टर": "Sector",
+    "एयरपोर्ट": "Airport",
+    "ग्लेशियर": "Glacier",
+    "चोटी": "Peak",
+    "प्रांत": "Province",
+    "पॉइंट": "Point",
+    "प्वाइंट": "Point",
+    "पोस्ट": "Post",
+    "चौकी": "Post",
+    "पुल": "Bridge",
+    "सुरंग": "Tunnel",
+    "एयरबेस": "Airbase",
+    "मैदान": "Plains",
+    "त्सो": "Tso",
+    "वैली": "Valley",
+    "लेक": "Lake",
+    "हाईवे": "Highway",
 }
 _HI_ORG_HEADS = {
-    "मंत्रालय": "Ministry", "सेना": "Army", "कमान": "Command", "कमांड": "Command", "कोर": "Corps",
-    "पार्टी": "Party", "सभा": "Sabha", "परिषद": "Council", "आयोग": "Commission", "बल": "Force", "पुलिस": "Police",
-    "विश्वविद्यालय": "University", "संगठन": "Organisation", "समिति": "Committee", "कांग्रेस": "Congress",
-    "मोर्चा": "Front", "ब्रिगेड": "Brigade", "डिवीजन": "Division", "रेजिमेंट": "Regiment",
-    "स्काउट्स": "Scouts", "राइफल्स": "Rifles", "दूतावास": "Embassy", "बोर्ड": "Board", "प्राधिकरण": "Authority",
+    "मंत्रालय": "Ministry",
+    "सेना": "Army",
+    "कमान": "Command",
+    "कमांड": "Command",
+    "कोर": "Corps",
+    "पार्टी": "Party",
+    "सभा": "Sabha",
+    "परिषद": "Council",
+    "आयोग": "Commission",
+    "बल": "Force",
+    "पुलिस": "Police",
+    "विश्वविद्यालय": "University",
+    "संगठन": "Organisation",
+    "समिति": "Committee",
+    "कांग्रेस": "Congress",
+    "मोर्चा": "Front",
+    "ब्रिगेड": "Brigade",
+    "डिवीजन": "Division",
+    "रेजिमेंट": "Regiment",
+    "स्काउट्स": "Scouts",
+    "राइफल्स": "Rifles",
+    "दूतावास": "Embassy",
+    "बोर्ड": "Board",
+    "प्राधिकरण": "Authority",
     # transliterated English heads, common in Hindi news
-    "आर्मी": "Army", "कमेटी": "Committee", "काउंसिल": "Council", "यूनिवर्सिटी": "University", "फोर्स": "Force",
-    "मिनिस्ट्री": "Ministry", "कमीशन": "Commission", "एजेंसी": "Agency", "ब्यूरो": "Bureau",
+    "आर्मी": "Army",
+    "कमेटी": "Committee",
+    "काउंसिल": "Council",
+    "यूनिवर्सिटी": "University",
+    "फोर्स": "Force",
+    "मिनिस्ट्री": "Ministry",
+    "कमीशन": "Commission",
+    "एजेंसी": "Agency",
+    "ब्यूरो": "Bureau",
 }
 # What happened or was signed at a place is an event ("डेपसांग गतिरोध", "शिमला समझौता").
-_HI_EVENT_HEADS = {"झड़प": "clash", "झड़पों": "clashes", "गतिरोध": "standoff", "समझौता": "Agreement",
-                   "समझौते": "Agreement", "संधि": "Treaty", "महोत्सव": "Festival", "मैराथन": "Marathon"}
+_HI_EVENT_HEADS = {
+    "झड़प": "clash",
+    "झड़पों": "clashes",
+    "गतिरोध": "standoff",
+    "समझौता": "Agreement",
+    "समझौते": "Agreement",
+    "संधि": "Treaty",
+    "महोत्सव": "Festival",
+    "मैराथन": "Marathon",
+}
 _HI_TWO_WORD_HEADS = {("हवाई", "अड्डा"): "Airport", ("हवाई", "अड्डे"): "Airport", ("हवाई", "पट्टी"): "Airstrip"}
 # A head word alone, or after one of these, names a kind ("सुरक्षा बल", "भारतीय सेना", "इस झील").
 _HI_MODIFIERS = set(
@@ -548,19 +1409,44 @@ _HI_MODIFIERS = set(
     "वाणिज्यिक आंतरिक बाहरी जनजातीय अल्पसंख्यक जांच जाँच बचाव खोज परीक्षा प्रतिनिधि चयन विशेषज्ञ सलाहकार कार्य "
     "निगरानी राहत स्थायी अस्थायी".split()
 )
-_HI_STOPS = (_HI_NOT_NAMES | {t.translate(_DEVANAGARI_FOLD) for t in _HI_MODIFIERS}
-             | set("तक लेकिन परंतु किंतु बल्कि जब तब अब फिर साथ ओर रूप तरह बारे दौरान बजाय वे ये हम आप मैं "
-                   "इसे उसे इन्हें उन्हें जिसे जिसके जिसकी जिससे जिसमें जिन उन इन यहाँ वहाँ क्या क्यों कैसे कहां "
-                   "होगा होगी होंगे होने हो रहा रही रहे सकता सकती सकते चाहिए जाएगा जाएगी".split())
-             | {t.translate(_DEVANAGARI_FOLD) for t in _HI_NUMBER_WORDS | _HI_PARTICIPLES | _HI_VERB_FORMS})
+_HI_STOPS = (
+    _HI_NOT_NAMES
+    | {t.translate(_DEVANAGARI_FOLD) for t in _HI_MODIFIERS}
+    | set(
+        "तक लेकिन परंतु किंतु बल्कि जब तब अब फिर साथ ओर रूप तरह बारे दौरान बजाय वे ये हम आप मैं "
+        "इसे उसे इन्हें उन्हें जिसे जिसके जिसकी जिससे जिसमें जिन उन इन यहाँ वहाँ क्या क्यों कैसे कहां "
+        "होगा होगी होंगे होने हो रहा रही रहे सकता सकती सकते चाहिए जाएगा जाएगी".split()
+    )
+    | {t.translate(_DEVANAGARI_FOLD) for t in _HI_NUMBER_WORDS | _HI_PARTICIPLES | _HI_VERB_FORMS}
+)
 _HI_STOPS = {t.translate(_DEVANAGARI_FOLD) for t in _HI_STOPS}
 HI_FUNCTION_WORDS = frozenset(_HI_STOPS)  # words that never start or end a Hindi name (used by dates)
 _HI_POSTPOSITIONS = {t.translate(_DEVANAGARI_FOLD) for t in "ने को से में पर के की का और तथा एवं व".split()}
-_HI_POSSESSIVE_ROLES = [tuple(p.split()) for p in (
-    "विदेश मंत्री", "रक्षा मंत्री", "प्रधानमंत्री", "प्रधान मंत्री", "राष्ट्रपति", "राजदूत", "सरकार", "सेना", "दूतावास",
-    "राजधानी", "विदेश मंत्रालय", "रक्षा मंत्रालय", "सीमा", "संसद", "प्रधानमंत्री", "राजा", "उप विदेश मंत्री",
-)]
-_HI_NAMING_VERBS = {t.translate(_DEVANAGARI_FOLD) for t in "कहता कहती कहते बताता बताती बताते मानता मानती".split()}
+_HI_POSSESSIVE_ROLES = [
+    tuple(p.split())
+    for p in (
+        "विदेश मंत्री",
+        "रक्षा मंत्री",
+        "प्रधानमंत्री",
+        "प्रधान मंत्री",
+        "राष्ट्रपति",
+        "राजदूत",
+        "सरकार",
+        "सेना",
+        "दूतावास",
+        "राजधानी",
+        "विदेश मंत्रालय",
+        "रक्षा मंत्रालय",
+        "सीमा",
+        "संसद",
+        "प्रधानमंत्री",
+        "राजा",
+        "उप विदेश मंत्री",
+    )
+]
+_HI_NAMING_VERBS = {
+    t.translate(_DEVANAGARI_FOLD) for t in "कहता कहती कहते बताता बताती बताते मानता मानती".split()
+}
 
 
 @functools.lru_cache(maxsize=1 << 15)
@@ -573,7 +1459,9 @@ def _zipf(word: str, lang: str) -> float:
 @functools.lru_cache(maxsize=1 << 15)
 def _is_cap_word(word: str) -> bool:
     """A capitalised Latin word that may be part of a name ("Galwan", "McMahon", "D'Souza"), not an acronym."""
-    if not (word[0].isupper() and word.isalpha() and (len(word) == 1 or not word.isupper())) or is_devanagari(word):
+    if not (word[0].isupper() and word.isalpha() and (len(word) == 1 or not word.isupper())) or is_devanagari(
+        word
+    ):
         return False
     # CamelCase is a product or a handle ("ChatGPT", "YouTuber"), except Mc/Mac/O'/De/Di/La/Le names
     inner = [i for i in range(1, len(word)) if word[i].isupper()]
@@ -614,7 +1502,9 @@ class _Found:
     unlinked_name: str = ""
     unlinked_type: str = "person"
     dropped: bool = False  # a place name that turned out to be part of a person's name
-    weak_type: bool = False  # typed only by a preposition, a list or a naming verb (a surname rule may retype)
+    weak_type: bool = (
+        False  # typed only by a preposition, a list or a naming verb (a surname rule may retype)
+    )
     split_before_of: bool = False  # the part of a capitalised run before "of" ("the Elite Panel of ...")
 
 
@@ -631,7 +1521,9 @@ def _fuzzy_link(gaz: Gazetteer, surface: str, cutoff: int = FUZZY_CUTOFF) -> str
     return gaz.fuzzy_ids[best[2]] if best else None
 
 
-def _gazetteer_pass(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]]) -> tuple[list[_Found], list[bool]]:
+def _gazetteer_pass(
+    gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]]
+) -> tuple[list[_Found], list[bool]]:
     found: list[_Found] = []
     covered = [False] * len(tokens)
     n = len(tokens)
@@ -665,7 +1557,9 @@ def _gazetteer_pass(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]
     return found, covered
 
 
-def _anchor_pass(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool]) -> list[_Found]:
+def _anchor_pass(
+    gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool]
+) -> list[_Found]:
     """Devanagari spelling variants of multi-word aliases whose first word matched exactly."""
     found = []
     for i, (tok, _start, _end) in enumerate(tokens):
@@ -697,7 +1591,11 @@ def _one_word_matches(tokens: list[tuple[str, int, int]], matched: list[_Found])
     result = {}
     for f in matched:
         k = starts.get(f.start)
-        if k is not None and tokens[k][2] == f.end and (f.weak_candidates or f.entity_id and not f.entity_id.startswith("person/")):
+        if (
+            k is not None
+            and tokens[k][2] == f.end
+            and (f.weak_candidates or f.entity_id and not f.entity_id.startswith("person/"))
+        ):
             result[k] = f  # a place, an organisation or a weak alias ("Singh") may continue a name
     return result
 
@@ -718,7 +1616,12 @@ def _title_pass(
             continue
         if devanagari and not strong and i > 0 and tokens[i - 1][0] in _HI_PORTFOLIOS:
             strong = True  # "विदेश मंत्री", "रक्षा मंत्री": a minister's title, not the word "minister"
-        if not devanagari and not strong and i > 0 and text[tokens[i - 1][1] : tokens[i - 1][2]] in _RANKED_OFFICE:
+        if (
+            not devanagari
+            and not strong
+            and i > 0
+            and text[tokens[i - 1][1] : tokens[i - 1][2]] in _RANKED_OFFICE
+        ):
             strong = True  # "Joint Secretary", "Foreign Secretary": an office held by one person
         j = i + 1
         # "Joint Secretary (East Asia) X": a portfolio in brackets between the title and the name
@@ -753,8 +1656,12 @@ def _title_pass(
                 if (word in _LATIN_NOT_NAMES or word in _LATIN_TITLES) and not initial:
                     break
                 # "Gen. Upendra", "K. J. Singh" — but not "said the Minister. Later, ..."
-                allow_dot = (j == first_name_token and raw in _ABBREVIATED_TITLES) or len(text[tokens[j - 1][1] : prev_end]) == 1
-                if (j != first_name_token or not bracket) and not _gap_ok(text, prev_end, tokens[j][1], allow_dot=allow_dot):
+                allow_dot = (j == first_name_token and raw in _ABBREVIATED_TITLES) or len(
+                    text[tokens[j - 1][1] : prev_end]
+                ) == 1
+                if (j != first_name_token or not bracket) and not _gap_ok(
+                    text, prev_end, tokens[j][1], allow_dot=allow_dot
+                ):
                     break
             name_end = j
             j += 1
@@ -762,14 +1669,21 @@ def _title_pass(
             continue
         if not devanagari and len(text[tokens[name_end][1] : tokens[name_end][2]]) == 1:
             continue  # a lone initial
-        while (not devanagari and name_end + 1 < n and text[tokens[name_end][2] : tokens[name_end + 1][1]] == "-"
-               and text[tokens[name_end + 1][1] : tokens[name_end + 1][2]].islower() and not covered[name_end + 1]):
+        while (
+            not devanagari
+            and name_end + 1 < n
+            and text[tokens[name_end][2] : tokens[name_end + 1][1]] == "-"
+            and text[tokens[name_end + 1][1] : tokens[name_end + 1][2]].islower()
+            and not covered[name_end + 1]
+        ):
             name_end += 1  # "Han Duck-soo"
         weak_starts = {f.start for f in stolen if f.entity_id is None}
         if all(tokens[k][1] in weak_starts for k in range(first_name_token, name_end + 1)):
             continue  # "Mr Singh": the weak alias resolves to the person named in full
-        if name_end + 1 < n and (tokens[name_end + 1][0] in _HI_TITLES or
-                                 text[tokens[name_end + 1][1] : tokens[name_end + 1][2]] in _LATIN_TITLES):
+        if name_end + 1 < n and (
+            tokens[name_end + 1][0] in _HI_TITLES
+            or text[tokens[name_end + 1][1] : tokens[name_end + 1][2]] in _LATIN_TITLES
+        ):
             continue  # "H.E. Shri Wang Yi": part of a chain of titles, not a name
         if devanagari and all(len(tokens[k][0]) <= 2 for k in range(first_name_token, name_end + 1)):
             continue  # "एच.ई." (His Excellency) or initials cut off from their name
@@ -778,8 +1692,12 @@ def _title_pass(
         eid = _fuzzy_link(gaz, surface, FUZZY_CUTOFF if devanagari else LATIN_FUZZY_CUTOFF)
         if devanagari and not eid and strong:
             after = name_end + 1
-            if after < n and not covered[after] and tokens[after][0] not in _HI_STOPS \
-                    and text[tokens[name_end][2] : tokens[after][1]] == " ":
+            if (
+                after < n
+                and not covered[after]
+                and tokens[after][0] not in _HI_STOPS
+                and text[tokens[name_end][2] : tokens[after][1]] == " "
+            ):
                 strong = False  # "मुख्यमंत्री कार्यालय गया": the name must end at a postposition or a clause end
             elif tokens[i][0] in _HI_OFFICE_TITLES and name_end == i + 1:
                 strong = False  # "मुख्यमंत्री कार्यालय ने": after an office, a one-word unknown name is a noun
@@ -800,38 +1718,138 @@ def _title_pass(
 _HI_LOC_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_LOC_HEADS.items()}
 _HI_ORG_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_ORG_HEADS.items()}
 _HI_EVENT_HEADS = {k.translate(_DEVANAGARI_FOLD): v for k, v in _HI_EVENT_HEADS.items()}
-_HI_TWO_WORD_HEADS = {tuple(w.translate(_DEVANAGARI_FOLD) for w in k): v for k, v in _HI_TWO_WORD_HEADS.items()}
+_HI_TWO_WORD_HEADS = {
+    tuple(w.translate(_DEVANAGARI_FOLD) for w in k): v for k, v in _HI_TWO_WORD_HEADS.items()
+}
 _HI_POSSESSIVE_ROLES = [tuple(w.translate(_DEVANAGARI_FOLD) for w in r) for r in _HI_POSSESSIVE_ROLES]
 _HI_AFTER_LA = {t.translate(_DEVANAGARI_FOLD) for t in "के की का में से पर को ने और तथा दर्रा दर्रे दर्रों तक".split()}
 _HI_ROLE_FIRST = {r[0] for r in _HI_POSSESSIVE_ROLES}
-_HI_PORTFOLIOS = {t.translate(_DEVANAGARI_FOLD) for t in "विदेश रक्षा गृह वित्त वाणिज्य उप राज्य रेल कानून शिक्षा".split()}
+_HI_PORTFOLIOS = {
+    t.translate(_DEVANAGARI_FOLD) for t in "विदेश रक्षा गृह वित्त वाणिज्य उप राज्य रेल कानून शिक्षा".split()
+}
 _HI_SABHA = "सभा"
 _HI_GENERIC_SABHA = {"विधानसभा", "महासभा", "जनसभा", "सभा"}
 _DEPARTMENT_WORDS = (_NATIONALITIES - {"European", "Asian", "Western"}) | {  # "European Commission" is a name
-    "Defence", "Defense", "Foreign", "Home", "External", "Finance", "Commerce", "Interior", "Border", "Military",
-    "Naval", "Air", "Armed", "State", "Local", "Security", "Opposition", "Ruling", "Chinese", "Indian", "The",
-    "Police", "Army", "Government", "Federal", "Central", "Union",
+    "Defence",
+    "Defense",
+    "Foreign",
+    "Home",
+    "External",
+    "Finance",
+    "Commerce",
+    "Interior",
+    "Border",
+    "Military",
+    "Naval",
+    "Air",
+    "Armed",
+    "State",
+    "Local",
+    "Security",
+    "Opposition",
+    "Ruling",
+    "Chinese",
+    "Indian",
+    "The",
+    "Police",
+    "Army",
+    "Government",
+    "Federal",
+    "Central",
+    "Union",
 }
-# Organisations named after a people or a region: "European Union", "African Union", "Indian National Congress".
+# Organisations named after a people or a region: "European Union", "African Union", "Indian National
+# Congress".
 _NAMED_BY_NATION = {"Union", "Congress", "Party", "Front", "League", "Council", "Federation", "Association"}
 _NUMBERED_HEADS = {"Finger", "Point", "Post", "Hill", "Height", "Sector", "Patrolling"}
 _APPOSITION_AFTER = re.compile(
     r",\s+(?:(?:the|a|an|his|her|its|their|who\s+is|now)\s+)?(?:[A-Za-z'’-]+\s+){0,4}?(?:"
-    + "|".join(sorted(_ROLE_WORDS)) + r")\b(?!\s+said)"
+    + "|".join(sorted(_ROLE_WORDS))
+    + r")\b(?!\s+said)"
     r"|,\s+(?:the\s+)?(?:(?:Deputy|Vice|Joint|Additional)\s+)?(?:Director|Secretary)[- ]General\s+of\b"
-    r"|,\s+the\s+(?:Director|Chairman|Chairperson|Spokesperson|Ambassador|Head|President)\s+of\b")
+    r"|,\s+the\s+(?:Director|Chairman|Chairperson|Spokesperson|Ambassador|Head|President)\s+of\b"
+)
 _DESIGNATION_AFTER = re.compile(
     r" \((?:(?:Joint|Deputy|Additional|Vice|Under|Foreign|Defence|Chief|Principal)\s+)*(?:Secretary|Director|"
-    r"Director-General|Minister|Ambassador|Spokesperson|Commander|Adviser|Advisor|Chairman|President|Governor)\b")
-_WHO_AFTER = re.compile(r",\s+who\s+(?!(?:is|are|was|were)\s+(?:in|at|on|from)\b)")  # ", who heads ...": a person
+    r"Director-General|Minister|Ambassador|Spokesperson|Commander|Adviser|Advisor|Chairman|President|Governor)\b"
+)
+_WHO_AFTER = re.compile(
+    r",\s+who\s+(?!(?:is|are|was|were)\s+(?:in|at|on|from)\b)"
+)  # ", who heads ...": a person
 _APPOSITION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_ROLE_WORDS)) + r"),\s*$", re.IGNORECASE)
 _PRONOUNS = {"I", "Me", "You", "It", "We", "Us", "They", "Them", "Him", "She", "He", "My", "Your", "Our"}
-_LEADING_FUNCTION = {"The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our",
-                     "My", "Your", "Both", "Each", "Every", "All", "Some", "Many", "In", "On", "At", "From",
-                     "For", "With", "By", "As", "But", "And", "Or", "If", "When", "After", "Before", "While",
-                     "To", "Of", "Under", "Over", "During", "Since", "Until", "Like", "Unlike", "Amid", "Despite",
-                     "Is", "Are", "Was", "Were", "Will", "Would", "Can", "Could", "Should", "Does", "Did", "Do",
-                     "Has", "Have", "Had", "Why", "How", "What", "Who", "Where", "Which", "Former", "Ex"}
+_LEADING_FUNCTION = {
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "Our",
+    "My",
+    "Your",
+    "Both",
+    "Each",
+    "Every",
+    "All",
+    "Some",
+    "Many",
+    "In",
+    "On",
+    "At",
+    "From",
+    "For",
+    "With",
+    "By",
+    "As",
+    "But",
+    "And",
+    "Or",
+    "If",
+    "When",
+    "After",
+    "Before",
+    "While",
+    "To",
+    "Of",
+    "Under",
+    "Over",
+    "During",
+    "Since",
+    "Until",
+    "Like",
+    "Unlike",
+    "Amid",
+    "Despite",
+    "Is",
+    "Are",
+    "Was",
+    "Were",
+    "Will",
+    "Would",
+    "Can",
+    "Could",
+    "Should",
+    "Does",
+    "Did",
+    "Do",
+    "Has",
+    "Have",
+    "Had",
+    "Why",
+    "How",
+    "What",
+    "Who",
+    "Where",
+    "Which",
+    "Former",
+    "Ex",
+}
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -845,7 +1863,9 @@ def _type_of(f: _Found, gaz: Gazetteer) -> str | None:
     return f.unlinked_type if f.unlinked_name else None
 
 
-def _surname_pass(text: str, tokens: list[tuple[str, int, int]], covered: list[bool], found: list[_Found]) -> list[_Found]:
+def _surname_pass(
+    text: str, tokens: list[tuple[str, int, int]], covered: list[bool], found: list[_Found]
+) -> list[_Found]:
     """A family or given name alone, after the full name of an unlinked person, is the same person."""
     people: dict[str, _Found] = {}
     for f in sorted(found, key=lambda f: f.start):
@@ -875,8 +1895,12 @@ _MID_SENTENCE_CAP_RE = re.compile(r"[a-z,][ \t]+([A-Z][^\W_]*)")  # a capitalise
 
 
 def _latin_sequences(
-    text: str, tokens: list[tuple[str, int, int]], covered: list[bool], weak: dict[int, _Found],
-    linked: dict[int, _Found], token_at: dict[int, int],
+    text: str,
+    tokens: list[tuple[str, int, int]],
+    covered: list[bool],
+    weak: dict[int, _Found],
+    linked: dict[int, _Found],
+    token_at: dict[int, int],
 ) -> list[list[int]]:
     """Runs of capitalised words (with of/the/and/de inside, hyphens, initials, a number after "Finger")."""
     n = len(tokens)
@@ -893,8 +1917,13 @@ def _latin_sequences(
             break
         k = cap_starts[next_cap]
         # A weak alias may start a name when a new capitalised word follows ("Wang Lutong", not Wang Yi)
-        weak_start = (k in weak and k + 1 < n and not covered[k + 1] and text[tokens[k][2] : tokens[k + 1][1]] == " "
-                      and _is_cap_word(text[tokens[k + 1][1] : tokens[k + 1][2]]))
+        weak_start = (
+            k in weak
+            and k + 1 < n
+            and not covered[k + 1]
+            and text[tokens[k][2] : tokens[k + 1][1]] == " "
+            and _is_cap_word(text[tokens[k + 1][1] : tokens[k + 1][2]])
+        )
         if covered[k] and not weak_start:
             k += 1
             continue
@@ -907,13 +1936,19 @@ def _latin_sequences(
             continue
         seq = [k]
         j = k + 1
-        while j < n and (not covered[j] or j in weak):  # a weak alias may continue a name ("Harmanpreet Singh")
+        while j < n and (
+            not covered[j] or j in weak
+        ):  # a weak alias may continue a name ("Harmanpreet Singh")
             prev = text[tokens[j - 1][1] : tokens[j - 1][2]]
             gap = text[tokens[j - 1][2] : tokens[j][1]]
             word = text[tokens[j][1] : tokens[j][2]]
             initial = len(prev) == 1 and prev.isupper() and gap in (".", ". ")
             if gap in (" ", "-", "\u2011") or initial:
-                if _is_cap_word(word) and word not in _MONTHS_DAYS and not (initial and word in _LEADING_FUNCTION):
+                if (
+                    _is_cap_word(word)
+                    and word not in _MONTHS_DAYS
+                    and not (initial and word in _LEADING_FUNCTION)
+                ):
                     seq.append(j)
                     j += 1
                     continue
@@ -930,17 +1965,38 @@ def _latin_sequences(
                 if word in _CONNECTORS and gap == " ":
                     # "Line of Actual Control", "Ursula von der Leyen", "Ministry of the Interior"
                     m = j
-                    while (m + 1 < n and text[tokens[m + 1][1] : tokens[m + 1][2]] in _CONNECTORS and m - j < 2
-                           and text[tokens[m][2] : tokens[m + 1][1]] == " "):
+                    while (
+                        m + 1 < n
+                        and text[tokens[m + 1][1] : tokens[m + 1][2]] in _CONNECTORS
+                        and m - j < 2
+                        and text[tokens[m][2] : tokens[m + 1][1]] == " "
+                    ):
                         m += 1
-                    if (m + 1 < n and not covered[m + 1] and text[tokens[m][2] : tokens[m + 1][1]] == " "
-                            and _is_cap_word(text[tokens[m + 1][1] : tokens[m + 1][2]])):
+                    if (
+                        m + 1 < n
+                        and not covered[m + 1]
+                        and text[tokens[m][2] : tokens[m + 1][1]] == " "
+                        and _is_cap_word(text[tokens[m + 1][1] : tokens[m + 1][2]])
+                    ):
                         seq += list(range(j, m + 2))
                         j = m + 2
                         continue
-                first = next((w for w in (text[tokens[q][1] : tokens[q][2]] for q in seq) if w not in _LEADING_FUNCTION), "")
-                if (word == "of" and gap == " " and j + 1 < n and covered[j + 1] and j + 1 in linked
-                        and (prev in _ORG_HEADS | _ORG_FIRST | _EVENT_FIRST or first in _ORG_FIRST)):
+                first = next(
+                    (
+                        w
+                        for w in (text[tokens[q][1] : tokens[q][2]] for q in seq)
+                        if w not in _LEADING_FUNCTION
+                    ),
+                    "",
+                )
+                if (
+                    word == "of"
+                    and gap == " "
+                    and j + 1 < n
+                    and covered[j + 1]
+                    and j + 1 in linked
+                    and (prev in _ORG_HEADS | _ORG_FIRST | _EVENT_FIRST or first in _ORG_FIRST)
+                ):
                     end = linked[j + 1].end  # "Municipal Corporation of Delhi": the place is part of the name
                     seq.append(j)
                     j += 1
@@ -955,14 +2011,69 @@ def _latin_sequences(
 
 
 _HYPHEN_SUFFIXES = {
-    "based", "born", "led", "backed", "bound", "made", "level", "run", "owned", "style", "like", "centric",
-    "specific", "wide", "era", "origin", "controlled", "administered", "held", "occupied", "bred", "linked",
-    "focused", "registered", "headquartered", "friendly", "type", "class", "speaking", "dominated",
+    "based",
+    "born",
+    "led",
+    "backed",
+    "bound",
+    "made",
+    "level",
+    "run",
+    "owned",
+    "style",
+    "like",
+    "centric",
+    "specific",
+    "wide",
+    "era",
+    "origin",
+    "controlled",
+    "administered",
+    "held",
+    "occupied",
+    "bred",
+    "linked",
+    "focused",
+    "registered",
+    "headquartered",
+    "friendly",
+    "type",
+    "class",
+    "speaking",
+    "dominated",
 }
 _MONTHS_DAYS = {
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 }
 _HEADS = _LOC_HEADS | _ORG_HEADS | _EVENT_HEADS
 
@@ -975,10 +2086,18 @@ def _split_sequence(text: str, tokens: list[tuple[str, int, int]], seq: list[int
     for pos, (k, w) in enumerate(zip(seq, words, strict=True)):
         if w in _CONNECTORS:
             before = words[pos - 1] if pos else ""
-            keep = w in _PARTICLES or (w == "of" and before in _ORG_FIRST | _LOC_FIRST | _HEADS | _EVENT_FIRST) or (
-                w == "of" and pos == len(words) - 2 and _ORG_FIRST & set(words[:2])) or (
-                w in ("and", "for", "on") and last_is_head and parts[-1] and words[0] not in _LEADING_FUNCTION) or (
-                w == "the" and before == "of")
+            keep = (
+                w in _PARTICLES
+                or (w == "of" and before in _ORG_FIRST | _LOC_FIRST | _HEADS | _EVENT_FIRST)
+                or (w == "of" and pos == len(words) - 2 and _ORG_FIRST & set(words[:2]))
+                or (
+                    w in ("and", "for", "on")
+                    and last_is_head
+                    and parts[-1]
+                    and words[0] not in _LEADING_FUNCTION
+                )
+                or (w == "the" and before == "of")
+            )
             if not keep:
                 parts.append([])
                 continue
@@ -1015,18 +2134,40 @@ def _latin_open_pass(
             zipf = _zipf(words[0].lower(), "en") if _sentence_initial(text, start) else 0.0
             headed_run = len(part) >= 2 and words[-1] in _HEADS and words[0] not in _GENERIC and zipf < 4.5
             nxt = by_start.get(end + 1)
-            place_after = (words[-1] in _ORG_HEADS and nxt is not None and nxt.entity_id is not None
-                           and text[end : end + 1] == " " and gaz.entities[nxt.entity_id].type == "location")
+            place_after = (
+                words[-1] in _ORG_HEADS
+                and nxt is not None
+                and nxt.entity_id is not None
+                and text[end : end + 1] == " "
+                and gaz.entities[nxt.entity_id].type == "location"
+            )
             # A rare-ish first word before another name word ("Rakesh Pillai", "Hong Liang") is a name.
-            chinese = len(words) >= 2 and words[0] in _CHINESE_SURNAMES and bool(_PINYIN_RE.fullmatch(words[1].lower()))
-            name_pair = len(part) >= 2 and (zipf < _NAME_PAIR_ZIPF or chinese) and words[1] not in _GENERIC \
+            chinese = (
+                len(words) >= 2
+                and words[0] in _CHINESE_SURNAMES
+                and bool(_PINYIN_RE.fullmatch(words[1].lower()))
+            )
+            name_pair = (
+                len(part) >= 2
+                and (zipf < _NAME_PAIR_ZIPF or chinese)
+                and words[1] not in _GENERIC
                 and _is_cap_word(words[1])
+            )
             if chinese and len(words) >= 3 and all(w in _GENERIC for w in words[2:]):
-                part, words = part[:2], words[:2]  # "Zhang Xiaoming Ministry officials": the person, not a body
+                part, words = (
+                    part[:2],
+                    words[:2],
+                )  # "Zhang Xiaoming Ministry officials": the person, not a body
                 end = tokens[part[-1]][2]
                 after = text[end : end + 80]
                 possessive = after[:2] in ("'s", "’s")
-            if zipf >= _COMMON_ZIPF and not possessive and not headed_run and not place_after and not name_pair:
+            if (
+                zipf >= _COMMON_ZIPF
+                and not possessive
+                and not headed_run
+                and not place_after
+                and not name_pair
+            ):
                 if mid_caps is None:
                     mid_caps = set(_MID_SENTENCE_CAP_RE.findall(text))
                 if words[0] not in mid_caps:  # else it is written as a name elsewhere in the text
@@ -1040,38 +2181,90 @@ def _latin_open_pass(
             weak_type = etype is not None and etype.endswith("?")
             etype = etype.rstrip("?") if etype else None
             if weak_type and text[end : end + 4] == " of " and _is_cap_word(text[end + 4 : end + 5] or "x"):
-                etype, weak_type = None, False  # "in the Elite Panel of Umpires": the preposition is about the whole
+                etype, weak_type = (
+                    None,
+                    False,
+                )  # "in the Elite Panel of Umpires": the preposition is about the whole
             if len(words) == 1 and len(words[0]) == 1:
                 continue  # a lone letter ("J&K", "R-5")
-            if len(words) == 1 and etype != "person" and (words[0].endswith(("ese", "ish")) or (
-                    words[0].endswith("ian") and _qualifies_a_noun(after))):
+            if (
+                len(words) == 1
+                and etype != "person"
+                and (
+                    words[0].endswith(("ese", "ish"))
+                    or (words[0].endswith("ian") and _qualifies_a_noun(after))
+                )
+            ):
                 continue  # "Lebanese", "Nubian", "Kurdish": an adjective of a people, not a place
-            name_words = [w for w in words if w not in _GENERIC and w not in _NATIONALITIES and not w.isdigit()]
-            headed = words[-1].isdigit() or len(words) >= 2 and (words[-1] in _HEADS or words[0] in _ORG_FIRST | _LOC_FIRST)
-            qualifier_head = words[-1] in _ORG_HEADS | _PLACE_NAMED_HEADS or tuple(words[-2:]) in _TWO_WORD_HEADS
+            name_words = [
+                w for w in words if w not in _GENERIC and w not in _NATIONALITIES and not w.isdigit()
+            ]
+            headed = (
+                words[-1].isdigit()
+                or len(words) >= 2
+                and (words[-1] in _HEADS or words[0] in _ORG_FIRST | _LOC_FIRST)
+            )
+            qualifier_head = (
+                words[-1] in _ORG_HEADS | _PLACE_NAMED_HEADS or tuple(words[-2:]) in _TWO_WORD_HEADS
+            )
             if place_after and not name_words and len(words) >= 2:
-                # "Border Guard Bangladesh", "Border Police Ruritania": a body named by its kind and its country
+                # "Border Guard Bangladesh", "Border Police Ruritania": a body named by its kind and its
+                # country
                 nxt.dropped = True
-                candidates.append(_Found(start, nxt.end, text[start : nxt.end], unlinked_name=text[start : nxt.end],
-                                         unlinked_type="organization"))
+                candidates.append(
+                    _Found(
+                        start,
+                        nxt.end,
+                        text[start : nxt.end],
+                        unlinked_name=text[start : nxt.end],
+                        unlinked_type="organization",
+                    )
+                )
                 continue
             if not name_words and (not headed or qualifier_head and by_end.get(start - 1)):
                 # Only kind words ("Army", "Foreign Ministry", "Prime Minister"); "Ladakh Scouts" after a
                 # linked place is one new organisation.
                 prev = by_end.get(start - 1)
-                if (prev and prev.entity_id and text[start - 1] == " " and qualifier_head
-                        and gaz.entities[prev.entity_id].type == "location"):
+                if (
+                    prev
+                    and prev.entity_id
+                    and text[start - 1] == " "
+                    and qualifier_head
+                    and gaz.entities[prev.entity_id].type == "location"
+                ):
                     prev.dropped = True
                     etype = _TWO_WORD_HEADS.get(tuple(words[-2:])) or (
-                        "organization" if words[-1] in _ORG_HEADS else "location" if words[-1] in _LOC_HEADS else "event")
-                    candidates.append(_Found(prev.start, end, text[prev.start : end], unlinked_name=text[prev.start : end],
-                                             unlinked_type=etype))
+                        "organization"
+                        if words[-1] in _ORG_HEADS
+                        else "location"
+                        if words[-1] in _LOC_HEADS
+                        else "event"
+                    )
+                    candidates.append(
+                        _Found(
+                            prev.start,
+                            end,
+                            text[prev.start : end],
+                            unlinked_name=text[prev.start : end],
+                            unlinked_type=etype,
+                        )
+                    )
                 continue
-            if (words[-1] in _HEADS and words[-1] not in _NAMED_BY_NATION and len(words) >= 2
-                    and all(w in _DEPARTMENT_WORDS for w in words[:-1])):
+            if (
+                words[-1] in _HEADS
+                and words[-1] not in _NAMED_BY_NATION
+                and len(words) >= 2
+                and all(w in _DEPARTMENT_WORDS for w in words[:-1])
+            ):
                 continue  # "Defence Ministry", "Chinese Army": a kind, not a name
-            cand = _Found(start, end, text[start:end], unlinked_name=text[start:end], unlinked_type=etype or "",
-                          weak_type=weak_type)
+            cand = _Found(
+                start,
+                end,
+                text[start:end],
+                unlinked_name=text[start:end],
+                unlinked_type=etype or "",
+                weak_type=weak_type,
+            )
             candidates.append(cand)
     _type_by_neighbours(gaz, text, candidates, by_end, by_start)
     _type_by_surnames(text, candidates, found)
@@ -1095,18 +2288,30 @@ def _latin_open_pass(
     return out
 
 
-def _merge_with_known_qualifier(gaz: Gazetteer, text: str, candidates: list[_Found], by_end: dict[int, _Found]) -> None:
+def _merge_with_known_qualifier(
+    gaz: Gazetteer, text: str, candidates: list[_Found], by_end: dict[int, _Found]
+) -> None:
     """A known place or body right before a headed name is part of it: "China Coast Guard", "Tibet Military
     District", "Hemis Monastery" after "Leh"... ("Border Guard Bangladesh" is typed by its neighbours)."""
     for c in candidates:
         words = c.surface.split()
-        if not c.unlinked_type or c.weak_type or not (words[-1] in _HEADS or tuple(words[-2:]) in _TWO_WORD_HEADS
-                                                       or c.unlinked_type == "event" and words[0] in _MEETING_FIRST):
+        if (
+            not c.unlinked_type
+            or c.weak_type
+            or not (
+                words[-1] in _HEADS
+                or tuple(words[-2:]) in _TWO_WORD_HEADS
+                or c.unlinked_type == "event"
+                and words[0] in _MEETING_FIRST
+            )
+        ):
             continue
         prev = by_end.get(c.start - 1)
         if prev is None or prev.dropped or not prev.entity_id or text[c.start - 1] != " ":
             continue
-        if gaz.entities[prev.entity_id].type not in ("location", "organization") or is_devanagari(prev.surface):
+        if gaz.entities[prev.entity_id].type not in ("location", "organization") or is_devanagari(
+            prev.surface
+        ):
             continue
         prev.dropped = True
         c.start, c.surface = prev.start, text[prev.start : c.end]
@@ -1135,26 +2340,47 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
         return "organization"
     if "of" in words and first in _LOC_FIRST or first in _PLACE_FIRST and len(words) >= 2:
         return "location"
-    if (len(words) >= 2 and len(first) == 1 and text[start + 1 : start + 2] == "." and len(last) > 1
-            and last not in _GENERIC and last not in _NATIONALITIES):
+    if (
+        len(words) >= 2
+        and len(first) == 1
+        and text[start + 1 : start + 2] == "."
+        and len(last) > 1
+        and last not in _GENERIC
+        and last not in _NATIONALITIES
+    ):
         return "person"  # "A.P. Sharma", "K. J. Singh": initials before a family name
     before = text[max(0, start - 40) : start]
-    adjacent = re.search(r"(?:([A-Za-z'’]+) +)?([A-Za-z'’]+) +$", before)  # the words right before, no punctuation
+    adjacent = re.search(
+        r"(?:([A-Za-z'’]+) +)?([A-Za-z'’]+) +$", before
+    )  # the words right before, no punctuation
     prev_words = [w for w in adjacent.groups() if w] if adjacent else []
     prev = prev_words[-1] if prev_words else ""
     in_brackets = before.rfind("(") > before.rfind(")")  # "(Joint Secretary, East Asia)": a portfolio
-    if prev.lower() in _ROLE_WORDS and not prev[0].isupper() or _APPOSITION_BEFORE.search(before) and not in_brackets:
+    if (
+        prev.lower() in _ROLE_WORDS
+        and not prev[0].isupper()
+        or _APPOSITION_BEFORE.search(before)
+        and not in_brackets
+    ):
         return None if last in _GENERIC else "person"
     if prev == "by" and len(prev_words) >= 2 and prev_words[-2] in _LED_BY and len(words) >= 2:
         return None if last in _GENERIC else "person"  # "led by X", "chaired by X": a person leads
-    if len(words) in (2, 3) and first in _CHINESE_SURNAMES and all(_PINYIN_RE.fullmatch(w.lower()) for w in words[1:]):
+    if (
+        len(words) in (2, 3)
+        and first in _CHINESE_SURNAMES
+        and all(_PINYIN_RE.fullmatch(w.lower()) for w in words[1:])
+    ):
         return "person"  # "Wang Lutong", "Zhang Xiaoming": a Chinese surname and a pinyin given name
     if _APPOSITION_AFTER.match(after):
         return None if last in _GENERIC else "person"
     if _DESIGNATION_AFTER.match(after) and len(words) >= 2:
         return None if last in _GENERIC else "person"  # "Gourangalal Das (Joint Secretary, East Asia)"
-    if _WHO_AFTER.match(after) and len(words) >= 2 and not re.search(r"\bthe\s+$", before, re.IGNORECASE) \
-            and not (last.endswith("s") and _zipf(last[:-1].lower(), "en") >= 3.0):
+    if (
+        _WHO_AFTER.match(after)
+        and len(words) >= 2
+        and not re.search(r"\bthe\s+$", before, re.IGNORECASE)
+        and not (last.endswith("s") and _zipf(last[:-1].lower(), "en") >= 3.0)
+    ):
         return None if last in _GENERIC else "person"  # not "The Rajasthan Royals, who": a team, a plural
     next_word = re.match(r"\s+([a-z]+)", after)
     if next_word and next_word.group(1) in _SPEECH_VERBS and len(words) >= 2 and not after.startswith(","):
@@ -1177,43 +2403,138 @@ def _latin_type(text: str, start: int, after: str, words: list[str], possessive:
             prev_words = prev_words[:-1]
             if _qualifies_a_noun(after):
                 return None  # "in the Nazi death camps": the capitalised word qualifies a noun
-        if p in _PLACE_PREPS and prev == prev.lower() or p == "to" and len(prev_words) >= 2 and prev_words[-2].lower() in _MOTION_BEFORE_TO:
+        if (
+            p in _PLACE_PREPS
+            and prev == prev.lower()
+            or p == "to"
+            and len(prev_words) >= 2
+            and prev_words[-2].lower() in _MOTION_BEFORE_TO
+        ):
             return "location?"
         if p in _NAMING_WORDS:
             return "location?"
     return None
 
 
-_LED_BY = {"led", "headed", "chaired", "accompanied", "commanded", "represented", "hosted", "received", "signed"}
+_LED_BY = {
+    "led",
+    "headed",
+    "chaired",
+    "accompanied",
+    "commanded",
+    "represented",
+    "hosted",
+    "received",
+    "signed",
+}
 # The most common Chinese surnames (one syllable each); with a pinyin given name they make a person.
 _CHINESE_SURNAMES = set(
     "Wang Li Zhang Liu Chen Yang Zhao Huang Zhou Wu Xu Sun Hu Zhu Gao Lin Guo Ma Luo Liang Song Zheng Xie Tang Feng "
     "Dong Xiao Cao Yuan Deng Fu Shen Zeng Peng Su Lu Jiang Cai Jia Ding Wei Xue Ye Yan Pan Du Dai Xia Zhong Tian Ren "
     "Fan Fang Shi Yao Tan Liao Zou Xiong Jin Hao Kong Bai Cui Kang Mao Qiu Qin Gu Hou Shao Meng Duan Lei Qian Yin Qiao "
-    "Lai Gong Wen Geng Ji Miao Zhai Xing Yue".split())
+    "Lai Gong Wen Geng Ji Miao Zhai Xing Yue".split()
+)
 _PINYIN_INITIAL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
 _PINYIN_FINAL = r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|e|i|o|u|v)"
-_PINYIN_RE = re.compile(rf"(?:{_PINYIN_INITIAL}{_PINYIN_FINAL}){{1,2}}(?:-(?:{_PINYIN_INITIAL}{_PINYIN_FINAL}))?")
+_PINYIN_RE = re.compile(
+    rf"(?:{_PINYIN_INITIAL}{_PINYIN_FINAL}){{1,2}}(?:-(?:{_PINYIN_INITIAL}{_PINYIN_FINAL}))?"
+)
 
 _LOWER_PLACE_KINDS = {
-    "prefecture", "district", "county", "province", "region", "village", "town", "city", "valley", "river",
-    "lake", "pass", "sector", "airport", "airbase", "nullah", "nala", "glacier", "plateau", "township",
-    "tehsil", "subdivision", "municipality", "state", "island", "peninsula",
+    "prefecture",
+    "district",
+    "county",
+    "province",
+    "region",
+    "village",
+    "town",
+    "city",
+    "valley",
+    "river",
+    "lake",
+    "pass",
+    "sector",
+    "airport",
+    "airbase",
+    "nullah",
+    "nala",
+    "glacier",
+    "plateau",
+    "township",
+    "tehsil",
+    "subdivision",
+    "municipality",
+    "state",
+    "island",
+    "peninsula",
 }
 
 
 def _qualifies_a_noun(after: str) -> bool:
     """The text after a name starts with a lower-case noun ("Nubian kingdoms", "Nazi death camps")."""
     modifier = re.match(r" ([a-z]+)\b", after)
-    return bool(modifier) and modifier.group(1) not in _FOLLOWING_VERBS_AND_FUNCTION_WORDS \
+    return (
+        bool(modifier)
+        and modifier.group(1) not in _FOLLOWING_VERBS_AND_FUNCTION_WORDS
         and not modifier.group(1).endswith(("ed", "ing"))
+    )
 
 
 _FOLLOWING_VERBS_AND_FUNCTION_WORDS = {
-    "and", "or", "of", "in", "on", "at", "to", "for", "with", "from", "by", "as", "is", "are", "was", "were", "has",
-    "have", "had", "will", "would", "can", "could", "may", "might", "must", "shall", "should", "said", "says",
-    "told", "since", "after", "before", "during", "until", "near", "that", "which", "who", "where", "when",
-    "but", "if", "than", "then", "also", "itself", "region", "area", "sector", "border", "district", "state",
+    "and",
+    "or",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "with",
+    "from",
+    "by",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "should",
+    "said",
+    "says",
+    "told",
+    "since",
+    "after",
+    "before",
+    "during",
+    "until",
+    "near",
+    "that",
+    "which",
+    "who",
+    "where",
+    "when",
+    "but",
+    "if",
+    "than",
+    "then",
+    "also",
+    "itself",
+    "region",
+    "area",
+    "sector",
+    "border",
+    "district",
+    "state",
 }
 
 
@@ -1225,16 +2546,24 @@ def _type_by_surnames(text: str, candidates: list[_Found], found: list[_Found]) 
     for c in candidates:
         if " " not in c.surface and "-" not in c.surface:
             singles.setdefault(c.surface, []).append(c)
-    people = {f.surface.split()[-1]: f for f in candidates + found
-              if f.unlinked_type == "person" and f.unlinked_name and " " in f.surface and not f.weak_type}
+    people = {
+        f.surface.split()[-1]: f
+        for f in candidates + found
+        if f.unlinked_type == "person" and f.unlinked_name and " " in f.surface and not f.weak_type
+    }
     for c in multi:
         last = c.surface.split()[-1]
-        if any(w in _GENERIC for w in c.surface.split()) or _zipf(last.lower(), "en") >= 4.0 or (
-                last.endswith("s") and _zipf(last[:-1].lower(), "en") >= 3.0):
+        if (
+            any(w in _GENERIC for w in c.surface.split())
+            or _zipf(last.lower(), "en") >= 4.0
+            or (last.endswith("s") and _zipf(last[:-1].lower(), "en") >= 3.0)
+        ):
             continue  # "Tourism Australia", "Rajasthan Royals": a common word or a plural is no surname
         before_last = c.surface.split()[-2]
-        if last in singles and any(o.start > c.start and not text[max(0, o.start - 40) : o.start].rstrip().endswith(before_last)
-                                   for o in singles[last]):
+        if last in singles and any(
+            o.start > c.start and not text[max(0, o.start - 40) : o.start].rstrip().endswith(before_last)
+            for o in singles[last]
+        ):
             c.unlinked_type, c.weak_type = "person", False
             people.setdefault(last, c)
     for word, lone in singles.items():
@@ -1261,12 +2590,23 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
                 continue
             words = c.surface.split()
             last = typed.get(words[-1])
-            if len(words) >= 2 and any(w in _ORG_HEADS for w in words[:-1]) and last and last.unlinked_type == "location":
-                c.unlinked_type = "organization"  # "Border Guard Bangladesh", "Tourism Australia": a body of a country
+            if (
+                len(words) >= 2
+                and any(w in _ORG_HEADS for w in words[:-1])
+                and last
+                and last.unlinked_type == "location"
+            ):
+                c.unlinked_type = (
+                    "organization"  # "Border Guard Bangladesh", "Tourism Australia": a body of a country
+                )
                 continue
             before = text[max(0, c.start - 12) : c.start]
             m = re.search(r"(?:,\s*|\s+and\s+(?:the\s+)?|\s+or\s+)$", before)
-            if m and m.group().startswith(",") and re.match(r"\s+(?:from|in|at|of)\s", text[c.end : c.end + 6]):
+            if (
+                m
+                and m.group().startswith(",")
+                and re.match(r"\s+(?:from|in|at|of)\s", text[c.end : c.end + 6])
+            ):
                 m = None  # "Iltaz from Delhi, Munawar from ...": a new item with its own place, not a list of places
             if m:
                 other = spans.get(c.start - len(m.group()))
@@ -1285,12 +2625,17 @@ def _type_by_neighbours(gaz, text, candidates, by_end, by_start) -> None:
                     c.unlinked_type, c.weak_type = t, True
                     continue
             # "Arunachal Pradesh (Zangnan)", "Zangnan (Arunachal Pradesh)": another name of the same thing
-            if (text[c.start - 1 : c.start] == "(" and text[c.end : c.end + 1] == ")"
-                    and text[c.end + 1 : c.end + 4].strip()[:1] not in ("-", "—", "–", ":")):  # not "BEIJING (Reuters) -"
+            if (
+                text[c.start - 1 : c.start] == "("
+                and text[c.end : c.end + 1] == ")"
+                and text[c.end + 1 : c.end + 4].strip()[:1] not in ("-", "—", "–", ":")
+            ):  # not "BEIJING (Reuters) -"
                 other = spans.get(c.start - 2) or spans.get(c.start - 1)
                 t = other and _type_of(other, gaz)
                 if t == "organization" and other.entity_id and len(c.surface.split()) == 1:
-                    c.entity_id = other.entity_id  # "Defence Ministry (Raksha Mantralaya)": a known body's other name
+                    c.entity_id = (
+                        other.entity_id
+                    )  # "Defence Ministry (Raksha Mantralaya)": a known body's other name
                     c.unlinked_type = t
                     continue
                 if t:
@@ -1339,7 +2684,11 @@ def _one_word_link(gaz: Gazetteer, word: str) -> str | None:
     _, keys, ids, memo = index
     if word not in memo:
         pkey = phonetic_key(word)
-        best = process.extractOne(pkey, keys, scorer=fuzz.ratio, score_cutoff=ONE_WORD_CUTOFF) if len(pkey) >= 4 else None
+        best = (
+            process.extractOne(pkey, keys, scorer=fuzz.ratio, score_cutoff=ONE_WORD_CUTOFF)
+            if len(pkey) >= 4
+            else None
+        )
         memo[word] = ids[best[2]] if best else None
     return memo[word]
 
@@ -1403,24 +2752,45 @@ def _hindi_open_pass(
         if etype is None:
             continue
         i = k
-        while i - 1 >= 0 and k - i < 4 and not covered[i - 1] and is_devanagari(tokens[i - 1][0]) \
-                and tokens[i - 1][0] not in _HI_STOPS and tokens[i - 1][0] not in _HI_LOC_HEADS \
-                and tokens[i - 1][0] not in _HI_ORG_HEADS and spaced(i - 1, i) \
-                and tokens[i - 1][0] not in _HI_NEVER_IN_NAME \
-                and _zipf(text[tokens[i - 1][1] : tokens[i - 1][2]], "hi") < _HI_NAME_WORD_MAX_ZIPF:
+        while (
+            i - 1 >= 0
+            and k - i < 4
+            and not covered[i - 1]
+            and is_devanagari(tokens[i - 1][0])
+            and tokens[i - 1][0] not in _HI_STOPS
+            and tokens[i - 1][0] not in _HI_LOC_HEADS
+            and tokens[i - 1][0] not in _HI_ORG_HEADS
+            and spaced(i - 1, i)
+            and tokens[i - 1][0] not in _HI_NEVER_IN_NAME
+            and _zipf(text[tokens[i - 1][1] : tokens[i - 1][2]], "hi") < _HI_NAME_WORD_MAX_ZIPF
+        ):
             i -= 1
         if i == k:
             prev = by_end.get(tokens[k][1] - 1)
-            if prev and prev.entity_id and etype in ("organization", "event") and spaced(k - 1, k) \
-                    and gaz.entities[prev.entity_id].type == "location":
+            if (
+                prev
+                and prev.entity_id
+                and etype in ("organization", "event")
+                and spaced(k - 1, k)
+                and gaz.entities[prev.entity_id].type == "location"
+            ):
                 prev.dropped = True  # "दिल्ली पुलिस": the place names a new organisation
                 place = gaz.entities[prev.entity_id].name
-                out.append(_Found(prev.start, tokens[last][2], text[prev.start : tokens[last][2]],
-                                  unlinked_name=f"{place} {head}", unlinked_type=etype))
+                out.append(
+                    _Found(
+                        prev.start,
+                        tokens[last][2],
+                        text[prev.start : tokens[last][2]],
+                        unlinked_name=f"{place} {head}",
+                        unlinked_type=etype,
+                    )
+                )
                 for m in range(k, last + 1):
                     covered[m] = True
             continue
-        if etype == "event" and not all(_hi_name_evidence(text[tokens[q][1] : tokens[q][2]])[1] for q in range(i, k)):
+        if etype == "event" and not all(
+            _hi_name_evidence(text[tokens[q][1] : tokens[q][2]])[1] for q in range(i, k)
+        ):
             continue  # "सहयोग समझौता", "सीमा पर झड़प": a kind of agreement or fight, not a named one
         add(i, last, etype, head, k)
 
@@ -1428,17 +2798,33 @@ def _hindi_open_pass(
     k = 0
     while k < n:
         i = k
-        while (k < n and not covered[k] and is_devanagari(tokens[k][0]) and len(tokens[k][0]) <= 2
-               and text[tokens[k][2] : tokens[k][2] + 1] == "." and (tokens[k][0] not in _HI_STOPS or tokens[k][0] == "के")):
+        while (
+            k < n
+            and not covered[k]
+            and is_devanagari(tokens[k][0])
+            and len(tokens[k][0]) <= 2
+            and text[tokens[k][2] : tokens[k][2] + 1] == "."
+            and (tokens[k][0] not in _HI_STOPS or tokens[k][0] == "के")
+        ):
             # (the letter K is spelled like the postposition के; a postposition is never followed by ".")
             k += 1
-        if k > i and k < n and not covered[k] and is_devanagari(tokens[k][0]) and len(tokens[k][0]) > 2 \
-                and tokens[k][0] not in _HI_STOPS and tokens[k][0] not in _HI_TITLES \
-                and tokens[k][0] not in _HI_LOC_HEADS and tokens[k][0] not in _HI_ORG_HEADS:
+        if (
+            k > i
+            and k < n
+            and not covered[k]
+            and is_devanagari(tokens[k][0])
+            and len(tokens[k][0]) > 2
+            and tokens[k][0] not in _HI_STOPS
+            and tokens[k][0] not in _HI_TITLES
+            and tokens[k][0] not in _HI_LOC_HEADS
+            and tokens[k][0] not in _HI_ORG_HEADS
+        ):
             j = k + 1 if k + 1 < n and not boundary_after(k) else k
             if boundary_after(j):
                 add(i, j, "person", "", None)
-                out[-1].unlinked_name = " ".join(w.capitalize() for w in phonetic_key(out[-1].surface).split())
+                out[-1].unlinked_name = " ".join(
+                    w.capitalize() for w in phonetic_key(out[-1].surface).split()
+                )
                 eid = _fuzzy_link(gaz, out[-1].surface)
                 if eid and gaz.entities[eid].type == "person":
                     out[-1].entity_id = eid
@@ -1465,27 +2851,59 @@ def _hindi_open_pass(
 
     for k in range(n):
         key = tokens[k][0]
-        if covered[k] or not is_devanagari(key) or key in _HI_STOPS or key in _HI_LOC_HEADS or key in _HI_ORG_HEADS:
+        if (
+            covered[k]
+            or not is_devanagari(key)
+            or key in _HI_STOPS
+            or key in _HI_LOC_HEADS
+            or key in _HI_ORG_HEADS
+        ):
             continue
-        if not (boundary(k - 1) and (boundary(k + 1) or k + 1 < n and tokens[k + 1][0] in _HI_NAMING_VERBS | {"नाम"}
-                                     | _HI_AREA_NOUNS)):
+        if not (
+            boundary(k - 1)
+            and (
+                boundary(k + 1)
+                or k + 1 < n
+                and tokens[k + 1][0] in _HI_NAMING_VERBS | {"नाम"} | _HI_AREA_NOUNS
+            )
+        ):
             continue
         etype = None
         nxt = tokens[k + 1][0] if k + 1 < n else ""
-        if nxt in ("के", "की") and k + 2 < n and tokens[k + 2][0] in _HI_ROLE_FIRST and spaced(k + 1, k + 2) and any(
-                tuple(t[0] for t in tokens[k + 2 : k + 2 + len(r)]) == r for r in _HI_POSSESSIVE_ROLES):
+        if (
+            nxt in ("के", "की")
+            and k + 2 < n
+            and tokens[k + 2][0] in _HI_ROLE_FIRST
+            and spaced(k + 1, k + 2)
+            and any(tuple(t[0] for t in tokens[k + 2 : k + 2 + len(r)]) == r for r in _HI_POSSESSIVE_ROLES)
+        ):
             etype = "location"
         elif k >= 2 and tokens[k - 1][0] in ("और", "तथा", "व", "एवं") and found_type(k - 2) == "location":
             etype = "location"
-        elif k + 2 < n and nxt in ("और", "तथा", "व", "एवं") and by_end.get(tokens[k + 2][2]) is not None \
-                and found_type(k + 2) == "location":
+        elif (
+            k + 2 < n
+            and nxt in ("और", "तथा", "व", "एवं")
+            and by_end.get(tokens[k + 2][2]) is not None
+            and found_type(k + 2) == "location"
+        ):
             etype = "location"
-        elif k >= 1 and text[tokens[k][1] - 1 : tokens[k][1]] == "(" and text[tokens[k][2] : tokens[k][2] + 1] == ")" \
-                and text[tokens[k - 1][2] : tokens[k][1]].strip() == "(":
+        elif (
+            k >= 1
+            and text[tokens[k][1] - 1 : tokens[k][1]] == "("
+            and text[tokens[k][2] : tokens[k][2] + 1] == ")"
+            and text[tokens[k - 1][2] : tokens[k][1]].strip() == "("
+        ):
             prev = by_end.get(tokens[k - 1][2])
             if prev is not None and prev.entity_id and gaz.entities[prev.entity_id].type == "organization":
                 # "रक्षा मंत्रालय (रमं)": one unknown word in brackets after a known body is its short name
-                out.append(_Found(tokens[k][1], tokens[k][2], text[tokens[k][1] : tokens[k][2]], entity_id=prev.entity_id))
+                out.append(
+                    _Found(
+                        tokens[k][1],
+                        tokens[k][2],
+                        text[tokens[k][1] : tokens[k][2]],
+                        entity_id=prev.entity_id,
+                    )
+                )
                 covered[k] = True
                 continue
             etype = found_type(k - 1)  # "अरुणाचल प्रदेश (जांगनान)"
@@ -1494,8 +2912,11 @@ def _hindi_open_pass(
         word = text[tokens[k][1] : tokens[k][2]]
         if etype and (etype != "location" or _zipf(word, "hi") < _HI_COMMON_ZIPF):
             add(k, k, etype, "", None)
-        elif (nxt in _HI_POSTPOSITIONS or nxt in _HI_AREA_NOUNS or listed_with_a_place(k)) and len(key) >= 4 \
-                and _zipf(word, "hi") < _HI_COMMON_ZIPF:
+        elif (
+            (nxt in _HI_POSTPOSITIONS or nxt in _HI_AREA_NOUNS or listed_with_a_place(k))
+            and len(key) >= 4
+            and _zipf(word, "hi") < _HI_COMMON_ZIPF
+        ):
             # "सिक्कीम में", "डेपसंग क्षेत्र में", "वियनतियान, लाओस में": a variant spelling of a known place
             eid = _one_word_link(gaz, word)
             if eid:
@@ -1507,8 +2928,10 @@ def _hindi_open_pass(
     return out
 
 
-_HI_DESIGNATION_FIRST = {t.translate(_DEVANAGARI_FOLD) for t in
-                         "संयुक्त उप अपर अतिरिक्त सचिव निदेशक महानिदेशक अधिकारी महासचिव विदेश रक्षा".split()}
+_HI_DESIGNATION_FIRST = {
+    t.translate(_DEVANAGARI_FOLD)
+    for t in "संयुक्त उप अपर अतिरिक्त सचिव निदेशक महानिदेशक अधिकारी महासचिव विदेश रक्षा".split()
+}
 _HI_AGENT_BEFORE = {t.translate(_DEVANAGARI_FOLD) for t in "नेतृत्व अध्यक्षता".split()}
 _HI_PRESENT = {t.translate(_DEVANAGARI_FOLD) for t in "उपस्थित मौजूद".split()}
 _HI_AND = {t.translate(_DEVANAGARI_FOLD) for t in "और तथा एवं व".split()}
@@ -1531,8 +2954,13 @@ def _hi_name_evidence(word: str) -> tuple[bool, bool]:
     return True, hi < _HI_RARE_ZIPF or _zipf(romanize_word(word), "en") >= _EN_ROMANISED_NAME_ZIPF
 
 
-def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, int]], covered: list[bool],
-                       weak: dict[int, _Found]) -> list[_Found]:
+def _hindi_agent_names(
+    gaz: Gazetteer,
+    text: str,
+    tokens: list[tuple[str, int, int]],
+    covered: list[bool],
+    weak: dict[int, _Found],
+) -> list[_Found]:
     """People named without a title, by the grammar around them: "X ने कहा/बताया/किया", "X के अनुसार",
     "X उपस्थित थे", "नेतृत्व/अध्यक्षता X ने", "X और Y ने". The run is two or three name-like words between
     boundaries (one after नेतृत्व/अध्यक्षता), the first and at least half of them evidently names, and not a
@@ -1542,15 +2970,30 @@ def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, i
 
     def nameable(k: int) -> bool:
         key = tokens[k][0]
-        if covered[k] and k not in weak or not is_devanagari(key) or len(key) < 2 or key in _HI_STOPS or key in _HI_NEVER_IN_NAME \
-                or key in _HI_TITLES or key in _HI_LOC_HEADS or key in _HI_ORG_HEADS or key in _HI_AGENT_BEFORE:
+        if (
+            covered[k]
+            and k not in weak
+            or not is_devanagari(key)
+            or len(key) < 2
+            or key in _HI_STOPS
+            or key in _HI_NEVER_IN_NAME
+            or key in _HI_TITLES
+            or key in _HI_LOC_HEADS
+            or key in _HI_ORG_HEADS
+            or key in _HI_AGENT_BEFORE
+        ):
             return False
         return _hi_name_evidence(text[tokens[k][1] : tokens[k][2]])[0]
 
     def run_before(end: int) -> int | None:
         """Start of the run of name-like words ending at token `end` (None if there is none)."""
         k = end
-        while k >= 0 and end - k < 4 and nameable(k) and (k == end or text[tokens[k][2] : tokens[k + 1][1]] == " "):
+        while (
+            k >= 0
+            and end - k < 4
+            and nameable(k)
+            and (k == end or text[tokens[k][2] : tokens[k + 1][1]] == " ")
+        ):
             k -= 1
         return k + 1 if k < end else None
 
@@ -1584,8 +3027,11 @@ def _hindi_agent_names(gaz: Gazetteer, text: str, tokens: list[tuple[str, int, i
         key = tokens[c][0]
         gap = text[tokens[c - 1][2] : tokens[c][1]]
         designation = gap == " (" and (key in _HI_TITLES or key in _HI_DESIGNATION_FIRST)
-        if not (designation or gap == " " and (
-                key == "ने" or key in _HI_PRESENT or key == "के" and c + 1 < n and tokens[c + 1][0] == "अनुसार")):
+        if not (
+            designation
+            or gap == " "
+            and (key == "ने" or key in _HI_PRESENT or key == "के" and c + 1 < n and tokens[c + 1][0] == "अनुसार")
+        ):
             continue
         k = run_before(c - 1)
         if k is None:
@@ -1612,7 +3058,9 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
     results: dict[str, dict[str, Any]] = {}
 
     def add(eid: str, name: str, etype: str, surface: str, linked: bool) -> dict[str, Any]:
-        entry = results.setdefault(eid, {"id": eid, "name": name, "type": etype, "mentions": [], "linked": linked})
+        entry = results.setdefault(
+            eid, {"id": eid, "name": name, "type": etype, "mentions": [], "linked": linked}
+        )
         if surface and surface not in entry["mentions"]:
             entry["mentions"].append(surface)
         return entry
@@ -1624,7 +3072,13 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
             if eid is None:
                 continue
         if eid is None:
-            add(f"unlinked/{f.unlinked_type}/{slug(f.unlinked_name)}", f.unlinked_name, f.unlinked_type, f.surface, False)
+            add(
+                f"unlinked/{f.unlinked_type}/{slug(f.unlinked_name)}",
+                f.unlinked_name,
+                f.unlinked_type,
+                f.surface,
+                False,
+            )
             continue
         entity = gaz.entities[eid]
         entry = add(entity.id, entity.name, entity.type, f.surface, True)
@@ -1637,10 +3091,13 @@ def find_entities(text: str, gaz: Gazetteer | None = None) -> list[dict[str, Any
     return list(results.values())
 
 
-_MONTH_EN = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
-             r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_MONTH_HI = ("(?:जनवरी|फरवरी|फ़रवरी|मार्च|अप्रैल|अप्रेल|मई|जून|जुलाई|अगस्त|सितंबर|सितम्बर|अक्टूबर|अक्तूबर|नवंबर|नवम्बर|"
-             "दिसंबर|दिसम्बर)")
+_MONTH_EN = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_MONTH_HI = (
+    "(?:जनवरी|फरवरी|फ़रवरी|मार्च|अप्रैल|अप्रेल|मई|जून|जुलाई|अगस्त|सितंबर|सितम्बर|अक्टूबर|अक्तूबर|नवंबर|नवम्बर|दिसंबर|दिसम्बर)"
+)
 # A dateline: the place opening the text or a paragraph, before a comma and a date or an agency credit
 # ("NEW DELHI, Dec 5 (PTI) –", "Gangtok, March 3", "लेह, 5 दिसंबर (भाषा)"), or alone before a colon ("LEH:").
 _MONTH_HI_RE = re.compile(_MONTH_HI)
@@ -1678,8 +3135,13 @@ def _datelines(text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int,
     return spans
 
 
-def _dateline_places(text: str, tokens: list[tuple[str, int, int]], covered: list[bool],
-                     spans: list[tuple[int, int, bool]], gaz: Gazetteer) -> list[_Found]:
+def _dateline_places(
+    text: str,
+    tokens: list[tuple[str, int, int]],
+    covered: list[bool],
+    spans: list[tuple[int, int, bool]],
+    gaz: Gazetteer,
+) -> list[_Found]:
     """A dateline place the gazetteer does not hold is still a place (not a common word or a month)."""
     out = []
     for i, j, colon_only in spans:
@@ -1760,13 +3222,22 @@ def _place_events(gaz: Gazetteer, text: str, found: list[_Found]) -> list[_Found
     for f in found:
         if f.dropped or is_devanagari(f.surface) or not (m := _LOWER_EVENT_RE.match(text, f.end)):
             continue
-        etype = gaz.entities[f.entity_id].type if f.entity_id else f.unlinked_type if f.unlinked_name else None
+        etype = (
+            gaz.entities[f.entity_id].type if f.entity_id else f.unlinked_type if f.unlinked_name else None
+        )
         if etype != "location":
             continue
         place = gaz.entities[f.entity_id].name if f.entity_id else f.unlinked_name
         f.dropped = True
-        out.append(_Found(f.start, m.end(), text[f.start : m.end()], unlinked_name=f"{place} {m.group(1)}",
-                          unlinked_type="event"))
+        out.append(
+            _Found(
+                f.start,
+                m.end(),
+                text[f.start : m.end()],
+                unlinked_name=f"{place} {m.group(1)}",
+                unlinked_type="event",
+            )
+        )
     return out
 
 
@@ -1794,8 +3265,12 @@ def person_spans(text: str, gaz: Gazetteer | None = None) -> list[tuple[int, int
     gaz = gaz or gazetteer()
     spans = []
     for f in _analyse(text, gaz):
-        if f.entity_id and gaz.entities[f.entity_id].type == "person" or (
-                f.entity_id is None and f.unlinked_name and f.unlinked_type == "person") or f.weak_candidates:
+        if (
+            f.entity_id
+            and gaz.entities[f.entity_id].type == "person"
+            or (f.entity_id is None and f.unlinked_name and f.unlinked_type == "person")
+            or f.weak_candidates
+        ):
             spans.append((f.start, f.end))
     return spans
 
@@ -1812,8 +3287,15 @@ def _credit(gaz: Gazetteer, text: str, f: _Found) -> str | None:
         rest = text[f.end + 1 : f.end + 4].lstrip(" ")
         prior = text[max(0, f.start - 30) : f.start - 1].rstrip()
         last_word = prior.split()[-1] if prior.split() else ""
-        bracketed = (not rest or rest[0] in "-–—:\n" or not prior or prior[-1] in ".।|!?\n:,"
-                     or last_word.isdigit() or last_word.rstrip(".") in _MONTHS_DAYS or bool(_MONTH_HI_RE.fullmatch(last_word)))
+        bracketed = (
+            not rest
+            or rest[0] in "-–—:\n"
+            or not prior
+            or prior[-1] in ".।|!?\n:,"
+            or last_word.isdigit()
+            or last_word.rstrip(".") in _MONTHS_DAYS
+            or bool(_MONTH_HI_RE.fullmatch(last_word))
+        )
     line_end = text.find("\n", f.end)
     tail = text[f.end : len(text) if line_end < 0 else line_end].strip(" .)")
     credited = before[-1:] in ("-", "–", "—", "/") and not tail

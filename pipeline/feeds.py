@@ -72,7 +72,9 @@ def load_feeds(path: Path | str, env: dict[str, str] | None = None) -> list[Feed
         )
     names = [f.name for f in feeds]
     if len(names) != len(set(names)):
-        raise ValueError(f"duplicate feed names in {path}: {sorted({n for n in names if names.count(n) > 1})}")
+        raise ValueError(
+            f"duplicate feed names in {path}: {sorted({n for n in names if names.count(n) > 1})}"
+        )
     return feeds
 
 
@@ -112,9 +114,16 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9
 _XML_DECL_TEXT = re.compile(r"""^(\s*<\?xml[^>]{0,200}?encoding\s*=\s*)["'][^"']*["']""")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:\-]{1,40})", re.I)
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _sniff_bom(content: bytes) -> str | None:
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if content.startswith(bom):
             return name
     if content.startswith(b"<\x00?\x00"):
@@ -133,7 +142,11 @@ def decode_feed(content: bytes, content_type: str | None = None) -> tuple[str, s
     http = _CHARSET.search(content_type or "")
     http_label = http.group(1) if http else None
     candidates: list[str] = []
-    for label, origin in ((bom, "byte-order mark"), (declared, "XML declaration"), (http_label, "HTTP charset")):
+    for label, origin in (
+        (bom, "byte-order mark"),
+        (declared, "XML declaration"),
+        (http_label, "HTTP charset"),
+    ):
         name = web_codec(label)
         if label and not name:
             warnings.append(f"unknown encoding {label!r} in the {origin}, ignored")
@@ -150,8 +163,10 @@ def decode_feed(content: bytes, content_type: str | None = None) -> tuple[str, s
     name = candidates[0]
     text = content.decode(name, errors=CP1252_FALLBACK if name.startswith("utf-8") else "replace")
     bad = max(1, len(text) - len(content.decode(name, errors="ignore")))
-    warnings.append(f"{bad} invalid {name} byte(s) "
-                    f"{'read as Windows-1252' if name.startswith('utf-8') else 'replaced by U+FFFD'}; the rest decoded as {name}")
+    warnings.append(
+        f"{bad} invalid {name} byte(s) "
+        f"{'read as Windows-1252' if name.startswith('utf-8') else 'replaced by U+FFFD'}; the rest decoded as {name}"
+    )
     return _normalise_text(text), name, warnings
 
 
@@ -196,7 +211,9 @@ def check_entities(data: bytes, *, feed_name: str, url: str | None = None) -> No
         elif is_parameter:
             refuse = f"it declares a parameter entity {name!r}"
         elif value and _ENTITY_REF.search(value):
-            refuse = f"entity {name!r} refers to other entities: an entity-expansion (\"billion laughs\") attempt"
+            refuse = (
+                f'entity {name!r} refers to other entities: an entity-expansion ("billion laughs") attempt'
+            )
         if refuse:
             break
     if not refuse and len(declared) > MAX_ENTITY_DECLARATIONS:
@@ -204,8 +221,13 @@ def check_entities(data: bytes, *, feed_name: str, url: str | None = None) -> No
     if not refuse and not readable and b"<!ENTITY" in prolog.upper():
         refuse = "its DTD declares entities but cannot be read"
     if refuse:
-        raise BadInputError(STAGE, f"feed refused: {refuse}. Entities are never expanded; ask the publisher for a "
-                            "plain RSS/Atom feed", feed=feed_name, item=url)
+        raise BadInputError(
+            STAGE,
+            f"feed refused: {refuse}. Entities are never expanded; ask the publisher for a "
+            "plain RSS/Atom feed",
+            feed=feed_name,
+            item=url,
+        )
 
 
 # --- Parsing -------------------------------------------------------------------------------------
@@ -213,21 +235,39 @@ def check_entities(data: bytes, *, feed_name: str, url: str | None = None) -> No
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)", re.I | re.S)
 _ALTERNATE_FEED = re.compile(
     rb"""<link\b[^>]*type=["']application/(?:rss|atom)\+xml["'][^>]*href=["']([^"']+)["']"""
-    rb"""|<link\b[^>]*href=["']([^"']+)["'][^>]*type=["']application/(?:rss|atom)\+xml["']""", re.I)
+    rb"""|<link\b[^>]*href=["']([^"']+)["'][^>]*type=["']application/(?:rss|atom)\+xml["']""",
+    re.I,
+)
 
 
 def _not_a_feed(data: bytes, reason: Any, feed_name: str, url: str | None) -> BadInputError:
     if _HTML_START.match(data[:4096]):
         alt = _ALTERNATE_FEED.search(data[:200_000])
-        hint = f"; the page links a feed at {(alt.group(1) or alt.group(2)).decode('utf-8', 'replace')}" if alt else ""
-        return BadInputError(STAGE, f"not a parsable feed: the server returned an HTML page, not RSS/Atom; the feed may have moved{hint}. "
-                             "Fix the URL in the feed list", feed=feed_name, item=url)
-    return BadInputError(STAGE, f"not a parsable feed: {reason}; check the URL in the feed list", feed=feed_name, item=url)
+        hint = (
+            f"; the page links a feed at {(alt.group(1) or alt.group(2)).decode('utf-8', 'replace')}"
+            if alt
+            else ""
+        )
+        return BadInputError(
+            STAGE,
+            f"not a parsable feed: the server returned an HTML page, not RSS/Atom; the feed may have moved{hint}. "
+            "Fix the URL in the feed list",
+            feed=feed_name,
+            item=url,
+        )
+    return BadInputError(
+        STAGE, f"not a parsable feed: {reason}; check the URL in the feed list", feed=feed_name, item=url
+    )
 
 
 def _is_truncated(data: bytes) -> bool:
     tail = data.rstrip()[-64:].lower()
-    return not (tail.endswith(b"</rss>") or tail.endswith(b"</feed>") or tail.endswith(b"rdf>") or tail.endswith(b"/>"))
+    return not (
+        tail.endswith(b"</rss>")
+        or tail.endswith(b"</feed>")
+        or tail.endswith(b"rdf>")
+        or tail.endswith(b"/>")
+    )
 
 
 def _last_entry_is_cut(data: bytes) -> bool:
@@ -250,7 +290,12 @@ def read_feed(
         # feedparser would treat a str as a URL or a file name and open it.
         raise TypeError("read_feed takes the feed's bytes")
     if not content.strip():
-        raise BadInputError(STAGE, "empty response body: the server sent no feed; check the URL", feed=feed_name, item=base_url)
+        raise BadInputError(
+            STAGE,
+            "empty response body: the server sent no feed; check the URL",
+            feed=feed_name,
+            item=base_url,
+        )
     text, encoding, warnings = decode_feed(bytes(content), content_type)
     data = text.encode("utf-8")
     check_entities(data, feed_name=feed_name, url=base_url)
@@ -259,26 +304,48 @@ def read_feed(
         headers["content-location"] = base_url
     parsed = feedparser.parse(data, response_headers=headers)
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
-        raise _not_a_feed(data, parsed.get("bozo_exception") or "no RSS/Atom root element", feed_name, base_url)
-    problems = [FeedProblem(BadInputError(STAGE, f"encoding: {w}", feed=feed_name, item=base_url)) for w in warnings]
+        raise _not_a_feed(
+            data, parsed.get("bozo_exception") or "no RSS/Atom root element", feed_name, base_url
+        )
+    problems = [
+        FeedProblem(BadInputError(STAGE, f"encoding: {w}", feed=feed_name, item=base_url)) for w in warnings
+    ]
     entries = list(parsed.entries)
     if parsed.bozo and _is_truncated(data) and entries and _last_entry_is_cut(data):
         cut = entries.pop()
-        problems.append(FeedProblem(
-            BadInputError(STAGE, f"feed is truncated: its last entry is cut off and was not kept ({len(entries)} complete "
-                          "entries kept); check the feed if this repeats", feed=feed_name, item=cut.get("link") or f"{feed_name}#{len(entries)}"),
-            input={"title": cut.get("title"), "link": cut.get("link")},
-        ))
+        problems.append(
+            FeedProblem(
+                BadInputError(
+                    STAGE,
+                    f"feed is truncated: its last entry is cut off and was not kept ({len(entries)} complete "
+                    "entries kept); check the feed if this repeats",
+                    feed=feed_name,
+                    item=cut.get("link") or f"{feed_name}#{len(entries)}",
+                ),
+                input={"title": cut.get("title"), "link": cut.get("link")},
+            )
+        )
     seen = len(entries)
     if max_entries is not None and len(entries) > max_entries:
         over = entries[max_entries:]
         entries = entries[:max_entries]
-        problems.append(FeedProblem(
-            BadInputError(STAGE, f"feed has {seen} entries, more than the {max_entries}-entry limit per fetch "
-                          f"(BORDER_FEED_MAX_ENTRIES): {len(over)} entries not processed, listed in the input",
-                          feed=feed_name, item=f"{base_url or feed_name}#entries>{max_entries}"),
-            input={"entries": [{"n": max_entries + i, "link": e.get("link"), "title": e.get("title")} for i, e in enumerate(over)]},
-        ))
+        problems.append(
+            FeedProblem(
+                BadInputError(
+                    STAGE,
+                    f"feed has {seen} entries, more than the {max_entries}-entry limit per fetch "
+                    f"(BORDER_FEED_MAX_ENTRIES): {len(over)} entries not processed, listed in the input",
+                    feed=feed_name,
+                    item=f"{base_url or feed_name}#entries>{max_entries}",
+                ),
+                input={
+                    "entries": [
+                        {"n": max_entries + i, "link": e.get("link"), "title": e.get("title")}
+                        for i, e in enumerate(over)
+                    ]
+                },
+            )
+        )
     articles = []
     for n, entry in enumerate(entries):
         body, is_html = _entry_content(entry)
@@ -299,6 +366,8 @@ def read_feed(
     return ParsedFeed(articles=articles, problems=problems, encoding=encoding, entries_seen=seen)
 
 
-def parse_feed(content: bytes, *, feed_name: str, base_url: str | None = None, outlet: str | None = None) -> list[Article]:
+def parse_feed(
+    content: bytes, *, feed_name: str, base_url: str | None = None, outlet: str | None = None
+) -> list[Article]:
     """Parse RSS/Atom bytes into raw articles, one per entry, in feed order (see `read_feed` for problems)."""
     return read_feed(content, feed_name=feed_name, base_url=base_url, outlet=outlet).articles

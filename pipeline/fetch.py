@@ -183,7 +183,9 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> httpcore.NetworkStream:
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
         return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout)))
 
     def get_extra_info(self, info: str) -> Any:
@@ -207,8 +209,14 @@ class _GuardedBackend(httpcore.NetworkBackend):
             return self.allow_private
         return host.strip("[]").lower() in self.allow_private
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options: Any = None) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
         addresses = resolve(host, port, _remaining(timeout))
         if not self._allowed(host):
             refused = {a: forbidden_reason(a) for a in addresses}
@@ -224,8 +232,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
             if left == 0.0:
                 raise httpcore.ConnectTimeout("total deadline of the fetch exceeded while connecting")
             try:
-                stream = self._inner.connect_tcp(address, port, timeout=left, local_address=local_address,
-                                                 socket_options=socket_options)
+                stream = self._inner.connect_tcp(
+                    address, port, timeout=left, local_address=local_address, socket_options=socket_options
+                )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
                 continue
@@ -233,7 +242,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
         assert error is not None
         raise error
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> httpcore.NetworkStream:
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
         raise ForbiddenDestination("unix sockets are not fetched")
 
     def sleep(self, seconds: float) -> None:
@@ -256,6 +267,7 @@ class GuardedTransport(httpx.HTTPTransport):
 
 
 # --- Bodies: size cap across decompression, binary sniffing ---------------------------------------
+
 
 class _BoundedDecoder:
     """Content-Encoding decoder that never produces more than `limit` bytes in all (bomb-proof)."""
@@ -313,9 +325,21 @@ _MAGIC = (
     (b"OggS", "an Ogg media file"),
     (b"ID3", "an MP3 file"),
 )
-_BINARY_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip", "application/gzip",
-                 "application/x-gzip", "application/x-tar", "application/x-7z", "application/vnd.ms-", "application/msword",
-                 "application/vnd.openxmlformats")
+_BINARY_TYPES = (
+    "image/",
+    "audio/",
+    "video/",
+    "font/",
+    "application/pdf",
+    "application/zip",
+    "application/gzip",
+    "application/x-gzip",
+    "application/x-tar",
+    "application/x-7z",
+    "application/vnd.ms-",
+    "application/msword",
+    "application/vnd.openxmlformats",
+)
 
 
 def binary_kind(content: bytes, content_type: str | None) -> str | None:
@@ -335,6 +359,7 @@ def binary_kind(content: bytes, content_type: str | None) -> str | None:
 
 
 # --- The fetcher ---------------------------------------------------------------------------------
+
 
 class Fetcher:
     """A small, hardened HTTP client for feeds and article pages."""
@@ -402,17 +427,28 @@ class Fetcher:
 
     def _check_url(self, url: str, feed: str | None, origin: str) -> None:
         if len(url) > MAX_URL_CHARS:
-            raise BadInputError(STAGE, f"URL is {len(url):,} characters long (limit {MAX_URL_CHARS:,}): not fetched",
-                                feed=feed, item=url[:200] + "…")
+            raise BadInputError(
+                STAGE,
+                f"URL is {len(url):,} characters long (limit {MAX_URL_CHARS:,}): not fetched",
+                feed=feed,
+                item=url[:200] + "…",
+            )
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             where = "" if url == origin else f" (redirected from {origin})"
-            raise BadInputError(STAGE, f"refusing URL scheme {scheme!r}{where}: only http and https are fetched", feed=feed, item=url)
+            raise BadInputError(
+                STAGE,
+                f"refusing URL scheme {scheme!r}{where}: only http and https are fetched",
+                feed=feed,
+                item=url,
+            )
         if not parts.hostname:
             raise BadInputError(STAGE, "URL has no host name; fix it in the feed list", feed=feed, item=url)
 
-    def _follow(self, url: str, headers: dict[str, str], allow: bool | frozenset[str], feed: str | None, t0: float) -> FetchResult:
+    def _follow(
+        self, url: str, headers: dict[str, str], allow: bool | frozenset[str], feed: str | None, t0: float
+    ) -> FetchResult:
         client = self._client(allow)
         current = url
         visited: list[str] = []
@@ -425,34 +461,59 @@ class Fetcher:
                         target = str(response.url.join(response.headers["Location"]))
                         if target in visited:
                             chain = " -> ".join([*visited, target])
-                            raise BadInputError(STAGE, f"redirect loop: {chain}; fix the URL in the feed list", feed=feed, item=url)
+                            raise BadInputError(
+                                STAGE,
+                                f"redirect loop: {chain}; fix the URL in the feed list",
+                                feed=feed,
+                                item=url,
+                            )
                         current = target
                         continue
                     return self._read(response, feed, t0, tuple(visited[:-1]))
             except ForbiddenDestination as exc:
                 via = f" after redirect from {visited[-2]}" if len(visited) > 1 else ""
                 raise BadInputError(
-                    STAGE, f"refusing to fetch {current}{via}: {exc}. Private and local networks are not fetched "
+                    STAGE,
+                    f"refusing to fetch {current}{via}: {exc}. Private and local networks are not fetched "
                     "unless the feed sets allow_private_network (or BORDER_ALLOW_PRIVATE_NETWORKS=true)",
-                    feed=feed, item=url) from exc
+                    feed=feed,
+                    item=url,
+                ) from exc
             except UnresolvableHost as exc:
-                raise TransientError(STAGE, f"{exc}; check the host name in the feed list (retried, in case DNS was down)", feed=feed, item=url) from exc
+                raise TransientError(
+                    STAGE,
+                    f"{exc}; check the host name in the feed list (retried, in case DNS was down)",
+                    feed=feed,
+                    item=url,
+                ) from exc
             except httpx.TimeoutException as exc:
                 elapsed = time.monotonic() - t0
                 if elapsed >= self.settings.fetch_deadline - 0.05:
-                    msg = (f"total time limit of {self.settings.fetch_deadline:g} s exceeded (server too slow: "
-                           f"{type(exc).__name__}); the feed is retried later")
+                    msg = (
+                        f"total time limit of {self.settings.fetch_deadline:g} s exceeded (server too slow: "
+                        f"{type(exc).__name__}); the feed is retried later"
+                    )
                 else:
                     msg = f"timed out after {elapsed:.1f} s ({type(exc).__name__}, limit {self.settings.fetch_timeout:g} s per read); retried later"
                 raise TransientError(STAGE, msg, feed=feed, item=current) from exc
             except httpx.TransportError as exc:
-                raise TransientError(STAGE, f"network error: {type(exc).__name__}: {exc or 'connection failed'}; retried later",
-                                     feed=feed, item=current) from exc
+                raise TransientError(
+                    STAGE,
+                    f"network error: {type(exc).__name__}: {exc or 'connection failed'}; retried later",
+                    feed=feed,
+                    item=current,
+                ) from exc
         chain = " -> ".join(visited)
-        raise BadInputError(STAGE, f"more than {self.settings.fetch_max_redirects} redirects: {chain}; put the final URL in the feed list",
-                            feed=feed, item=url)
+        raise BadInputError(
+            STAGE,
+            f"more than {self.settings.fetch_max_redirects} redirects: {chain}; put the final URL in the feed list",
+            feed=feed,
+            item=url,
+        )
 
-    def _read(self, response: httpx.Response, feed: str | None, t0: float, redirects: tuple[str, ...]) -> FetchResult:
+    def _read(
+        self, response: httpx.Response, feed: str | None, t0: float, redirects: tuple[str, ...]
+    ) -> FetchResult:
         url = str(response.url)
         status = response.status_code
         if status == 304:
@@ -460,17 +521,29 @@ class Fetcher:
         if status == 429 or status >= 500:
             after = response.headers.get("Retry-After")
             hint = f" (server asks to retry after {after})" if after else ""
-            raise TransientError(STAGE, f"HTTP {status} from the server{hint}; retried later", feed=feed, item=url)
+            raise TransientError(
+                STAGE, f"HTTP {status} from the server{hint}; retried later", feed=feed, item=url
+            )
         if status >= 400:
-            raise BadInputError(STAGE, f"HTTP {status}; check the URL in the feed list (the page may have moved or gone)",
-                                feed=feed, item=url)
+            raise BadInputError(
+                STAGE,
+                f"HTTP {status}; check the URL in the feed list (the page may have moved or gone)",
+                feed=feed,
+                item=url,
+            )
         if status in REDIRECT_STATUSES:
-            raise BadInputError(STAGE, f"HTTP {status} redirect without a Location header", feed=feed, item=url)
+            raise BadInputError(
+                STAGE, f"HTTP {status} redirect without a Location header", feed=feed, item=url
+            )
         cap = self.settings.fetch_max_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise BadInputError(STAGE, f"body of {int(declared):,} bytes exceeds the {cap:,}-byte limit "
-                                "(BORDER_FETCH_MAX_BYTES)", feed=feed, item=url)
+            raise BadInputError(
+                STAGE,
+                f"body of {int(declared):,} bytes exceeds the {cap:,}-byte limit (BORDER_FETCH_MAX_BYTES)",
+                feed=feed,
+                item=url,
+            )
         encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
         if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
             raise BadInputError(STAGE, f"unsupported Content-Encoding {encoding!r}", feed=feed, item=url)
@@ -481,24 +554,42 @@ class Fetcher:
             for raw in response.iter_raw():
                 received += len(raw)
                 if received > cap:
-                    raise BadInputError(STAGE, f"body exceeds the {cap:,}-byte limit (BORDER_FETCH_MAX_BYTES)", feed=feed, item=url)
+                    raise BadInputError(
+                        STAGE,
+                        f"body exceeds the {cap:,}-byte limit (BORDER_FETCH_MAX_BYTES)",
+                        feed=feed,
+                        item=url,
+                    )
                 chunks.append(decoder.feed(raw))
                 if decoder.produced > cap:
-                    raise BadInputError(STAGE, f"body decompresses to more than the {cap:,}-byte limit "
-                                        f"({received:,} bytes received, {encoding}): refused as a decompression bomb",
-                                        feed=feed, item=url)
+                    raise BadInputError(
+                        STAGE,
+                        f"body decompresses to more than the {cap:,}-byte limit "
+                        f"({received:,} bytes received, {encoding}): refused as a decompression bomb",
+                        feed=feed,
+                        item=url,
+                    )
         except zlib.error as exc:
-            raise BadInputError(STAGE, f"body is not valid {encoding} data: {exc}", feed=feed, item=url) from exc
+            raise BadInputError(
+                STAGE, f"body is not valid {encoding} data: {exc}", feed=feed, item=url
+            ) from exc
         content = b"".join(chunks)
         content_type = response.headers.get("Content-Type")
         kind = binary_kind(content, content_type)
         if kind:
-            raise BadInputError(STAGE, f"the server sent {kind} (Content-Type {content_type or 'missing'}), not a feed or "
-                                "an article page; check the URL", feed=feed, item=url)
+            raise BadInputError(
+                STAGE,
+                f"the server sent {kind} (Content-Type {content_type or 'missing'}), not a feed or "
+                "an article page; check the URL",
+                feed=feed,
+                item=url,
+            )
         return self._result(response, content, t0, redirects)
 
     @staticmethod
-    def _result(response: httpx.Response, content: bytes, t0: float, redirects: tuple[str, ...]) -> FetchResult:
+    def _result(
+        response: httpx.Response, content: bytes, t0: float, redirects: tuple[str, ...]
+    ) -> FetchResult:
         return FetchResult(
             url=str(response.url),
             status=response.status_code,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, helpers
 
-from pipeline import sequence
+from pipeline import mappings, sequence
 from pipeline.settings import Settings
 
 RAW_MAPPING: dict[str, Any] = {
@@ -52,7 +51,9 @@ def client(settings: Settings) -> Elasticsearch:
 _ACTIVE: set[str] = set()  # indices seen with an active primary shard by this process
 
 
-def ensure_index(es: Elasticsearch, name: str, mappings: dict[str, Any], settings: dict[str, Any] | None = None) -> bool:
+def ensure_index(
+    es: Elasticsearch, name: str, mappings: dict[str, Any], settings: dict[str, Any] | None = None
+) -> bool:
     """Create `name` if it does not exist; return True if it was created.
 
     When it exists, wait (once per process and index) until its primary shard is active: a concurrent
@@ -117,8 +118,14 @@ def bulk_index(
             yield action
 
     for ok, item in helpers.streaming_bulk(
-        es, actions(), chunk_size=chunk_size, raise_on_error=False, raise_on_exception=False,
-        max_retries=3, initial_backoff=1, refresh=refresh,
+        es,
+        actions(),
+        chunk_size=chunk_size,
+        raise_on_error=False,
+        raise_on_exception=False,
+        max_retries=3,
+        initial_backoff=1,
+        refresh=refresh,
     ):
         result = next(iter(item.values()))
         doc_id = result.get("_id")
@@ -135,7 +142,12 @@ def bulk_index(
             report.noop += 1  # already there: the stable id made the re-run a no-op
         else:
             report.failed.append(
-                {"id": doc_id, "status": result.get("status"), "error": result.get("error"), "doc": sources.get(doc_id)}
+                {
+                    "id": doc_id,
+                    "status": result.get("status"),
+                    "error": result.get("error"),
+                    "doc": sources.get(doc_id),
+                }
             )
         sources.pop(doc_id, None)
     return report
@@ -154,7 +166,7 @@ INDEX_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0
 
 def load_mapping(version: int = INDEX_VERSION) -> dict[str, Any]:
     """The mapping of version `version` of the article index, as the data file gives it."""
-    return json.loads((DATA_DIR / f"mapping-v{version}.json").read_text(encoding="utf-8"))
+    return mappings.load_mapping(f"v{version}")
 
 
 ARTICLE_MAPPING: dict[str, Any] = load_mapping(INDEX_VERSION)
@@ -318,7 +330,12 @@ def geo_point(value: Any) -> dict[str, float] | None:
         lat, lon = value
     else:
         return None
-    if isinstance(lat, bool) or isinstance(lon, bool) or not isinstance(lat, int | float) or not isinstance(lon, int | float):
+    if (
+        isinstance(lat, bool)
+        or isinstance(lon, bool)
+        or not isinstance(lat, int | float)
+        or not isinstance(lon, int | float)
+    ):
         return None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
@@ -396,6 +413,7 @@ _VOLATILE_FIELDS = frozenset({"ingest_seq", "ingested_at", "fetched_at"})
 def _unchanged(stored: dict[str, Any] | None, doc: dict[str, Any]) -> bool:
     if stored is None:
         return False
+
     def strip(d: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in d.items() if k not in _VOLATILE_FIELDS}
 
@@ -429,8 +447,12 @@ def index_articles(
 
 
 def _index_chunk(
-    es: Elasticsearch, settings: Settings, target: str, docs: list[tuple[str, dict[str, Any]]],
-    report: BulkReport, lease_ttl_s: float,
+    es: Elasticsearch,
+    settings: Settings,
+    target: str,
+    docs: list[tuple[str, dict[str, Any]]],
+    report: BulkReport,
+    lease_ttl_s: float,
 ) -> None:
     stored = es.mget(index=target, ids=[doc_id for doc_id, _ in docs])["docs"] if docs else []
     changed = []
@@ -444,7 +466,10 @@ def _index_chunk(
         if not changed:
             return
         lease = sequence.allocate(es, settings, len(changed), ttl_s=lease_ttl_s)
-        numbered = [(doc_id, {**doc, "ingest_seq": seq}) for (doc_id, doc), seq in zip(changed, lease.numbers(), strict=True)]
+        numbered = [
+            (doc_id, {**doc, "ingest_seq": seq})
+            for (doc_id, doc), seq in zip(changed, lease.numbers(), strict=True)
+        ]
         part = bulk_index(es, target, numbered, version_field="ingest_seq")
         es.indices.refresh(index=target)  # searchable before the lease is released
         if sequence.release(es, settings, lease):
@@ -459,4 +484,6 @@ def _index_chunk(
         failed_ids = {f["id"] for f in part.failed}
         changed = [(doc_id, doc) for doc_id, doc in changed if doc_id not in failed_ids]
         report.failed.extend(part.failed)
-    raise RuntimeError(f"could not index {len(changed)} articles in {target}: their sequence lease kept expiring")
+    raise RuntimeError(
+        f"could not index {len(changed)} articles in {target}: their sequence lease kept expiring"
+    )

@@ -31,7 +31,7 @@ from pipeline.fetch import Fetcher, FetchResult
 from pipeline.index import (
     RAW_MAPPING,
     BulkReport,
-        bulk_index,
+    bulk_index,
     ensure_index,
     index_articles,
     raw_id,
@@ -76,7 +76,10 @@ def fetch_feed(settings: Settings, feed: FeedConfig, fetcher: Fetcher | None = N
         if own:
             fetcher.close()
     fetched_at = now_iso()
-    return [a.replace(fetched_at=fetched_at) for a in parse_feed(result.content, feed_name=feed.name, base_url=result.url, outlet=feed.outlet)]
+    return [
+        a.replace(fetched_at=fetched_at)
+        for a in parse_feed(result.content, feed_name=feed.name, base_url=result.url, outlet=feed.outlet)
+    ]
 
 
 def raw_document(article: Article) -> tuple[str, dict[str, Any]]:
@@ -95,6 +98,7 @@ def store_raw(es: Elasticsearch, settings: Settings, articles: list[Article]) ->
 
 
 # --- Full pages -------------------------------------------------------------------------------------
+
 
 def needs_page(feed: FeedConfig, article: Article) -> bool:
     """Fetch the article's page when the feed says so or the entry carries only a summary (or nothing)."""
@@ -117,8 +121,9 @@ def page_html(result: FetchResult, *, feed: str, item: str) -> str:
         # content that would decode to NUL-laced text is refused here.
         text = result.text()
     except BadInputError as exc:
-        raise BadInputError("page", f"binary content where an HTML page was expected ({exc.message})", feed=feed,
-                            item=item) from exc
+        raise BadInputError(
+            "page", f"binary content where an HTML page was expected ({exc.message})", feed=feed, item=item
+        ) from exc
     body_text = ""
     if text.strip():
         try:
@@ -145,6 +150,7 @@ def fetch_page(fetcher: Fetcher, feed: FeedConfig, article: Article) -> Article:
 
 # --- One feed -> raw index -------------------------------------------------------------------------
 
+
 @dataclass
 class FeedOutcome:
     feed: str
@@ -168,8 +174,13 @@ def _dead_letter(es, settings, records, outcome: FeedOutcome) -> None:
 
 
 def ingest_feed(
-    es: Elasticsearch, settings: Settings, feed: FeedConfig, *, run_id: str | None = None,
-    fetcher: Fetcher | None = None, final_attempt: bool = True,
+    es: Elasticsearch,
+    settings: Settings,
+    feed: FeedConfig,
+    *,
+    run_id: str | None = None,
+    fetcher: Fetcher | None = None,
+    final_attempt: bool = True,
 ) -> FeedOutcome:
     """Conditional GET of one feed, full pages of its new entries, new entries into the raw index.
 
@@ -184,31 +195,81 @@ def ingest_feed(
         previous = state.load(es, settings, feed.name)
         etag, last_modified = previous.validators_for(feed.url)
         try:
-            result = fetcher.get(feed.url, etag=etag, last_modified=last_modified, feed=feed.name,
-                                 allow_private=feed.allow_private_network)
+            result = fetcher.get(
+                feed.url,
+                etag=etag,
+                last_modified=last_modified,
+                feed=feed.name,
+                allow_private=feed.allow_private_network,
+            )
             if result.not_modified:
                 outcome.status = "not_modified"
-                state.record_success(es, settings, feed.name, url=feed.url, etag=None, last_modified=None,
-                                     entries=0, new=0, run_id=run_id, not_modified=True)
+                state.record_success(
+                    es,
+                    settings,
+                    feed.name,
+                    url=feed.url,
+                    etag=None,
+                    last_modified=None,
+                    entries=0,
+                    new=0,
+                    run_id=run_id,
+                    not_modified=True,
+                )
                 return outcome
-            parsed = read_feed(result.content, feed_name=feed.name, base_url=result.url, outlet=feed.outlet,
-                               content_type=result.content_type, max_entries=settings.feed_max_entries)
+            parsed = read_feed(
+                result.content,
+                feed_name=feed.name,
+                base_url=result.url,
+                outlet=feed.outlet,
+                content_type=result.content_type,
+                max_entries=settings.feed_max_entries,
+            )
             articles = parsed.articles
         except PipelineError as exc:
             if exc.transient and not final_attempt:
                 raise
             outcome.status, outcome.error = "failed", str(exc)
             body = None if exc.stage == "fetch" else result.content[:20000].decode("utf-8", errors="replace")
-            _dead_letter(es, settings, [deadletter.record_for(exc.stage, exc, feed=feed.name, item=feed.url,
-                                                              input={"url": feed.url, "body": body}, run_id=run_id)], outcome)
-            state.record_failure(es, settings, feed.name, url=feed.url, stage=exc.stage, error=str(exc), run_id=run_id)
+            _dead_letter(
+                es,
+                settings,
+                [
+                    deadletter.record_for(
+                        exc.stage,
+                        exc,
+                        feed=feed.name,
+                        item=feed.url,
+                        input={"url": feed.url, "body": body},
+                        run_id=run_id,
+                    )
+                ],
+                outcome,
+            )
+            state.record_failure(
+                es, settings, feed.name, url=feed.url, stage=exc.stage, error=str(exc), run_id=run_id
+            )
             return outcome
         finally:
             outcome.durations_s["fetch"] = time.monotonic() - t0
 
         # What the parser met but got past (bad bytes, a cut-off last entry, entries over the cap): recorded.
-        _dead_letter(es, settings, [deadletter.record_for("parse", p.error, feed=feed.name, item=p.error.item or feed.url,
-                                                          input=p.input, run_id=run_id) for p in parsed.problems], outcome)
+        _dead_letter(
+            es,
+            settings,
+            [
+                deadletter.record_for(
+                    "parse",
+                    p.error,
+                    feed=feed.name,
+                    item=p.error.item or feed.url,
+                    input=p.input,
+                    run_id=run_id,
+                )
+                for p in parsed.problems
+            ],
+            outcome,
+        )
         fetched_at = now_iso()
         articles = [a.replace(fetched_at=fetched_at) for a in articles]
         outcome.entries = len(articles)
@@ -216,7 +277,11 @@ def ingest_feed(
         for a in articles:  # one feed listing a link twice: one entry
             by_id.setdefault(raw_id(a.raw_url, a.input), a)
         raw_index = ensure_raw_index(es, settings)
-        found = es.mget(index=raw_index, ids=list(by_id), source_includes=["processed_at"])["docs"] if by_id else []
+        found = (
+            es.mget(index=raw_index, ids=list(by_id), source_includes=["processed_at"])["docs"]
+            if by_id
+            else []
+        )
         stored = {d["_id"]: d["_source"] for d in found if d.get("found")}
         outcome.pending = sum(1 for s in stored.values() if not s.get("processed_at"))
         new = [a for i, a in by_id.items() if i not in stored]
@@ -230,17 +295,36 @@ def ingest_feed(
         report = store_raw(es, settings, new)
         outcome.new = report.created
         if report.failed:
-            _dead_letter(es, settings, [
-                deadletter.record_for("raw", f"raw index refused the entry: {f['error']}", feed=feed.name,
-                                      item=(f["doc"] or {}).get("raw_url") or f["id"], input=f["doc"], run_id=run_id)
-                for f in report.failed], outcome)
+            _dead_letter(
+                es,
+                settings,
+                [
+                    deadletter.record_for(
+                        "raw",
+                        f"raw index refused the entry: {f['error']}",
+                        feed=feed.name,
+                        item=(f["doc"] or {}).get("raw_url") or f["id"],
+                        input=f["doc"],
+                        run_id=run_id,
+                    )
+                    for f in report.failed
+                ],
+                outcome,
+            )
         outcome.durations_s["raw"] = time.monotonic() - t2
         # Deferred entries must be seen again next run: keep no validators then, or a 304 would hide them.
         keep_validators = outcome.deferred == 0 and not report.failed
         state.record_success(
-            es, settings, feed.name, url=feed.url, etag=result.etag if keep_validators else None,
-            last_modified=result.last_modified if keep_validators else None, entries=outcome.entries,
-            new=outcome.new, run_id=run_id)
+            es,
+            settings,
+            feed.name,
+            url=feed.url,
+            etag=result.etag if keep_validators else None,
+            last_modified=result.last_modified if keep_validators else None,
+            entries=outcome.entries,
+            new=outcome.new,
+            run_id=run_id,
+        )
         return outcome
     finally:
         if own:
@@ -248,7 +332,12 @@ def ingest_feed(
 
 
 def ingest_feeds(
-    es: Elasticsearch, settings: Settings, feeds: list[FeedConfig], *, run_id: str | None = None, final_attempt: bool = True,
+    es: Elasticsearch,
+    settings: Settings,
+    feeds: list[FeedConfig],
+    *,
+    run_id: str | None = None,
+    final_attempt: bool = True,
 ) -> list[FeedOutcome]:
     """`ingest_feed` for each of a few feeds (one mapped task). A transient failure of one feed does not
     stop the others; it is raised at the end (for an Airflow retry) unless `final_attempt`. A retry
@@ -258,7 +347,11 @@ def ingest_feeds(
     with Fetcher(settings) as fetcher:
         for feed in feeds:
             try:
-                outcomes.append(ingest_feed(es, settings, feed, run_id=run_id, fetcher=fetcher, final_attempt=final_attempt))
+                outcomes.append(
+                    ingest_feed(
+                        es, settings, feed, run_id=run_id, fetcher=fetcher, final_attempt=final_attempt
+                    )
+                )
             except TransientError as exc:
                 transient.append(exc)
     if transient:
@@ -295,8 +388,16 @@ def _fetch_pages(fetcher, settings, feed, articles, outcome, run_id) -> tuple[li
             continue
         outcome.pages_failed += 1
         page_error = type(error)("page", error.message, feed=feed.name, item=article.raw_url)
-        records.append(deadletter.record_for("page", page_error, feed=feed.name, item=article.raw_url,
-                                             input=article.to_dict(), run_id=run_id))
+        records.append(
+            deadletter.record_for(
+                "page",
+                page_error,
+                feed=feed.name,
+                item=article.raw_url,
+                input=article.to_dict(),
+                run_id=run_id,
+            )
+        )
         if error.transient:
             outcome.deferred += 1
         else:
@@ -305,6 +406,7 @@ def _fetch_pages(fetcher, settings, feed, articles, outcome, run_id) -> tuple[li
 
 
 # --- Pending raw articles -> processed -> main index ------------------------------------------------
+
 
 class StageProcessor:
     """`pipeline.process.process` with its dedupe registry and story clusters, timing every stage."""
@@ -326,7 +428,9 @@ def default_processor(es: Elasticsearch, settings: Settings) -> StageProcessor:
     already indexed counts, so an article seen in an earlier run is recognised."""
     from pipeline import dedupe, stories
 
-    return StageProcessor(dedupe.ElasticsearchDedupeIndex(es, settings), stories.ElasticsearchStoryIndex(es, settings))
+    return StageProcessor(
+        dedupe.ElasticsearchDedupeIndex(es, settings), stories.ElasticsearchStoryIndex(es, settings)
+    )
 
 
 @dataclass
@@ -341,7 +445,9 @@ class ProcessOutcome:
     dead_lettered: int = 0
     index_blocked: int = 0  # refused because the index takes no writes now: left pending, retried
     blocked_reason: str | None = None
-    durations_s: dict[str, float] = field(default_factory=lambda: {"process": 0.0, "index": 0.0, "deadletter": 0.0})
+    durations_s: dict[str, float] = field(
+        default_factory=lambda: {"process": 0.0, "index": 0.0, "deadletter": 0.0}
+    )
     lags_s: list[float] = field(default_factory=list)
     indexed_ids: list[str] = field(default_factory=list)
 
@@ -381,18 +487,30 @@ def pending_batches(es: Elasticsearch, settings: Settings, batch_size: int) -> I
     be marked (processed_at) before the next is asked for; a cap on rounds guards against a loop."""
     index = ensure_raw_index(es, settings)
     es.indices.refresh(index=index)
-    total = es.count(index=index, query={"bool": {"must_not": {"exists": {"field": "processed_at"}}}})["count"]
+    total = es.count(index=index, query={"bool": {"must_not": {"exists": {"field": "processed_at"}}}})[
+        "count"
+    ]
     for _ in range(total // max(1, batch_size) + 2):
-        hits = es.search(index=index, size=batch_size, query={"bool": {"must_not": {"exists": {"field": "processed_at"}}}},
-                         sort=[{"fetched_at": {"order": "asc", "unmapped_type": "date"}}])["hits"]["hits"]
+        hits = es.search(
+            index=index,
+            size=batch_size,
+            query={"bool": {"must_not": {"exists": {"field": "processed_at"}}}},
+            sort=[{"fetched_at": {"order": "asc", "unmapped_type": "date"}}],
+        )["hits"]["hits"]
         if not hits:
             return
         yield hits
 
 
 def process_articles(
-    es: Elasticsearch, settings: Settings, raw_hits: list[dict[str, Any]], processor: Processor, *,
-    run_id: str | None, outcome: ProcessOutcome, target_index: str | None = None,
+    es: Elasticsearch,
+    settings: Settings,
+    raw_hits: list[dict[str, Any]],
+    processor: Processor,
+    *,
+    run_id: str | None,
+    outcome: ProcessOutcome,
+    target_index: str | None = None,
 ) -> dict[str, tuple[str, str | None]]:
     """Process raw hits one article at a time (a failing article is dead-lettered, the rest go on) and
     bulk-index the kept ones: through the write alias, or into `target_index` (reprocessing).
@@ -410,8 +528,16 @@ def process_articles(
         if isinstance(article, Failure):  # one stage broke on this article: record which, go on
             outcome.process_failed += 1
             error = PipelineError(article.stage, article.error, feed=raw.feed, item=raw.raw_url or raw.input)
-            records.append(deadletter.record_for(article.stage, error, feed=raw.feed, item=raw.raw_url or raw.input,
-                                                 input={"raw_id": hit["_id"], "title": raw.raw_title}, run_id=run_id))
+            records.append(
+                deadletter.record_for(
+                    article.stage,
+                    error,
+                    feed=raw.feed,
+                    item=raw.raw_url or raw.input,
+                    input={"raw_id": hit["_id"], "title": raw.raw_title},
+                    run_id=run_id,
+                )
+            )
             marks[hit["_id"]] = ("failed", None)
         elif article.relevant is False:
             outcome.irrelevant += 1
@@ -434,8 +560,16 @@ def process_articles(
             if f["id"] in blocked:
                 continue
             outcome.index_failed += 1
-            records.append(deadletter.record_for("index", f"Elasticsearch refused the document: {f['error']}", feed=(f["doc"] or {}).get("feed"),
-                                                 item=(f["doc"] or {}).get("url") or f["id"], input={"raw_id": raw_of.get(f["id"]), "doc": f["doc"]}, run_id=run_id))
+            records.append(
+                deadletter.record_for(
+                    "index",
+                    f"Elasticsearch refused the document: {f['error']}",
+                    feed=(f["doc"] or {}).get("feed"),
+                    item=(f["doc"] or {}).get("url") or f["id"],
+                    input={"raw_id": raw_of.get(f["id"]), "doc": f["doc"]},
+                    run_id=run_id,
+                )
+            )
         now = datetime.now(UTC)
         for a in to_index:
             if a.id in blocked:  # not marked: the raw entry stays pending for the retry
@@ -476,20 +610,36 @@ def _reason(failure: dict[str, Any]) -> str:
     return str(error)
 
 
-def mark_processed(es: Elasticsearch, settings: Settings, marks: dict[str, tuple[str, str | None]], run_id: str | None) -> None:
+def mark_processed(
+    es: Elasticsearch, settings: Settings, marks: dict[str, tuple[str, str | None]], run_id: str | None
+) -> None:
     """Record each raw entry's outcome: it is no longer pending."""
     now = now_iso()
-    actions = ({"_op_type": "update", "_index": settings.index("raw"), "_id": rid,
-                "doc": {"processed_at": now, "outcome": what, "article_id": aid, "run_id": run_id}} for rid, (what, aid) in marks.items())
+    actions = (
+        {
+            "_op_type": "update",
+            "_index": settings.index("raw"),
+            "_id": rid,
+            "doc": {"processed_at": now, "outcome": what, "article_id": aid, "run_id": run_id},
+        }
+        for rid, (what, aid) in marks.items()
+    )
     from elasticsearch import helpers
 
     ok, errors = helpers.bulk(es, actions, raise_on_error=False, refresh=True)
     if errors:
-        raise TransientError("raw", f"could not mark {len(errors)} raw entries as processed: {errors[0]}; the next run processes them again")
+        raise TransientError(
+            "raw",
+            f"could not mark {len(errors)} raw entries as processed: {errors[0]}; the next run processes them again",
+        )
 
 
 def process_pending(
-    es: Elasticsearch, settings: Settings, *, run_id: str | None = None, processor: Processor | None = None,
+    es: Elasticsearch,
+    settings: Settings,
+    *,
+    run_id: str | None = None,
+    processor: Processor | None = None,
 ) -> ProcessOutcome:
     """Process every pending raw entry, index the kept ones, mark all; then refresh so they are searchable."""
     outcome = ProcessOutcome()
@@ -499,11 +649,13 @@ def process_pending(
         mark_processed(es, settings, marks, run_id)
         if outcome.index_blocked:
             raise TransientError(
-                "index", f"Elasticsearch refuses writes to {settings.write_alias}: {outcome.blocked_reason}. "
+                "index",
+                f"Elasticsearch refuses writes to {settings.write_alias}: {outcome.blocked_reason}. "
                 f"{outcome.index_blocked} articles were not indexed and stay pending in the raw index (nothing is lost); "
                 "they are indexed when this task is retried. If the index is read-only (index.blocks.write) or the disk "
                 "is full (index.blocks.read_only_allow_delete after the flood-stage watermark), free disk space or "
-                "lift the block, then clear this task")
+                "lift the block, then clear this task",
+            )
     for stage, secs in getattr(getattr(processor, "timings", None), "seconds", {}).items():
         outcome.durations_s[f"stage_{stage}"] = secs
     if outcome.indexed:
@@ -513,9 +665,17 @@ def process_pending(
 
 # --- The run's summary ------------------------------------------------------------------------------
 
+
 def summarize(
-    es: Elasticsearch, settings: Settings, *, run_id: str, started_at: datetime | None, outcomes: list[dict[str, Any]],
-    processed: dict[str, Any] | None, delivered: dict[str, Any] | None, dag_id: str = "border_news_ingest",
+    es: Elasticsearch,
+    settings: Settings,
+    *,
+    run_id: str,
+    started_at: datetime | None,
+    outcomes: list[dict[str, Any]],
+    processed: dict[str, Any] | None,
+    delivered: dict[str, Any] | None,
+    dag_id: str = "border_news_ingest",
 ) -> RunSummary:
     """Add up the feed tasks' and the processing task's outcomes into the run's record, and store it.
     `processed` or `delivered` None means that task failed: the run is recorded as failed."""

@@ -44,7 +44,7 @@ def for_prefix(objects: list[dict[str, Any]], prefix: str) -> list[dict[str, Any
     for obj in objects:
         if obj["type"] == "index-pattern":
             title = obj["attributes"]["title"]
-            obj = {**obj, "attributes": {**obj["attributes"], "title": prefix + title[len(DEFAULT_PREFIX):]}}
+            obj = {**obj, "attributes": {**obj["attributes"], "title": prefix + title[len(DEFAULT_PREFIX) :]}}
         out.append(obj)
     return out
 
@@ -112,9 +112,13 @@ def unresolved_references(objects: list[dict[str, Any]]) -> list[str]:
         if obj["type"] == "dashboard":
             for panel in json.loads(obj["attributes"]["panelsJSON"]):
                 if panel.get("panelRefName") not in names:
-                    missing.append(f"dashboard/{obj['id']} panel {panel.get('panelIndex')} -> {panel.get('panelRefName')}")
+                    missing.append(
+                        f"dashboard/{obj['id']} panel {panel.get('panelIndex')} -> {panel.get('panelRefName')}"
+                    )
         index_refs = [_search_source(obj).get("indexRefName")]
-        index_refs += [layer.get("sourceDescriptor", {}).get("indexPatternRefName") for layer in _map_layers(obj)]
+        index_refs += [
+            layer.get("sourceDescriptor", {}).get("indexPatternRefName") for layer in _map_layers(obj)
+        ]
         for index_ref in filter(None, index_refs):
             if index_ref not in names:
                 missing.append(f"{obj['type']}/{obj['id']} -> {index_ref}")
@@ -155,7 +159,10 @@ def import_objects(
             attempt += 1
             try:
                 response = http.post(
-                    f"{base}/api/saved_objects/_import", params={"overwrite": "true"}, headers=headers, auth=auth,
+                    f"{base}/api/saved_objects/_import",
+                    params={"overwrite": "true"},
+                    headers=headers,
+                    auth=auth,
                     files={"file": ("border-news.ndjson", body, "application/ndjson")},
                 )
                 if response.status_code < 500:
@@ -169,5 +176,8 @@ def import_objects(
     if response.status_code != 200:
         raise RuntimeError(f"Kibana refused the import: HTTP {response.status_code}: {response.text[:500]}")
     data = response.json()
-    return ImportResult(success=bool(data.get("success")), success_count=int(data.get("successCount") or 0),
-                        errors=list(data.get("errors") or []))
+    return ImportResult(
+        success=bool(data.get("success")),
+        success_count=int(data.get("successCount") or 0),
+        errors=list(data.get("errors") or []),
+    )

@@ -17,13 +17,40 @@ _DEVANAGARI = re.compile(r"[\u0900-\u0963\u0966-\u097F\uA8E0-\uA8FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _LETTER = re.compile(r"[^\W\d_]")
 SAMPLE_CHARS = 3000  # script counts: enough for a stable majority; keeps the cost per article flat
-LANGID_CHARS = 1000  # py3langid is the costly part; a thousand letters is plenty to tell Latin languages apart
+LANGID_CHARS = (
+    1000  # py3langid is the costly part; a thousand letters is plenty to tell Latin languages apart
+)
 
 
 # Languages py3langid may answer: those of India and its neighbours, and the major languages of world
 # news. Without a restriction it calls short English headlines Shona or Nigerian Pidgin.
-CANDIDATE_LANGUAGES = ("en", "hi", "ur", "bn", "mr", "ne", "ta", "te", "gu", "pa", "ml", "kn", "or", "zh", "ja", "ko",
-                       "ar", "fa", "ru", "fr", "de", "es", "pt", "it", "nl")
+CANDIDATE_LANGUAGES = (
+    "en",
+    "hi",
+    "ur",
+    "bn",
+    "mr",
+    "ne",
+    "ta",
+    "te",
+    "gu",
+    "pa",
+    "ml",
+    "kn",
+    "or",
+    "zh",
+    "ja",
+    "ko",
+    "ar",
+    "fa",
+    "ru",
+    "fr",
+    "de",
+    "es",
+    "pt",
+    "it",
+    "nl",
+)
 
 
 @lru_cache(maxsize=1)

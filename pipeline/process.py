@@ -38,8 +38,12 @@ class Failure:
     article: Article
 
     def to_dict(self) -> dict[str, Any]:
-        return {"input": self.input, "stage": self.stage, "error": self.error, "url": self.article.url
-                or self.article.raw_url}
+        return {
+            "input": self.input,
+            "stage": self.stage,
+            "error": self.error,
+            "url": self.article.url or self.article.raw_url,
+        }
 
 
 @dataclass
@@ -54,8 +58,11 @@ class StageTimings:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + elapsed
 
     def to_dict(self) -> dict[str, Any]:
-        return {"articles": self.articles, "failures": self.failures,
-                "seconds": {k: round(v, 4) for k, v in self.seconds.items()}}
+        return {
+            "articles": self.articles,
+            "failures": self.failures,
+            "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
+        }
 
 
 Stage = tuple[str, Callable[[Article], Article]]
@@ -76,7 +83,10 @@ def stages(registry: DedupeRegistry, clusters: StoryClusters) -> tuple[Stage, ..
 
 
 def run_stages(
-    article: Article, pipeline: tuple[Stage, ...], timings: StageTimings | None = None, clock: Callable[[], float] = time.perf_counter
+    article: Article,
+    pipeline: tuple[Stage, ...],
+    timings: StageTimings | None = None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> Article | Failure:
     """One article through every stage, or the `Failure` of the first stage that broke."""
     for name, stage in pipeline:
@@ -138,7 +148,9 @@ class BatchResult:
         }
 
 
-def process_batch(articles: Iterable[Article], *, registry: DedupeRegistry, clusters: StoryClusters) -> BatchResult:
+def process_batch(
+    articles: Iterable[Article], *, registry: DedupeRegistry, clusters: StoryClusters
+) -> BatchResult:
     """Process a whole batch (a DAG task's input) and keep the results apart by outcome."""
     timings = StageTimings()
     done: list[Article] = []

@@ -34,8 +34,16 @@ HTML_EXTENSIONS = (".html", ".htm")
 FEED_EXTENSIONS = (".xml", ".rss", ".atom")
 JSONL_EXTENSIONS = (".jsonl",)
 _ENTRY = re.compile(r"^(?P<path>.+)#(?P<n>\d+)$")
-JSONL_KEYS = {"url": "raw_url", "title": "raw_title", "published": "published", "text": "raw_text", "html": "raw_html",
-              "source": "source", "summary": "summary", "fetched_at": "fetched_at"}
+JSONL_KEYS = {
+    "url": "raw_url",
+    "title": "raw_title",
+    "published": "published",
+    "text": "raw_text",
+    "html": "raw_html",
+    "source": "source",
+    "summary": "summary",
+    "fetched_at": "fetched_at",
+}
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -75,8 +83,12 @@ def read(path: str) -> Iterator[Article | BadInputError]:
     suffix = file_path.suffix.lower()
     try:
         if suffix not in TEXT_EXTENSIONS + HTML_EXTENSIONS + FEED_EXTENSIONS + JSONL_EXTENSIONS:
-            raise BadInputError(STAGE, f"unknown input type {suffix or '(no extension)'!r}: expected .txt, .html, "
-                                       ".xml/.rss/.atom or .jsonl", item=path)
+            raise BadInputError(
+                STAGE,
+                f"unknown input type {suffix or '(no extension)'!r}: expected .txt, .html, "
+                ".xml/.rss/.atom or .jsonl",
+                item=path,
+            )
         try:
             data = file_path.read_bytes()
         except OSError as exc:

@@ -81,7 +81,9 @@ class _Matcher:
         """The token itself and, for Devanagari, its prefixes that end a term ("चीनी" -> "चीनी", "चीन")."""
         if not _DEVANAGARI.match(token):
             return (token,)
-        return (token,) + tuple(token[:k] for k in range(len(token) - 1, 0, -1) if token[:k] in self.devanagari_last)
+        return (token,) + tuple(
+            token[:k] for k in range(len(token) - 1, 0, -1) if token[:k] in self.devanagari_last
+        )
 
     def counts(self, text: str) -> dict[str, int]:
         original = _TOKEN.findall(_fold(text))
@@ -92,13 +94,13 @@ class _Matcher:
         while i < n:
             matched = 0
             for length in range(min(self.max_len, n - i), 0, -1):
-                head = tuple(lowered[i:i + length - 1])
+                head = tuple(lowered[i : i + length - 1])
                 for last in self._forms(lowered[i + length - 1]):
                     entry = entries.get(head + (last,))
                     if entry is None:
                         continue
                     key, exact = entry
-                    if exact is not None and tuple(original[i:i + length]) != exact:
+                    if exact is not None and tuple(original[i : i + length]) != exact:
                         continue
                     counts[key] = counts.get(key, 0) + 1
                     matched = length
@@ -144,8 +146,15 @@ def terms(path: Path = DATA) -> Terms:
     places, lac_places = _sector_places(data.get("sector_places") or {}, weights)
     for key, w in places.items():
         weights.setdefault(key, w)
-    everything = (list(data.get("positive") or {}) + list(data.get("negative") or {}) + data["india"] + data["china"]
-                  + data.get("implies_both", []) + data.get("border_with_china", []) + list(places))
+    everything = (
+        list(data.get("positive") or {})
+        + list(data.get("negative") or {})
+        + data["india"]
+        + data["china"]
+        + data.get("implies_both", [])
+        + data.get("border_with_china", [])
+        + list(places)
+    )
     # "Galwan Valley" is matched as one term (longest match) and stands for both sides as "Galwan" does.
     both = frozenset(both | {k for k in map(_key, everything) if any(k.startswith(b + " ") for b in both)})
     return Terms(
@@ -184,8 +193,10 @@ def _sector_places(config: dict, listed: dict[str, float]) -> tuple[dict[str, fl
         if entity.type != "location" or not entity.sector or entity.generic or entity.kind in skip:
             continue
         keys = [_key(a) for a in entity.aliases if _tokens(a)]
-        weight = max((listed[k] for k in keys if listed.get(k, 0) > 0),
-                     default=broad_w if entity.kind in broad else specific_w)
+        weight = max(
+            (listed[k] for k in keys if listed.get(k, 0) > 0),
+            default=broad_w if entity.kind in broad else specific_w,
+        )
         for k in keys:
             places.setdefault(k, weight)
             if entity.kind not in broad:
@@ -213,8 +224,12 @@ def _sentence_counts(t: Terms, text: str) -> tuple[dict[str, int], int]:
         implied = not _third_country_only(t, counts) and any(k in t.both or k in t.lac_places for k in counts)
         india = implied or any(k in t.india or (k in t.places and k not in t.lac_places) for k in counts)
         china = implied or any(k in t.china for k in counts)
-        if (india and china and _has_context(t, counts)
-                and sum(t.weights.get(k, 0.0) for k in counts) >= t.pair_min_weight):
+        if (
+            india
+            and china
+            and _has_context(t, counts)
+            and sum(t.weights.get(k, 0.0) for k in counts) >= t.pair_min_weight
+        ):
             pairs += 1
     return total, pairs
 

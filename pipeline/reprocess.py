@@ -42,7 +42,9 @@ def memory_processor(es: Elasticsearch, settings: Settings) -> StageProcessor:
 def next_generation(es: Elasticsearch, settings: Settings, schema_version: int = INDEX_VERSION) -> int:
     """One more than the highest reprocessing generation of this schema version (`-v1` is generation 1)."""
     pattern = re.compile(re.escape(f"{settings.index_prefix}-v{schema_version}") + r"(?:-r(\d+))?$")
-    names = es.indices.get(index=f"{settings.index_prefix}-v{schema_version}*", allow_no_indices=True, expand_wildcards="all")
+    names = es.indices.get(
+        index=f"{settings.index_prefix}-v{schema_version}*", allow_no_indices=True, expand_wildcards="all"
+    )
     generations = [int(m.group(1) or 1) for n in names if (m := pattern.match(n))]
     return max(generations, default=0) + 1
 
@@ -59,7 +61,9 @@ def create_generation(es: Elasticsearch, settings: Settings, schema_version: int
     return name
 
 
-def raw_hits(es: Elasticsearch, settings: Settings, *, since: str | None = None, batch_size: int = 500) -> Iterator[list[dict[str, Any]]]:
+def raw_hits(
+    es: Elasticsearch, settings: Settings, *, since: str | None = None, batch_size: int = 500
+) -> Iterator[list[dict[str, Any]]]:
     """Every raw article (or those ingested since `since`) in fetch order, in batches, over a
     point-in-time so that concurrent ingestion does not shift the pages."""
     index = ensure_raw_index(es, settings)
@@ -70,8 +74,13 @@ def raw_hits(es: Elasticsearch, settings: Settings, *, since: str | None = None,
     try:
         while True:
             kwargs: dict[str, Any] = {"search_after": search_after} if search_after else {}
-            response = es.search(pit={"id": pit, "keep_alive": "5m"}, size=batch_size, query=query,
-                                 sort=[{"fetched_at": {"order": "asc", "unmapped_type": "date"}}, {"_shard_doc": "asc"}], **kwargs)
+            response = es.search(
+                pit={"id": pit, "keep_alive": "5m"},
+                size=batch_size,
+                query=query,
+                sort=[{"fetched_at": {"order": "asc", "unmapped_type": "date"}}, {"_shard_doc": "asc"}],
+                **kwargs,
+            )
             hits = response["hits"]["hits"]
             if not hits:
                 return
@@ -100,7 +109,10 @@ class ReprocessReport:
 
 
 def reprocess(
-    es: Elasticsearch, settings: Settings, *, run_id: str | None = None,
+    es: Elasticsearch,
+    settings: Settings,
+    *,
+    run_id: str | None = None,
     processor_factory: Callable[[Elasticsearch, Settings], Processor] = memory_processor,
     on_filled: Callable[[str], None] | None = None,
 ) -> ReprocessReport:
@@ -121,7 +133,9 @@ def reprocess(
     for hits in raw_hits(es, settings, batch_size=settings.process_batch_size):
         report.raw += len(hits)
         replayed.update(h["_id"] for h in hits)
-        process_articles(es, settings, hits, processor, run_id=run_id, outcome=report.outcome, target_index=new)
+        process_articles(
+            es, settings, hits, processor, run_id=run_id, outcome=report.outcome, target_index=new
+        )
     es.indices.refresh(index=new)
     if on_filled:
         on_filled(new)
@@ -130,7 +144,9 @@ def reprocess(
     for hits in raw_hits(es, settings, since=started, batch_size=settings.process_batch_size):
         hits = [h for h in hits if h["_id"] not in replayed]
         report.caught_up += len(hits)
-        process_articles(es, settings, hits, processor, run_id=run_id, outcome=report.outcome, target_index=new)
+        process_articles(
+            es, settings, hits, processor, run_id=run_id, outcome=report.outcome, target_index=new
+        )
     es.indices.refresh(index=new)
     report.outcome.durations_s["total"] = time.monotonic() - t0
     report.old_count = es.count(index=old)["count"] if old else 0

@@ -17,9 +17,22 @@ from pipeline.index import ensure_index
 from pipeline.settings import Settings
 
 COUNTS = (
-    "feeds_total", "feeds_fetched", "feeds_not_modified", "feeds_failed", "entries_seen", "new",
-    "pages_fetched", "pages_failed", "processed", "irrelevant", "duplicates", "indexed", "index_failed",
-    "process_failed", "dead_lettered", "delivered",
+    "feeds_total",
+    "feeds_fetched",
+    "feeds_not_modified",
+    "feeds_failed",
+    "entries_seen",
+    "new",
+    "pages_fetched",
+    "pages_failed",
+    "processed",
+    "irrelevant",
+    "duplicates",
+    "indexed",
+    "index_failed",
+    "process_failed",
+    "dead_lettered",
+    "delivered",
 )
 
 MAPPING: dict[str, Any] = {
@@ -32,10 +45,30 @@ MAPPING: dict[str, Any] = {
         "finished_at": {"type": "date"},
         "duration_s": {"type": "float"},
         **{name: {"type": "integer"} for name in COUNTS},
-        "durations_s": {"type": "object", "properties": {s: {"type": "float"} for s in (
-            "fetch", "pages", "raw", "process", "index", "deadletter", "deliver", "slowest_feed", "stage_clean",
-            "stage_language", "stage_relevance", "stage_dates", "stage_entities", "stage_dedupe", "stage_registry",
-            "stage_stories")}},
+        "durations_s": {
+            "type": "object",
+            "properties": {
+                s: {"type": "float"}
+                for s in (
+                    "fetch",
+                    "pages",
+                    "raw",
+                    "process",
+                    "index",
+                    "deadletter",
+                    "deliver",
+                    "slowest_feed",
+                    "stage_clean",
+                    "stage_language",
+                    "stage_relevance",
+                    "stage_dates",
+                    "stage_entities",
+                    "stage_dedupe",
+                    "stage_registry",
+                    "stage_stories",
+                )
+            },
+        },
         "freshness_lag_p50_s": {"type": "float"},
         "freshness_lag_p95_s": {"type": "float"},
         "freshness_lag_max_s": {"type": "float"},
@@ -101,10 +134,20 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         """The summary as log lines (also the DAG run's note, in Markdown)."""
-        lag = "n/a" if self.freshness_lag_p50_s is None else (
-            f"p50 {self.freshness_lag_p50_s:.0f} s, p95 {self.freshness_lag_p95_s:.0f} s, max {self.freshness_lag_max_s:.0f} s")
-        stages = ", ".join(f"{k} {v:.2f} s" for k, v in self.durations_s.items() if not k.startswith("stage_")) or "n/a"
-        per_stage = ", ".join(f"{k[6:]} {v:.2f} s" for k, v in self.durations_s.items() if k.startswith("stage_"))
+        lag = (
+            "n/a"
+            if self.freshness_lag_p50_s is None
+            else (
+                f"p50 {self.freshness_lag_p50_s:.0f} s, p95 {self.freshness_lag_p95_s:.0f} s, max {self.freshness_lag_max_s:.0f} s"
+            )
+        )
+        stages = (
+            ", ".join(f"{k} {v:.2f} s" for k, v in self.durations_s.items() if not k.startswith("stage_"))
+            or "n/a"
+        )
+        per_stage = ", ".join(
+            f"{k[6:]} {v:.2f} s" for k, v in self.durations_s.items() if k.startswith("stage_")
+        )
         out = [
             f"run summary {self.run_id} ({self.state})",
             f"- feeds: {self.feeds_total} total, {self.feeds_fetched} fetched, {self.feeds_not_modified} not modified, {self.feeds_failed} failed",
@@ -116,7 +159,9 @@ class RunSummary:
             f"- freshness lag (published -> indexed): {lag}",
         ]
         if self.failed_feeds:
-            out.append(f"- failed feeds: {', '.join(self.failed_feeds)} (see the dead-letter index `*-deadletter`)")
+            out.append(
+                f"- failed feeds: {', '.join(self.failed_feeds)} (see the dead-letter index `*-deadletter`)"
+            )
         return out
 
     def note(self) -> str:
@@ -144,7 +189,9 @@ def recent(es: Elasticsearch, settings: Settings, size: int = 20) -> list[dict[s
     index = settings.index("runs")
     if not es.indices.exists(index=index):
         return []
-    hits = es.search(index=index, size=size, sort=[{"started_at": {"order": "desc", "unmapped_type": "date"}}])
+    hits = es.search(
+        index=index, size=size, sort=[{"started_at": {"order": "desc", "unmapped_type": "date"}}]
+    )
     return [h["_source"] for h in hits["hits"]["hits"]]
 
 

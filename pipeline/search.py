@@ -33,8 +33,13 @@ class Filters:
     stories: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "entities": list(self.entities), "languages": list(self.languages),
-                "since": self.since, "stories": list(self.stories)}
+        return {
+            "query": self.query,
+            "entities": list(self.entities),
+            "languages": list(self.languages),
+            "since": self.since,
+            "stories": list(self.stories),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Filters:
@@ -56,9 +61,15 @@ def since_bound(since: str) -> str:
 
 def entity_clause(entity: str) -> dict[str, Any]:
     """Matches an entity by id or by name of any type, ignoring case."""
-    return {"bool": {"should": [
-        {"term": {name: {"value": entity, "case_insensitive": True}}} for name in ENTITY_KEYWORD_FIELDS
-    ], "minimum_should_match": 1}}
+    return {
+        "bool": {
+            "should": [
+                {"term": {name: {"value": entity, "case_insensitive": True}}}
+                for name in ENTITY_KEYWORD_FIELDS
+            ],
+            "minimum_should_match": 1,
+        }
+    }
 
 
 def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
@@ -94,8 +105,11 @@ def search(es: Elasticsearch, settings: Settings, filters: Filters, size: int = 
     """Best matches first when there is free text, else the newest first."""
     if not es.indices.exists_alias(name=settings.read_alias):
         return SearchResult(total=0)
-    sort: list[Any] = ["_score", {"published_at": {"order": "desc", "missing": "_last"}}] if filters.query else [
-        {"published_at": {"order": "desc", "missing": "_last"}}, {"ingest_seq": "desc"}]
+    sort: list[Any] = (
+        ["_score", {"published_at": {"order": "desc", "missing": "_last"}}]
+        if filters.query
+        else [{"published_at": {"order": "desc", "missing": "_last"}}, {"ingest_seq": "desc"}]
+    )
     response = es.search(
         index=settings.read_alias,
         query=es_query(filters),
@@ -104,12 +118,21 @@ def search(es: Elasticsearch, settings: Settings, filters: Filters, size: int = 
         track_total_hits=True,
         source_excludes=["minhash"],
         highlight={
-            "fields": {"title": {"number_of_fragments": 0}, "text": {"fragment_size": 160, "number_of_fragments": 2}},
-            "pre_tags": ["«"], "post_tags": ["»"],
+            "fields": {
+                "title": {"number_of_fragments": 0},
+                "text": {"fragment_size": 160, "number_of_fragments": 2},
+            },
+            "pre_tags": ["«"],
+            "post_tags": ["»"],
         },
     )
     hits = [
-        {"id": h["_id"], "score": h.get("_score"), "document": h["_source"], "highlights": h.get("highlight", {})}
+        {
+            "id": h["_id"],
+            "score": h.get("_score"),
+            "document": h["_source"],
+            "highlights": h.get("highlight", {}),
+        }
         for h in response["hits"]["hits"]
     ]
     return SearchResult(total=response["hits"]["total"]["value"], hits=hits)
@@ -121,7 +144,12 @@ def format_hit(hit: dict[str, Any]) -> str:
     title = (hit["highlights"].get("title") or [doc.get("title") or "(untitled)"])[0]
     head = f"{title}\n    {doc.get('source') or doc.get('feed') or '?'} | {doc.get('published_at') or 'date unknown'} | {doc.get('language') or '?'}"
     lines = [head]
-    for label, name in (("people", "people"), ("places", "locations"), ("organizations", "organizations"), ("events", "events")):
+    for label, name in (
+        ("people", "people"),
+        ("places", "locations"),
+        ("organizations", "organizations"),
+        ("events", "events"),
+    ):
         if doc.get(name):
             lines.append(f"    {label}: {', '.join(doc[name][:8])}")
     if doc.get("story_id"):

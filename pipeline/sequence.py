@@ -81,12 +81,17 @@ def _read(es: Elasticsearch, settings: Settings) -> tuple[dict[str, Any], int, i
     return None
 
 
-def _write(es: Elasticsearch, settings: Settings, source: dict[str, Any], seq_no: int, primary_term: int) -> bool:
+def _write(
+    es: Elasticsearch, settings: Settings, source: dict[str, Any], seq_no: int, primary_term: int
+) -> bool:
     """Compare-and-set the counter; False when another writer changed it first."""
     try:
         es.index(
-            index=sequence_index(settings), id=COUNTER_ID, document=source,
-            if_seq_no=seq_no, if_primary_term=primary_term,
+            index=sequence_index(settings),
+            id=COUNTER_ID,
+            document=source,
+            if_seq_no=seq_no,
+            if_primary_term=primary_term,
         )
     except ConflictError:
         return False

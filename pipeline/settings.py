@@ -69,7 +69,9 @@ class Settings:
             fetch_timeout=float(e.get("BORDER_FETCH_TIMEOUT") or default.fetch_timeout),
             fetch_max_bytes=int(e.get("BORDER_FETCH_MAX_BYTES") or default.fetch_max_bytes),
             fetch_retries=int(e.get("BORDER_FETCH_RETRIES") or default.fetch_retries),
-            fetch_connect_timeout=float(e.get("BORDER_FETCH_CONNECT_TIMEOUT") or default.fetch_connect_timeout),
+            fetch_connect_timeout=float(
+                e.get("BORDER_FETCH_CONNECT_TIMEOUT") or default.fetch_connect_timeout
+            ),
             fetch_deadline=float(e.get("BORDER_FETCH_DEADLINE") or default.fetch_deadline),
             fetch_max_redirects=int(e.get("BORDER_FETCH_MAX_REDIRECTS") or default.fetch_max_redirects),
             feed_max_entries=int(e.get("BORDER_FEED_MAX_ENTRIES") or default.feed_max_entries),
@@ -119,7 +121,9 @@ def es_settings_from_connection(conn: Any, base: Settings | None = None) -> Sett
     extra = dict(getattr(conn, "extra_dejson", None) or {})
     host = (conn.host or "").strip()
     if not host:
-        raise ValueError(f"Airflow connection {getattr(conn, 'conn_id', '?')!r} has no host: set the Elasticsearch URL")
+        raise ValueError(
+            f"Airflow connection {getattr(conn, 'conn_id', '?')!r} has no host: set the Elasticsearch URL"
+        )
     if "://" in host:
         scheme, host = host.split("://", 1)
     else:

@@ -84,28 +84,56 @@ def _update(es: Elasticsearch, settings: Settings, feed: str, doc: dict[str, Any
 
 
 def record_success(
-    es: Elasticsearch, settings: Settings, feed: str, *, url: str, etag: str | None, last_modified: str | None,
-    entries: int, new: int, run_id: str | None, not_modified: bool = False,
+    es: Elasticsearch,
+    settings: Settings,
+    feed: str,
+    *,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    entries: int,
+    new: int,
+    run_id: str | None,
+    not_modified: bool = False,
 ) -> None:
     """A good response (200 or 304): keep its validators, reset the failure count."""
     now = _now()
     doc: dict[str, Any] = {
-        "url": url, "last_status": "not_modified" if not_modified else "fetched", "last_fetch_at": now,
-        "last_success_at": now, "consecutive_failures": 0, "run_id": run_id, "last_entries": entries, "last_new": new,
+        "url": url,
+        "last_status": "not_modified" if not_modified else "fetched",
+        "last_fetch_at": now,
+        "last_success_at": now,
+        "consecutive_failures": 0,
+        "run_id": run_id,
+        "last_entries": entries,
+        "last_new": new,
     }
     if not not_modified:  # a 304 carries no new validators; keep the stored ones
         doc.update(etag=etag, last_modified=last_modified)
     _update(es, settings, feed, doc)
 
 
-def record_failure(es: Elasticsearch, settings: Settings, feed: str, *, url: str, stage: str, error: str, run_id: str | None) -> None:
+def record_failure(
+    es: Elasticsearch, settings: Settings, feed: str, *, url: str, stage: str, error: str, run_id: str | None
+) -> None:
     """A failed fetch or parse: keep the validators, count consecutive failures."""
     previous = load(es, settings, feed)
     now = _now()
-    _update(es, settings, feed, {
-        "url": url, "last_status": "failed", "last_fetch_at": now, "last_error_at": now, "last_error": error,
-        "last_error_stage": stage, "consecutive_failures": previous.consecutive_failures + 1, "run_id": run_id,
-    })
+    _update(
+        es,
+        settings,
+        feed,
+        {
+            "url": url,
+            "last_status": "failed",
+            "last_fetch_at": now,
+            "last_error_at": now,
+            "last_error": error,
+            "last_error_stage": stage,
+            "consecutive_failures": previous.consecutive_failures + 1,
+            "run_id": run_id,
+        },
+    )
 
 
 def all_states(es: Elasticsearch, settings: Settings, size: int = 1000) -> list[dict[str, Any]]:

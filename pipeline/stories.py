@@ -69,21 +69,28 @@ UNLINKED_WEIGHTS = {"person": 2.0, "organization": 1.0, "location": 1.0}
 CONTAINMENT_FACTOR = 0.6
 CONTAINMENT_MIN_WEIGHT = 2.0  # the smaller key must weigh this much (one place alone is not a story)
 # Gazetteer kinds of places too wide to tell two events at the border apart.
-_WIDE_PLACE_KINDS = frozenset({"state", "union territory", "district", "city", "town", "corridor", "region", "line",
-                               "country"})
+_WIDE_PLACE_KINDS = frozenset(
+    {"state", "union territory", "district", "city", "town", "corridor", "region", "line", "country"}
+)
 FUZZY_NAME_RATIO = 0.85  # similarity of the consonant skeletons of two spellings of one name
 ROUND = "round/"  # story key "round/21": the 21st round or meeting of a recurring mechanism
 NAME = "name/"  # story key "name/person/mt-rwt": a name the gazetteer does not know (see `name_key`)
 
 # "the 21st round of Corps Commander-level talks", "the 32nd meeting of the WMCC", "19th Corps
 # Commander-level meeting", "कोर कमांडर स्तर की 21वें दौर की बातचीत", "डब्ल्यूएमसीसी की 32वीं बैठक".
-_ROUND_EN = re.compile(r"(?<![\w-])(?P<n>\d{1,3})(?:st|nd|rd|th)\s+(?:[A-Za-z][\w'’-]*\s+){0,4}?"
-                       r"(?:round|meeting|edition|session|summit)s?\b", re.IGNORECASE)
-_ROUND_HI = re.compile(r"(?<![\d\u0900-\u097F])(?P<n>\d{1,3})\s*(?:वीं|वें|वां|वाँ|वा)\s+(?:[\u0900-\u097F]+\s+){0,3}?"
-                       r"(?:दौर|बैठक|राउंड|चरण|सम्मेलन|वार्ता)")
+_ROUND_EN = re.compile(
+    r"(?<![\w-])(?P<n>\d{1,3})(?:st|nd|rd|th)\s+(?:[A-Za-z][\w'’-]*\s+){0,4}?"
+    r"(?:round|meeting|edition|session|summit)s?\b",
+    re.IGNORECASE,
+)
+_ROUND_HI = re.compile(
+    r"(?<![\d\u0900-\u097F])(?P<n>\d{1,3})\s*(?:वीं|वें|वां|वाँ|वा)\s+(?:[\u0900-\u097F]+\s+){0,3}?"
+    r"(?:दौर|बैठक|राउंड|चरण|सम्मेलन|वार्ता)"
+)
 _HI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
-_RECURRING_WORDS = re.compile(r"\b(?:mechanism|talks|meeting|summit|dialogue|consultations?|yatra)\b|वार्ता|बैठक|तंत्र|शिखर",
-                              re.IGNORECASE)
+_RECURRING_WORDS = re.compile(
+    r"\b(?:mechanism|talks|meeting|summit|dialogue|consultations?|yatra)\b|वार्ता|बैठक|तंत्र|शिखर", re.IGNORECASE
+)
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -125,9 +132,13 @@ def story_entities(article: Article) -> list[str]:
     dateline = (article.dateline or "").casefold()
     # The place a report is filed from ("New Delhi:", "LEH, March 3") is not what it is about, nor is the
     # agency that distributed it ("(PTI)", "(भाषा)"): two outlets' reports of one event differ in both.
-    named = [e for e in article.entities
-             if e["id"] not in generic and getattr(gaz.entities.get(e["id"]), "kind", None) != "agency"
-             and not (dateline and all(m.casefold() in dateline for m in e.get("mentions", [])))]
+    named = [
+        e
+        for e in article.entities
+        if e["id"] not in generic
+        and getattr(gaz.entities.get(e["id"]), "kind", None) != "agency"
+        and not (dateline and all(m.casefold() in dateline for m in e.get("mentions", [])))
+    ]
     linked = [e for e in named if e.get("linked")]
     chosen = {e["id"] for e in linked if any(m and m in lead for m in e.get("mentions", []))}
     if len(chosen) < 2:
@@ -136,8 +147,13 @@ def story_entities(article: Article) -> list[str]:
     chosen |= {i for e in list(chosen) if e in gaz.entities for i in gaz.entities[e].implies}
     # Officers and officials the gazetteer does not know often name the story in both languages: their
     # key is the consonant skeleton of the (romanised) name, so "अमित रावत" and "Amit Rawat" share one.
-    names = {name_key(e["id"]) for e in named if not e.get("linked") and e["id"].startswith("unlinked/")
-             and any(m and m in lead for m in e.get("mentions", []))}
+    names = {
+        name_key(e["id"])
+        for e in named
+        if not e.get("linked")
+        and e["id"].startswith("unlinked/")
+        and any(m and m in lead for m in e.get("mentions", []))
+    }
     return sorted(chosen - generic) + sorted(names - {None}) + rounds(lead)
 
 
@@ -152,12 +168,15 @@ def story_dates(article: Article) -> tuple[str | None, list[str]]:
     if article.published_at_source == "fetched" and published is not None:
         # First seen is only an upper bound on the event day (an archive may be fetched years later):
         # it is neither the event day nor a day the article mentions.
-        story_date = next((d for d in map(_day, ordered) if d is not None and d <= published + dt.timedelta(days=1)),
-                          None)
+        story_date = next(
+            (d for d in map(_day, ordered) if d is not None and d <= published + dt.timedelta(days=1)), None
+        )
         return (story_date.isoformat() if story_date else None), sorted(set(days))
     for first in map(_day, ordered):
-        if first is not None and (published is None or (
-                published - dt.timedelta(days=EVENT_WINDOW_DAYS) <= first <= published + dt.timedelta(days=1))):
+        if first is not None and (
+            published is None
+            or (published - dt.timedelta(days=EVENT_WINDOW_DAYS) <= first <= published + dt.timedelta(days=1))
+        ):
             story_date = first
             break
     if story_date is None and published is not None:
@@ -243,7 +262,9 @@ def entity_similarity(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, 
     if not sa | sb:
         return 0.0
     # A name shared in two spellings counts once, at the lower of its two weights.
-    shared = sum(_weight(i) for i in sa & sb) + sum(min(_weight(i), _weight(j)) for i, j in _fuzzy_pairs(sa, sb))
+    shared = sum(_weight(i) for i in sa & sb) + sum(
+        min(_weight(i), _weight(j)) for i, j in _fuzzy_pairs(sa, sb)
+    )
     total = sum(_weight(i) for i in sa) + sum(_weight(i) for i in sb) - shared
     return shared / total if total else 0.0
 
@@ -267,8 +288,11 @@ def containment(a: list[str] | tuple[str, ...], b: list[str] | tuple[str, ...]) 
 @lru_cache(maxsize=1)
 def wide_place_ids() -> frozenset[str]:
     """Gazetteer places of a wide kind (states, districts, cities, regions, countries)."""
-    return frozenset(e.id for e in gazetteer().entities.values()
-                     if e.type == "location" and getattr(e, "kind", None) in _WIDE_PLACE_KINDS)
+    return frozenset(
+        e.id
+        for e in gazetteer().entities.values()
+        if e.type == "location" and getattr(e, "kind", None) in _WIDE_PLACE_KINDS
+    )
 
 
 @derived_from_gazetteer
@@ -276,9 +300,14 @@ def wide_place_ids() -> frozenset[str]:
 def border_place_ids() -> frozenset[str]:
     """Gazetteer places on the LAC narrow enough to tell two events apart (a pass, a pasture, a valley,
     a village: the entities with a `sector` and a narrow `kind`)."""
-    return frozenset(e.id for e in gazetteer().entities.values()
-                     if e.type == "location" and getattr(e, "sector", None) and getattr(e, "kind", None)
-                     and e.kind not in _WIDE_PLACE_KINDS)
+    return frozenset(
+        e.id
+        for e in gazetteer().entities.values()
+        if e.type == "location"
+        and getattr(e, "sector", None)
+        and getattr(e, "kind", None)
+        and e.kind not in _WIDE_PLACE_KINDS
+    )
 
 
 @derived_from_gazetteer
@@ -287,9 +316,14 @@ def recurring_ids() -> frozenset[str]:
     """Gazetteer events and organisations that meet again and again (talks, mechanisms, summits): two
     reports of them are one story only when their event days agree, not when one recalls the other's."""
     return frozenset(
-        e.id for e in gazetteer().entities.values()
+        e.id
+        for e in gazetteer().entities.values()
         if getattr(e, "kind", None) == "mechanism"
-        or (e.type in ("event", "organization") and any(_RECURRING_WORDS.search(x) for x in (e.name, *e.aliases))))
+        or (
+            e.type in ("event", "organization")
+            and any(_RECURRING_WORDS.search(x) for x in (e.name, *e.aliases))
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -302,8 +336,13 @@ class StoryKey:
 
     @classmethod
     def from_source(cls, doc_id: str, src: dict[str, Any]) -> StoryKey:
-        return cls(doc_id, src.get("story_id") or doc_id, tuple(src.get("story_entities") or ()),
-                   src.get("story_date"), tuple(src.get("story_dates") or ()))
+        return cls(
+            doc_id,
+            src.get("story_id") or doc_id,
+            tuple(src.get("story_entities") or ()),
+            src.get("story_date"),
+            tuple(src.get("story_dates") or ()),
+        )
 
 
 def _dates_agree(a: StoryKey, b: StoryKey, *, strict: bool = False) -> bool | None:
@@ -344,7 +383,8 @@ def story_score(a: StoryKey, b: StoryKey) -> float:
     # then at the next, a report naming both), are one story only when their own days agree, not when
     # one recalls the other's day.
     strict = bool(set(a.entities) & set(b.entities) & recurring_ids()) or bool(
-        places_a and places_b and places_a != places_b)
+        places_a and places_b and places_a != places_b
+    )
     agree = _dates_agree(a, b, strict=strict)
     if agree is False:
         return 0.0
@@ -361,8 +401,13 @@ def with_story_key(article: Article) -> Article:
 
 
 def _key(article: Article, story_id: str | None = None) -> StoryKey:
-    return StoryKey(article.id or article.input, story_id or article.story_id or article.id or article.input,
-                    tuple(article.story_entities or ()), article.story_date, tuple(article.story_dates or ()))
+    return StoryKey(
+        article.id or article.input,
+        story_id or article.story_id or article.id or article.input,
+        tuple(article.story_entities or ()),
+        article.story_date,
+        tuple(article.story_dates or ()),
+    )
 
 
 def best_match(key: StoryKey, candidates: list[StoryKey]) -> StoryKey | None:
@@ -376,7 +421,9 @@ def best_match(key: StoryKey, candidates: list[StoryKey]) -> StoryKey | None:
     return best[1] if best else None
 
 
-def _days_around(values: tuple[str | None, ...] | list[str | None], tolerance: int = DATE_TOLERANCE_DAYS) -> set[str]:
+def _days_around(
+    values: tuple[str | None, ...] | list[str | None], tolerance: int = DATE_TOLERANCE_DAYS
+) -> set[str]:
     days = {_day(v) for v in values} - {None}
     return {(d + dt.timedelta(days=n)).isoformat() for d in days for n in range(-tolerance, tolerance + 1)}
 
@@ -463,7 +510,9 @@ class ElasticsearchStoryIndex:
         self.lookups += 1
         try:
             response = self.es.search(
-                index=self.settings.read_alias, query=query, size=size,
+                index=self.settings.read_alias,
+                query=query,
+                size=size,
                 source=["story_id", "story_entities", "story_date", "story_dates"],
             )
         except NotFoundError:
@@ -480,15 +529,37 @@ class ElasticsearchStoryIndex:
         if article.id:
             clauses.append({"ids": {"values": [article.id], "boost": 1000}})
         if article.story_entities:
-            candidates: dict[str, Any] = {"bool": {"filter": [{"terms": {"story_entities": article.story_entities}}]}}
+            candidates: dict[str, Any] = {
+                "bool": {"filter": [{"terms": {"story_entities": article.story_entities}}]}
+            }
             day = _day(article.story_date)
             if day is not None:
                 window = dt.timedelta(days=self.WINDOW_DAYS)
-                candidates["bool"]["filter"].append({"bool": {"should": [
-                    {"range": {"story_date": {"gte": (day - window).isoformat(), "lte": (day + window).isoformat()}}},
-                    {"terms": {"story_dates": [(day + dt.timedelta(days=n)).isoformat() for n in (-1, 0, 1)]}},
-                    {"bool": {"must_not": {"exists": {"field": "story_date"}}}},
-                ], "minimum_should_match": 1}})
+                candidates["bool"]["filter"].append(
+                    {
+                        "bool": {
+                            "should": [
+                                {
+                                    "range": {
+                                        "story_date": {
+                                            "gte": (day - window).isoformat(),
+                                            "lte": (day + window).isoformat(),
+                                        }
+                                    }
+                                },
+                                {
+                                    "terms": {
+                                        "story_dates": [
+                                            (day + dt.timedelta(days=n)).isoformat() for n in (-1, 0, 1)
+                                        ]
+                                    }
+                                },
+                                {"bool": {"must_not": {"exists": {"field": "story_date"}}}},
+                            ],
+                            "minimum_should_match": 1,
+                        }
+                    }
+                )
             # More shared entities score higher: the best candidates come first.
             candidates["bool"]["should"] = [{"term": {"story_entities": e}} for e in article.story_entities]
             clauses.append(candidates)

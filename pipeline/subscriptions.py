@@ -68,7 +68,11 @@ DELIVERIES_MAPPING: dict[str, Any] = {
 }
 CURSORS_MAPPING: dict[str, Any] = {
     "dynamic": "strict",
-    "properties": {"consumer": {"type": "keyword"}, "cursor": {"type": "keyword"}, "updated_at": {"type": "date"}},
+    "properties": {
+        "consumer": {"type": "keyword"},
+        "cursor": {"type": "keyword"},
+        "updated_at": {"type": "date"},
+    },
 }
 
 
@@ -119,7 +123,11 @@ def current_cursor(es: Elasticsearch, settings: Settings) -> str:
 
 
 def read_changes(
-    es: Elasticsearch, settings: Settings, cursor: str | int | None = None, filters: Filters | None = None, size: int = 100,
+    es: Elasticsearch,
+    settings: Settings,
+    cursor: str | int | None = None,
+    filters: Filters | None = None,
+    size: int = 100,
 ) -> ChangePage:
     """One page of the change feed: matching documents after `cursor`, oldest first.
 
@@ -134,7 +142,9 @@ def read_changes(
         return ChangePage(cursor=str(position))
     after = position.seq
     if position.index and position.index != target:
-        first = es.search(index=target, size=0, aggs={"first": {"min": {"field": "ingest_seq"}}})["aggregations"]["first"]["value"]
+        first = es.search(index=target, size=0, aggs={"first": {"min": {"field": "ingest_seq"}}})[
+            "aggregations"
+        ]["first"]["value"]
         # A number below `first` not yet searchable is above `limit` (everything up to it is
         # searchable), so it is still ahead of the reader.
         after = min(after, limit, int(first) - 1 if first is not None else limit)
@@ -143,14 +153,24 @@ def read_changes(
     query = es_query(filters or Filters())
     query["bool"]["filter"].append({"range": {"ingest_seq": {"gt": after, "lte": limit}}})
     hits = es.search(
-        index=target, query=query, sort=[{"ingest_seq": "asc"}], size=size, source_excludes=["minhash"],
+        index=target,
+        query=query,
+        sort=[{"ingest_seq": "asc"}],
+        size=size,
+        source_excludes=["minhash"],
     )["hits"]["hits"]
     changes = [
-        Change(document=h["_source"], cursor=str(Position(h["_source"]["ingest_seq"], target)), seq=h["_source"]["ingest_seq"])
+        Change(
+            document=h["_source"],
+            cursor=str(Position(h["_source"]["ingest_seq"], target)),
+            seq=h["_source"]["ingest_seq"],
+        )
         for h in hits
     ]
     # A full page may have more after it; a short one means every number up to the watermark was seen.
-    return ChangePage(changes=changes, cursor=changes[-1].cursor if len(hits) == size else str(Position(limit, target)))
+    return ChangePage(
+        changes=changes, cursor=changes[-1].cursor if len(hits) == size else str(Position(limit, target))
+    )
 
 
 def follow(
@@ -213,8 +233,12 @@ def load_cursor(es: Elasticsearch, settings: Settings, consumer: str) -> str | N
 def save_cursor(es: Elasticsearch, settings: Settings, consumer: str, cursor: str) -> None:
     """Keep a named consumer's cursor in Elasticsearch (any worker can resume from it)."""
     ensure_index(es, settings.index("cursors"), CURSORS_MAPPING)
-    es.index(index=settings.index("cursors"), id=consumer, document={"consumer": consumer, "cursor": cursor, "updated_at": _now()},
-             refresh=True)
+    es.index(
+        index=settings.index("cursors"),
+        id=consumer,
+        document={"consumer": consumer, "cursor": cursor, "updated_at": _now()},
+        refresh=True,
+    )
 
 
 # --- Webhook subscriptions -----------------------------------------------------------------------
@@ -243,8 +267,14 @@ def _ensure_subscription_indices(es: Elasticsearch, settings: Settings) -> None:
 
 
 def add_subscription(
-    es: Elasticsearch, settings: Settings, name: str, url: str, secret: str, filters: Filters | None = None,
-    *, from_beginning: bool = False,
+    es: Elasticsearch,
+    settings: Settings,
+    name: str,
+    url: str,
+    secret: str,
+    filters: Filters | None = None,
+    *,
+    from_beginning: bool = False,
 ) -> dict[str, Any]:
     """Store a subscription (replacing one of the same name); it receives documents indexed from now on,
     or all of them with `from_beginning`. Returns it without the secret."""
@@ -253,8 +283,15 @@ def add_subscription(
     check_target_url(url, settings)
     _ensure_subscription_indices(es, settings)
     cursor = "0" if from_beginning else current_cursor(es, settings)
-    doc = {"name": name, "url": url, "secret": secret, "filters": (filters or Filters()).to_dict(), "cursor": cursor,
-           "created_at": _now(), "updated_at": _now()}
+    doc = {
+        "name": name,
+        "url": url,
+        "secret": secret,
+        "filters": (filters or Filters()).to_dict(),
+        "cursor": cursor,
+        "created_at": _now(),
+        "updated_at": _now(),
+    }
     es.index(index=settings.index("subscriptions"), id=name, document=doc, refresh=True)
     return {k: v for k, v in doc.items() if k != "secret"}
 
@@ -263,8 +300,13 @@ def list_subscriptions(es: Elasticsearch, settings: Settings) -> list[dict[str, 
     """All subscriptions, without their secrets."""
     if not es.indices.exists(index=settings.index("subscriptions")):
         return []
-    hits = es.search(index=settings.index("subscriptions"), query={"match_all": {}}, sort=[{"name": "asc"}],
-                     size=1000, source_excludes=["secret"])["hits"]["hits"]
+    hits = es.search(
+        index=settings.index("subscriptions"),
+        query={"match_all": {}},
+        sort=[{"name": "asc"}],
+        size=1000,
+        source_excludes=["secret"],
+    )["hits"]["hits"]
     return [h["_source"] for h in hits]
 
 
@@ -290,7 +332,12 @@ def delivery_id(subscription: str, document: dict[str, Any]) -> str:
 
 def delivery_body(subscription: str, change: Change, delivery: str) -> bytes:
     """The JSON body of one delivery (bytes exactly as signed and sent)."""
-    payload = {"delivery_id": delivery, "subscription": subscription, "cursor": change.cursor, "document": change.document}
+    payload = {
+        "delivery_id": delivery,
+        "subscription": subscription,
+        "cursor": change.cursor,
+        "document": change.document,
+    }
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
@@ -303,7 +350,12 @@ class DeliveryReport:
 
 
 def _post_with_retries(
-    http: httpx.Client, url: str, body: bytes, headers: dict[str, str], max_attempts: int, backoff_s: float,
+    http: httpx.Client,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    max_attempts: int,
+    backoff_s: float,
 ) -> tuple[bool, int, int | None, str | None]:
     """(delivered, attempts, last HTTP status, last error)."""
     status: int | None = None
@@ -352,7 +404,9 @@ def deliver_new(
     http = http or httpx.Client(timeout=timeout_s, follow_redirects=False)
     try:
         es.indices.refresh(index=settings.index("subscriptions"))
-        hits = es.search(index=settings.index("subscriptions"), query={"match_all": {}}, size=1000, source=False)["hits"]["hits"]
+        hits = es.search(
+            index=settings.index("subscriptions"), query={"match_all": {}}, size=1000, source=False
+        )["hits"]["hits"]
         for hit in hits:
             # Real-time GET: the cursor as the last call left it, refreshed or not.
             try:
@@ -368,8 +422,14 @@ def deliver_new(
 
 
 def _deliver_subscription(
-    es: Elasticsearch, settings: Settings, sub: dict[str, Any], http: httpx.Client, report: DeliveryReport,
-    max_attempts: int, backoff_s: float, batch_size: int,
+    es: Elasticsearch,
+    settings: Settings,
+    sub: dict[str, Any],
+    http: httpx.Client,
+    report: DeliveryReport,
+    max_attempts: int,
+    backoff_s: float,
+    batch_size: int,
 ) -> None:
     name, url, secret = sub["name"], sub["url"], sub["secret"]
     try:
@@ -393,18 +453,32 @@ def _deliver_subscription(
                 "User-Agent": settings.user_agent,
             }
             started = _now()
-            ok, attempts, status, error = _post_with_retries(http, url, body, headers, max_attempts, backoff_s)
-            es.index(index=settings.index("deliveries"), id=delivery, document={
-                "delivery_id": delivery, "subscription": name, "document_id": change.document.get("id"),
-                "ingest_seq": change.document.get("ingest_seq"), "url": url, "status": "delivered" if ok else "failed",
-                "attempts": attempts, "http_status": status, "error": error, "first_attempt_at": started,
-                "last_attempt_at": _now(),
-            })
+            ok, attempts, status, error = _post_with_retries(
+                http, url, body, headers, max_attempts, backoff_s
+            )
+            es.index(
+                index=settings.index("deliveries"),
+                id=delivery,
+                document={
+                    "delivery_id": delivery,
+                    "subscription": name,
+                    "document_id": change.document.get("id"),
+                    "ingest_seq": change.document.get("ingest_seq"),
+                    "url": url,
+                    "status": "delivered" if ok else "failed",
+                    "attempts": attempts,
+                    "http_status": status,
+                    "error": error,
+                    "first_attempt_at": started,
+                    "last_attempt_at": _now(),
+                },
+            )
             if not ok:
                 report.failed += 1
                 report.errors.append(
                     f"subscription {name}: document {change.document.get('id')} not delivered to {url} after "
-                    f"{attempts} attempts ({error}); it will be retried from cursor {cursor} on the next call")
+                    f"{attempts} attempts ({error}); it will be retried from cursor {cursor} on the next call"
+                )
                 return
             report.delivered += 1
             cursor = change.cursor

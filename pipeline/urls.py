@@ -14,10 +14,41 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 # Parameters that only say how a reader arrived, never which article it is.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-        "ref", "ref_src", "ref_url", "referrer", "source", "src", "cmpid", "cmp", "ito", "icid", "ncid",
-        "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "_ga", "_gl", "spm", "share",
-        "from", "amp", "outputtype", "usqp", "utm",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "source",
+        "src",
+        "cmpid",
+        "cmp",
+        "ito",
+        "icid",
+        "ncid",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "_ga",
+        "_gl",
+        "spm",
+        "share",
+        "from",
+        "amp",
+        "outputtype",
+        "usqp",
+        "utm",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "at_")
@@ -78,6 +109,6 @@ def source_of(url: str | None) -> str | None:
         return ".".join(labels[-3:])
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
             break
     return host

@@ -27,7 +27,11 @@ def set_summary_note(dag_run) -> None:
     settings = Settings.from_env()
     es = index.client(settings)
     try:
-        summary = runs.load(es, settings, dag_run.run_id) if es.indices.exists(index=settings.index("runs")) else None
+        summary = (
+            runs.load(es, settings, dag_run.run_id)
+            if es.indices.exists(index=settings.index("runs"))
+            else None
+        )
     finally:
         es.close()
     if summary is None:
@@ -41,7 +45,9 @@ def set_summary_note(dag_run) -> None:
     from airflow.utils.session import create_session
 
     with create_session() as session:  # dag.test() hands over a detached DagRun
-        attached = session.scalar(select(DagRun).where(DagRun.dag_id == dag_run.dag_id, DagRun.run_id == dag_run.run_id))
+        attached = session.scalar(
+            select(DagRun).where(DagRun.dag_id == dag_run.dag_id, DagRun.run_id == dag_run.run_id)
+        )
         if attached is not None:
             attached.note = summary.note()
 

@@ -18,18 +18,37 @@ from fastapi.responses import HTMLResponse
 app = FastAPI(title="Border news", description="border-watch operators' view: feed health and recent runs")
 
 RUN_COLUMNS = (
-    ("started_at", "started"), ("state", "state"), ("feeds_fetched", "fetched"), ("feeds_not_modified", "not modified"),
-    ("feeds_failed", "failed feeds"), ("entries_seen", "entries"), ("new", "new"), ("irrelevant", "irrelevant"),
-    ("duplicates", "duplicates"), ("indexed", "indexed"), ("dead_lettered", "dead-lettered"),
-    ("freshness_lag_p95_s", "lag p95 (s)"), ("duration_s", "duration (s)"),
+    ("started_at", "started"),
+    ("state", "state"),
+    ("feeds_fetched", "fetched"),
+    ("feeds_not_modified", "not modified"),
+    ("feeds_failed", "failed feeds"),
+    ("entries_seen", "entries"),
+    ("new", "new"),
+    ("irrelevant", "irrelevant"),
+    ("duplicates", "duplicates"),
+    ("indexed", "indexed"),
+    ("dead_lettered", "dead-lettered"),
+    ("freshness_lag_p95_s", "lag p95 (s)"),
+    ("duration_s", "duration (s)"),
 )
 NAME_COLUMNS = (
-    ("name", "name"), ("type", "type"), ("articles", "articles"), ("languages", "languages"), ("outlets", "outlets"),
-    ("last_seen", "last seen"), ("id", "id"),
+    ("name", "name"),
+    ("type", "type"),
+    ("articles", "articles"),
+    ("languages", "languages"),
+    ("outlets", "outlets"),
+    ("last_seen", "last seen"),
+    ("id", "id"),
 )
 FEED_COLUMNS = (
-    ("feed", "feed"), ("status", "status"), ("last_success_at", "last success"), ("last_error_at", "last error at"),
-    ("last_error", "last error"), ("items_24h", "items (24 h)"), ("dead_letters_24h", "dead letters (24 h)"),
+    ("feed", "feed"),
+    ("status", "status"),
+    ("last_success_at", "last success"),
+    ("last_error_at", "last error at"),
+    ("last_error", "last error"),
+    ("items_24h", "items (24 h)"),
+    ("dead_letters_24h", "dead letters (24 h)"),
     ("consecutive_failures", "consecutive failures"),
 )
 
@@ -60,8 +79,10 @@ def new_names(es: Any, settings: Any, days: int = NEW_NAMES_DAYS, size: int = 10
     for `python -m pipeline entities promote`)."""
     from pipeline import discovery
 
-    return {"new_names": discovery.candidates(es, settings, since=f"{days}d", size=size, examples=1),
-            "new_names_days": days}
+    return {
+        "new_names": discovery.candidates(es, settings, since=f"{days}d", size=size, examples=1),
+        "new_names_days": days,
+    }
 
 
 def _cell(key: str, value: Any) -> str:
@@ -70,8 +91,16 @@ def _cell(key: str, value: Any) -> str:
     if isinstance(value, float):
         value = f"{value:.1f}"
     if key.endswith("_at") and isinstance(value, str) and "T" in value:
-        value = value.replace("T", " ")[:16] + " UTC" if value.endswith(("+00:00", "Z")) else value.replace("T", " ")
-    css = "num" if isinstance(value, int | float) or key.endswith("_s") else ("err" if key == "last_error" else "")
+        value = (
+            value.replace("T", " ")[:16] + " UTC"
+            if value.endswith(("+00:00", "Z"))
+            else value.replace("T", " ")
+        )
+    css = (
+        "num"
+        if isinstance(value, int | float) or key.endswith("_s")
+        else ("err" if key == "last_error" else "")
+    )
     if key == "status":
         css = str(value)
     return f'<td class="{css}">{html.escape(str(value))}</td>'
@@ -80,7 +109,9 @@ def _cell(key: str, value: Any) -> str:
 def _table(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], row_id: str, id_key: str) -> str:
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label in columns)
     body = "".join(
-        f'<tr data-{row_id}="{html.escape(str(r.get(id_key)))}">' + "".join(_cell(k, r.get(k)) for k, _ in columns) + "</tr>"
+        f'<tr data-{row_id}="{html.escape(str(r.get(id_key)))}">'
+        + "".join(_cell(k, r.get(k)) for k, _ in columns)
+        + "</tr>"
         for r in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -90,9 +121,11 @@ def _names_table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return '<p id="no-new-names">No unlinked names in recent articles.</p>'
     shown = [{**r, "languages": " ".join(f"{k}: {v}" for k, v in r["languages"].items())} for r in rows]
-    return (_table(shown, NAME_COLUMNS, "name", "id")
-            + "<p>Add a reviewed one with <code>python -m pipeline entities promote NAME --type TYPE ...</code>, "
-            "then run the reprocess DAG to re-tag what is indexed.</p>")
+    return (
+        _table(shown, NAME_COLUMNS, "name", "id")
+        + "<p>Add a reviewed one with <code>python -m pipeline entities promote NAME --type TYPE ...</code>, "
+        "then run the reprocess DAG to re-tag what is indexed.</p>"
+    )
 
 
 def render(data: dict[str, Any]) -> str:
@@ -101,12 +134,12 @@ def render(data: dict[str, Any]) -> str:
     failing = sum(1 for f in feeds if f["status"] == "failing")
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Border news</title><style>{STYLE}</style></head>
 <body><h1>Border news — feed health</h1>
-<p id="headline">{len(feeds)} feeds, {failing} failing; indices <code>{html.escape(data['index_prefix'])}-*</code></p>
+<p id="headline">{len(feeds)} feeds, {failing} failing; indices <code>{html.escape(data["index_prefix"])}-*</code></p>
 <h2>Feeds</h2>{_table(feeds, FEED_COLUMNS, "feed", "feed") if feeds else "<p>No feed fetched yet.</p>"}
 <h2>Last runs</h2>{_table(recent, RUN_COLUMNS, "run", "run_id") if recent else "<p>No run recorded yet.</p>"}
-<h2>New names (last {data.get('new_names_days', NEW_NAMES_DAYS)} days)</h2>
-{_names_table(data.get('new_names') or [])}
-<p>Failures with the stage, the article and what to do: index <code>{html.escape(data['index_prefix'])}-deadletter</code>.</p>
+<h2>New names (last {data.get("new_names_days", NEW_NAMES_DAYS)} days)</h2>
+{_names_table(data.get("new_names") or [])}
+<p>Failures with the stage, the article and what to do: index <code>{html.escape(data["index_prefix"])}-deadletter</code>.</p>
 </body></html>"""
 
 
@@ -123,10 +156,12 @@ def overview() -> dict[str, Any]:
 class BorderNewsViewPlugin(AirflowPlugin):
     name = "border_news_view"
     fastapi_apps = [{"app": app, "url_prefix": "/border-news", "name": "Border news"}]
-    external_views = [{
-        "name": "Border news",
-        "href": "border-news/",
-        "url_route": "border-news",
-        "destination": "nav",
-        "category": "browse",
-    }]
+    external_views = [
+        {
+            "name": "Border news",
+            "href": "border-news/",
+            "url_route": "border-news",
+            "destination": "nav",
+            "category": "browse",
+        }
+    ]

@@ -1,7 +1,7 @@
 """Build seeds/feed.xml (RSS 2.0) from seeds/manifest.json and the seed texts.
 
-    python scripts/build_fixture_feed.py          # write seeds/feed.xml
-    python scripts/build_fixture_feed.py --check  # exit 1 if seeds/feed.xml is out of date
+python scripts/build_fixture_feed.py          # write seeds/feed.xml
+python scripts/build_fixture_feed.py --check  # exit 1 if seeds/feed.xml is out of date
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ def build() -> str:
     items = []
     for seed in manifest["seeds"]:
         text = (SEEDS / seed["file"]).read_text(encoding="utf-8")
-        parts = [f"      <guid isPermaLink=\"false\">{escape(seed['file'])}</guid>", f"      <link>{escape(seed['url'])}</link>"]
+        parts = [
+            f'      <guid isPermaLink="false">{escape(seed["file"])}</guid>',
+            f"      <link>{escape(seed['url'])}</link>",
+        ]
         if seed.get("title"):
             parts.insert(0, f"      <title>{escape(seed['title'])}</title>")
         if seed.get("published"):

@@ -74,9 +74,18 @@ class LocalHTTPServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def add(self, path: str, body: bytes | str = b"", status: int = 200, content_type: str = "application/rss+xml", **kw) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes | str = b"",
+        status: int = 200,
+        content_type: str = "application/rss+xml",
+        **kw,
+    ) -> str:
         data = body.encode("utf-8") if isinstance(body, str) else body
-        self.routes[path] = Route(status=status, body=data, headers={"Content-Type": content_type, **kw.pop("headers", {})}, **kw)
+        self.routes[path] = Route(
+            status=status, body=data, headers={"Content-Type": content_type, **kw.pop("headers", {})}, **kw
+        )
         return self.url(path)
 
     def __enter__(self) -> LocalHTTPServer:
@@ -98,7 +107,9 @@ def http_server() -> Iterator[LocalHTTPServer]:
 def es_url() -> str:
     url = os.environ.get("ES_URL")
     if not url:
-        pytest.fail("ES_URL is not set: run the tests with `make test`, which starts a real local Elasticsearch")
+        pytest.fail(
+            "ES_URL is not set: run the tests with `make test`, which starts a real local Elasticsearch"
+        )
     return url
 
 
@@ -106,7 +117,13 @@ def es_url() -> str:
 def settings(es_url: str, tmp_path: Path) -> Settings:
     """Settings on the real cluster with an index prefix of this test's own, 127.0.0.1 allowed."""
     prefix = f"bwtest-{uuid.uuid4().hex[:10]}"
-    return replace(Settings.from_env(), es_url=es_url, index_prefix=prefix, allow_private_networks=True, fetch_timeout=5.0)
+    return replace(
+        Settings.from_env(),
+        es_url=es_url,
+        index_prefix=prefix,
+        allow_private_networks=True,
+        fetch_timeout=5.0,
+    )
 
 
 @pytest.fixture
@@ -115,6 +132,11 @@ def es(settings: Settings):
 
     es = client(settings)
     yield es
-    es.indices.delete(index=f"{settings.index_prefix}*", ignore_unavailable=True, allow_no_indices=True, expand_wildcards="all")
+    es.indices.delete(
+        index=f"{settings.index_prefix}*",
+        ignore_unavailable=True,
+        allow_no_indices=True,
+        expand_wildcards="all",
+    )
     es.options(ignore_status=404).indices.delete_index_template(name=f"{settings.index_prefix}*")
     es.close()

@@ -22,7 +22,10 @@ def test_hindi_headline_on_the_first_line_becomes_the_title():
 
 def test_site_header_is_dropped_and_the_next_line_is_the_title():
     a = seed(2)
-    assert a.title == "‘Need for cooperation rather than conflict’: Rajnath Singh tells Chinese counterpart in Laos"
+    assert (
+        a.title
+        == "‘Need for cooperation rather than conflict’: Rajnath Singh tells Chinese counterpart in Laos"
+    )
     assert "Menu Explore" not in a.text
 
 
@@ -82,10 +85,14 @@ def test_title_sources():
     assert clean(Article(raw_title="Talks held", raw_text="India and China met.")).title_source == "feed"
     page = "<html><head><title>Border talks</title></head><body><article><p>" + "India and China met. " * 20
     assert clean(Article(raw_html=page + "</p></article></body></html>")).title_source == "page"
-    headed = clean(Article(raw_text="Border talks resume in Chushul\n\nIndia and China held talks on Monday."))
+    headed = clean(
+        Article(raw_text="Border talks resume in Chushul\n\nIndia and China held talks on Monday.")
+    )
     assert (headed.title, headed.title_source) == ("Border talks resume in Chushul", "text")
-    assert lead_title("New Delhi: Lt. Gen. A. Kumar met Maj. Gen. Li on Monday. Both sides agreed.", "New Delhi") \
+    assert (
+        lead_title("New Delhi: Lt. Gen. A. Kumar met Maj. Gen. Li on Monday. Both sides agreed.", "New Delhi")
         == "Lt. Gen. A. Kumar met Maj. Gen. Li on Monday."
+    )
     assert lead_title("भारत और चीन की बैठक हुई। दोनों पक्ष सहमत हुए।") == "भारत और चीन की बैठक हुई।"
 
 
@@ -96,7 +103,12 @@ def test_text_is_nfc():
 
 
 def test_url_is_canonical_and_source_comes_from_the_host():
-    a = clean(Article(raw_url="https://www.hindustantimes.com/india-news/x-1.html?utm_source=rss#comments", raw_text="Body."))
+    a = clean(
+        Article(
+            raw_url="https://www.hindustantimes.com/india-news/x-1.html?utm_source=rss#comments",
+            raw_text="Body.",
+        )
+    )
     assert a.url == "https://www.hindustantimes.com/india-news/x-1.html"
     assert a.source == "hindustantimes.com"
 
@@ -112,12 +124,19 @@ def test_raw_html_without_tags_is_plain_text():
 
 
 def test_html_fragment_keeps_paragraphs_and_inline_links():
-    text = fragment_to_text('<p>India and <a href="/c">China</a> held talks.</p><p>Second <b>para</b>.</p><script>x()</script>')
+    text = fragment_to_text(
+        '<p>India and <a href="/c">China</a> held talks.</p><p>Second <b>para</b>.</p><script>x()</script>'
+    )
     assert [line for line in text.split("\n") if line] == ["India and China held talks.", "Second para."]
 
 
 def test_feed_html_content_is_cleaned():
-    a = clean(Article(raw_title="India, China &amp; the LAC", raw_html="<p>Troops disengaged.</p><p>READ | Other story</p>"))
+    a = clean(
+        Article(
+            raw_title="India, China &amp; the LAC",
+            raw_html="<p>Troops disengaged.</p><p>READ | Other story</p>",
+        )
+    )
     assert a.title == "India, China & the LAC"
     assert a.text == "Troops disengaged."
 
@@ -140,13 +159,21 @@ def test_full_page_goes_through_trafilatura_with_metadata():
 
 
 def test_feed_date_wins_over_the_printed_date_line():
-    a = clean(Article(published="Wed, 20 Nov 2024 22:04:00 +0530", raw_text="Headline of the story here\nNov 21, 2024 10:04 PM IST\nBody text of the story, long enough."))
+    a = clean(
+        Article(
+            published="Wed, 20 Nov 2024 22:04:00 +0530",
+            raw_text="Headline of the story here\nNov 21, 2024 10:04 PM IST\nBody text of the story, long enough.",
+        )
+    )
     assert a.published == "Wed, 20 Nov 2024 22:04:00 +0530"
     assert a.published_at_source == "feed"
 
 
 def test_outlet_suffix_is_removed_from_the_title():
-    assert clean_title("Rajnath meets Dong Jun | Hindustan Times", "hindustantimes.com") == "Rajnath meets Dong Jun"
+    assert (
+        clean_title("Rajnath meets Dong Jun | Hindustan Times", "hindustantimes.com")
+        == "Rajnath meets Dong Jun"
+    )
     assert clean_title("India - China talks", "ndtv.com") == "India - China talks"
 
 
@@ -161,7 +188,10 @@ def test_titles_broken_over_lines_are_joined():
 
     first = parse_feed((FEED_FIXTURES / "topstories_broken_rss.xml").read_bytes(), feed_name="toi")[0]
     assert "\n" in first.raw_title
-    assert clean(first).title == "'Who decides what is provocative?': opposition flays minister over rally remarks"
+    assert (
+        clean(first).title
+        == "'Who decides what is provocative?': opposition flays minister over rally remarks"
+    )
 
 
 def test_a_page_without_a_known_link_takes_its_canonical_link():
@@ -176,15 +206,28 @@ def test_a_page_without_a_known_link_takes_its_canonical_link():
 def test_lines_starting_with_by_are_not_always_bylines():
     body = "Body of the article goes on here with enough words to count."
     assert clean(Article(raw_title="T", raw_text=f"Bypoll results: BJP wins\n{body}")).byline is None
-    assert clean(Article(raw_title="T", raw_text=f"By Monday, troops had pulled back from Depsang\n{body}")).byline is None
-    assert clean(Article(raw_title="T", raw_text=f"By Sudhi Ranjan Sen, New Delhi\n{body}")).byline == "Sudhi Ranjan Sen, New Delhi"
-    assert clean(Article(raw_title="T", raw_text=f"Written by: Rezaul H Laskar\n{body}")).byline == "Rezaul H Laskar"
+    assert (
+        clean(
+            Article(raw_title="T", raw_text=f"By Monday, troops had pulled back from Depsang\n{body}")
+        ).byline
+        is None
+    )
+    assert (
+        clean(Article(raw_title="T", raw_text=f"By Sudhi Ranjan Sen, New Delhi\n{body}")).byline
+        == "Sudhi Ranjan Sen, New Delhi"
+    )
+    assert (
+        clean(Article(raw_title="T", raw_text=f"Written by: Rezaul H Laskar\n{body}")).byline
+        == "Rezaul H Laskar"
+    )
 
 
 def test_cross_link_headings_go_but_sentences_starting_with_their_words_stay():
-    body = ("Related talks on the boundary question were held in the capital on the same day, officials said.\n"
-            "Related: What the patrolling agreement means\nRecommended\n"
-            "The delegations agreed to meet again before the end of the year.")
+    body = (
+        "Related talks on the boundary question were held in the capital on the same day, officials said.\n"
+        "Related: What the patrolling agreement means\nRecommended\n"
+        "The delegations agreed to meet again before the end of the year."
+    )
     text = clean(Article(raw_title="Talks", raw_text=body)).text
     assert "Related talks on the boundary question" in text
     assert "What the patrolling agreement means" not in text
@@ -192,9 +235,15 @@ def test_cross_link_headings_go_but_sentences_starting_with_their_words_stay():
 
 
 def test_press_release_posted_on_lines_are_the_publication_date():
-    for line in ("Posted On: 01 AUG 2025 5:10PM by PIB Delhi", "प्रविष्टि तिथि: 01 AUG 2025 5:10PM by PIB Delhi",
-                 "द्वारा पोस्ट किया गया: 01 AUG 2025 5:10PM by PIB Delhi", "Posted On: 05 DEC 2024 11:02AM"):
-        a = clean(Article(raw_text=f"Bridges opened near the LAC\n{line}\nThe BRO opened 12 bridges in Arunachal."))
+    for line in (
+        "Posted On: 01 AUG 2025 5:10PM by PIB Delhi",
+        "प्रविष्टि तिथि: 01 AUG 2025 5:10PM by PIB Delhi",
+        "द्वारा पोस्ट किया गया: 01 AUG 2025 5:10PM by PIB Delhi",
+        "Posted On: 05 DEC 2024 11:02AM",
+    ):
+        a = clean(
+            Article(raw_text=f"Bridges opened near the LAC\n{line}\nThe BRO opened 12 bridges in Arunachal.")
+        )
         assert a.published and a.published.upper().startswith(("01 AUG 2025", "05 DEC 2024")), line
         assert "PIB" not in a.text and "Posted" not in a.text
 

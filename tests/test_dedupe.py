@@ -34,8 +34,11 @@ def article(text: str, url: str | None = None) -> Article:
 
 # Copies of a seed as another site or a later edit would serve it.
 def with_other_debris(text: str) -> str:
-    return ("Menu Explore Home India World Videos\nFollow us on X and Instagram\n" + text
-            + "\nREAD | Army chief visits forward posts in Ladakh\nThis story is now available on WhatsApp. Click to join.\n")
+    return (
+        "Menu Explore Home India World Videos\nFollow us on X and Instagram\n"
+        + text
+        + "\nREAD | Army chief visits forward posts in Ladakh\nThis story is now available on WhatsApp. Click to join.\n"
+    )
 
 
 def reflowed(text: str) -> str:
@@ -48,7 +51,10 @@ def one_sentence_per_paragraph(text: str) -> str:
 
 def republished_update(text: str) -> str:
     ps = paragraphs(text)
-    ps.insert(len(ps) // 2, "Updated with the ministry's statement issued later in the evening after the talks ended.")
+    ps.insert(
+        len(ps) // 2,
+        "Updated with the ministry's statement issued later in the evening after the talks ended.",
+    )
     return "\n\n".join(ps) + "\n\n(With inputs from agencies)"
 
 
@@ -59,7 +65,9 @@ def syndicated_shorter(text: str) -> str:
 
 # --- fingerprints
 def test_content_hash_ignores_case_punctuation_whitespace_and_paragraph_breaks():
-    assert content_hash("Rajnath Singh met Dong Jun.\n\nThey agreed.") == content_hash("rajnath singh  met dong jun — they agreed")
+    assert content_hash("Rajnath Singh met Dong Jun.\n\nThey agreed.") == content_hash(
+        "rajnath singh  met dong jun — they agreed"
+    )
 
 
 def test_content_hash_changes_when_a_word_changes():
@@ -86,8 +94,17 @@ def test_fingerprint_is_the_same_in_another_process():
         "print(json.dumps([a.id, a.content_hash, a.minhash, a.minhash_bands]))"
     )
     runs = [
-        json.loads(subprocess.run([sys.executable, "-c", code], input=seed(0), capture_output=True, text=True, check=True,
-                                  cwd=ROOT, env={"PYTHONHASHSEED": str(n), "PATH": ""}).stdout)
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", code],
+                input=seed(0),
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+                env={"PYTHONHASHSEED": str(n), "PATH": ""},
+            ).stdout
+        )
         for n in (1, 2)
     ]
     here = article(seed(0), url="https://x.example/a")
@@ -127,7 +144,12 @@ def test_exact_copy_at_another_url_is_found_by_content_hash():
 
 @pytest.mark.parametrize(
     "variant",
-    [NDTV + "/amp", NDTV + "?utm_source=twitter&utm_medium=social&fbclid=abc", NDTV + "#comments", "https://amp.ndtv.com/india-news/rajnath-singh-to-meet-chinese-counterpart-dong-jun-in-laos-6999999"],
+    [
+        NDTV + "/amp",
+        NDTV + "?utm_source=twitter&utm_medium=social&fbclid=abc",
+        NDTV + "#comments",
+        "https://amp.ndtv.com/india-news/rajnath-singh-to-meet-chinese-counterpart-dong-jun-in-laos-6999999",
+    ],
 )
 def test_tracking_and_amp_urls_give_the_same_id_and_are_flagged(variant):
     registry = MemoryDedupeIndex()
@@ -156,10 +178,16 @@ def test_a_copy_of_a_copy_points_to_the_first_article():
 
 def test_measured_similarity_of_copies_is_above_and_of_other_articles_below_the_threshold():
     # The figures docs/processing.md quotes: every copy >= 0.59, every pair of different seeds <= 0.05.
-    copies = [dedupe.jaccard(article(seed(n)).minhash, article(copy(seed(n))).minhash)
-              for n in range(len(SEED_FILES)) for copy in COPIES]
-    others = [dedupe.jaccard(article(seed(i)).minhash, article(seed(j)).minhash)
-              for i in range(len(SEED_FILES)) for j in range(i + 1, len(SEED_FILES))]
+    copies = [
+        dedupe.jaccard(article(seed(n)).minhash, article(copy(seed(n))).minhash)
+        for n in range(len(SEED_FILES))
+        for copy in COPIES
+    ]
+    others = [
+        dedupe.jaccard(article(seed(i)).minhash, article(seed(j)).minhash)
+        for i in range(len(SEED_FILES))
+        for j in range(i + 1, len(SEED_FILES))
+    ]
     assert min(copies) >= dedupe.NEAR_DUPLICATE_THRESHOLD + 0.05
     assert max(others) <= dedupe.NEAR_DUPLICATE_THRESHOLD - 0.4
 
@@ -176,8 +204,11 @@ def test_a_bucket_keeps_its_most_recent_values_and_one_value_as_itself():
 # --- wire copies of short reports, and two rounds of the same talks
 def wire_copy(text: str) -> str:
     """A copy as another outlet serves a wire report: site debris, a first line and a tail added."""
-    return ("Menu Home India World\nFollow us on X\nNEW DELHI, (Agency): Officials confirmed the details late in the evening.\n"
-            + text + "\nAlso read: other stories from the region today.\n(With inputs from agencies)\nShare this article")
+    return (
+        "Menu Home India World\nFollow us on X\nNEW DELHI, (Agency): Officials confirmed the details late in the evening.\n"
+        + text
+        + "\nAlso read: other stories from the region today.\n(With inputs from agencies)\nShare this article"
+    )
 
 
 def test_wire_copies_of_short_reports_are_found_and_other_rounds_are_not_duplicates():
@@ -189,6 +220,8 @@ def test_wire_copies_of_short_reports_are_found_and_other_rounds_are_not_duplica
 
     originals = [fp(c["text"], f"https://a.example/{n}") for n, c in enumerate(CASES)]
     index = MemoryDedupeIndex()
-    assert [index.check(a).duplicate_of for a in originals] == [None] * len(originals)  # rounds, languages, events
+    assert [index.check(a).duplicate_of for a in originals] == [None] * len(
+        originals
+    )  # rounds, languages, events
     copies = [index.check(fp(wire_copy(c["text"]), f"https://b.example/{n}")) for n, c in enumerate(CASES)]
     assert [c.duplicate_of for c in copies] == [a.id for a in originals]

@@ -11,17 +11,34 @@ from tests.conftest import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-ENV_EXAMPLE = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines()
-               if line and not line.startswith("#")}
+ENV_EXAMPLE = {
+    line.split("=", 1)[0]
+    for line in (ROOT / ".env.example").read_text().splitlines()
+    if line and not line.startswith("#")
+}
 
 
 def test_deployment_has_elasticsearch_kibana_postgres_and_the_four_airflow_components():
-    assert {"elasticsearch", "kibana", "kibana-import", "postgres", "airflow-apiserver", "airflow-scheduler",
-            "airflow-dag-processor", "airflow-triggerer"} <= set(SERVICES)
-    commands = {name: SERVICES[name]["command"] for name in
-                ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer")}
-    assert commands == {"airflow-apiserver": "api-server", "airflow-scheduler": "scheduler",
-                        "airflow-dag-processor": "dag-processor", "airflow-triggerer": "triggerer"}
+    assert {
+        "elasticsearch",
+        "kibana",
+        "kibana-import",
+        "postgres",
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+    } <= set(SERVICES)
+    commands = {
+        name: SERVICES[name]["command"]
+        for name in ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer")
+    }
+    assert commands == {
+        "airflow-apiserver": "api-server",
+        "airflow-scheduler": "scheduler",
+        "airflow-dag-processor": "dag-processor",
+        "airflow-triggerer": "triggerer",
+    }
 
 
 def test_elasticsearch_and_kibana_are_pinned_to_the_clients_major_version():

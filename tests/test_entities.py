@@ -42,7 +42,9 @@ def test_every_devanagari_alias_of_a_person_sounds_like_one_of_its_latin_aliases
 
     far = []
     for e in entities.gazetteer().entities.values():
-        latin = [entities.phonetic_key(a) for a in (*e.aliases, *e.weak_aliases) if not entities.is_devanagari(a)]
+        latin = [
+            entities.phonetic_key(a) for a in (*e.aliases, *e.weak_aliases) if not entities.is_devanagari(a)
+        ]
         for alias in (a for a in e.aliases if entities.is_devanagari(a) and e.type == "person"):
             if max(fuzz.ratio(entities.phonetic_key(alias), key) for key in latin) < 60:
                 far.append((e.id, alias))
@@ -72,50 +74,111 @@ def test_gazetteer_rejects_an_unknown_type(tmp_path):
 def test_seed_000_hindi_key_entities():
     found = ids(seed_text("000"))
     assert {e for e in found if e.startswith("person/")} == {
-        "person/rajnath-singh", "person/dong-jun", "person/s-jaishankar", "person/wang-yi",
-        "person/narendra-modi", "person/xi-jinping", "person/vikram-misri",
+        "person/rajnath-singh",
+        "person/dong-jun",
+        "person/s-jaishankar",
+        "person/wang-yi",
+        "person/narendra-modi",
+        "person/xi-jinping",
+        "person/vikram-misri",
     }
     # Its machine-translated spellings of Vientiane, Depsang, Demchok, ADMM-Plus and the Special
     # Representatives ("वियेंतियान", "डेपसंग", "डेमचॉक", "मीटिंग-प्लस", "प्रतिनिधियां") are not aliases.
-    assert {"location/laos", "location/rio-de-janeiro", "location/kazan",
-            "location/eastern-ladakh", "location/line-of-actual-control",
-            "event/brics-summit", "event/g20-summit",
-            "event/kailash-mansarovar-yatra", "organization/mea", "organization/ministry-of-defence"} <= found
+    assert {
+        "location/laos",
+        "location/rio-de-janeiro",
+        "location/kazan",
+        "location/eastern-ladakh",
+        "location/line-of-actual-control",
+        "event/brics-summit",
+        "event/g20-summit",
+        "event/kailash-mansarovar-yatra",
+        "organization/mea",
+        "organization/ministry-of-defence",
+    } <= found
 
 
 def test_seed_001_english_key_entities():
     found = ids(seed_text("001"))
     assert {e for e in found if e.startswith("person/")} == {
-        "person/rajnath-singh", "person/dong-jun", "person/narendra-modi", "person/xi-jinping"}
-    assert {"location/vientiane", "location/laos", "event/admm-plus", "location/eastern-ladakh",
-            "event/galwan-clash", "location/depsang-plains", "location/demchok",
-            "location/line-of-actual-control"} <= found
+        "person/rajnath-singh",
+        "person/dong-jun",
+        "person/narendra-modi",
+        "person/xi-jinping",
+    }
+    assert {
+        "location/vientiane",
+        "location/laos",
+        "event/admm-plus",
+        "location/eastern-ladakh",
+        "event/galwan-clash",
+        "location/depsang-plains",
+        "location/demchok",
+        "location/line-of-actual-control",
+    } <= found
 
 
 def test_seed_002_english_key_entities():
     found = ids(seed_text("002"))
     assert {e for e in found if e.startswith("person/")} == {
-        "person/rajnath-singh", "person/dong-jun", "person/s-jaishankar", "person/wang-yi"}
-    assert {"location/vientiane", "event/admm-plus", "event/g20-summit", "location/rio-de-janeiro", "location/brazil",
-            "event/special-representatives-mechanism", "event/foreign-secretary-vice-minister-mechanism",
-            "organization/mea", "location/demchok", "location/depsang-plains", "location/eastern-ladakh"} <= found
+        "person/rajnath-singh",
+        "person/dong-jun",
+        "person/s-jaishankar",
+        "person/wang-yi",
+    }
+    assert {
+        "location/vientiane",
+        "event/admm-plus",
+        "event/g20-summit",
+        "location/rio-de-janeiro",
+        "location/brazil",
+        "event/special-representatives-mechanism",
+        "event/foreign-secretary-vice-minister-mechanism",
+        "organization/mea",
+        "location/demchok",
+        "location/depsang-plains",
+        "location/eastern-ladakh",
+    } <= found
 
 
 def test_seed_003_hindi_key_entities():
     found = ids(seed_text("003"))
     assert {e for e in found if e.startswith("person/")} == {"person/s-jaishankar", "person/wang-yi"}
-    assert {"location/dushanbe", "location/tajikistan", "organization/sco", "location/moscow", "location/pangong-lake",
-            "organization/wmcc", "location/eastern-ladakh", "location/line-of-actual-control"} <= found
+    assert {
+        "location/dushanbe",
+        "location/tajikistan",
+        "organization/sco",
+        "location/moscow",
+        "location/pangong-lake",
+        "organization/wmcc",
+        "location/eastern-ladakh",
+        "location/line-of-actual-control",
+    } <= found
 
 
 def test_seed_004_english_key_entities():
     found = ids(seed_text("004"))
     assert {e for e in found if e.startswith("person/")} == {
-        "person/rajnath-singh", "person/dong-jun", "person/li-shangfu", "person/narendra-modi", "person/xi-jinping",
-        "person/s-jaishankar", "person/upendra-dwivedi"}
-    assert {"location/galwan-valley", "location/pangong-lake", "location/gogra-hot-springs", "location/depsang-plains",
-            "location/demchok", "location/line-of-actual-control", "event/sco-summit", "event/brics-summit",
-            "organization/asean", "location/laos"} <= found
+        "person/rajnath-singh",
+        "person/dong-jun",
+        "person/li-shangfu",
+        "person/narendra-modi",
+        "person/xi-jinping",
+        "person/s-jaishankar",
+        "person/upendra-dwivedi",
+    }
+    assert {
+        "location/galwan-valley",
+        "location/pangong-lake",
+        "location/gogra-hot-springs",
+        "location/depsang-plains",
+        "location/demchok",
+        "location/line-of-actual-control",
+        "event/sco-summit",
+        "event/brics-summit",
+        "organization/asean",
+        "location/laos",
+    } <= found
 
 
 def test_seed_000_collects_every_surface_form_of_an_entity():
@@ -126,19 +189,46 @@ def test_seed_000_collects_every_surface_form_of_an_entity():
 
 def test_entity_record_has_id_canonical_name_type_mentions_and_linked():
     assert find_entities("Wang Yi met S Jaishankar.") == [
-        {"id": "person/wang-yi", "name": "Wang Yi", "type": "person", "mentions": ["Wang Yi"], "linked": True},
-        {"id": "person/s-jaishankar", "name": "S. Jaishankar", "type": "person", "mentions": ["S Jaishankar"], "linked": True},
+        {
+            "id": "person/wang-yi",
+            "name": "Wang Yi",
+            "type": "person",
+            "mentions": ["Wang Yi"],
+            "linked": True,
+        },
+        {
+            "id": "person/s-jaishankar",
+            "name": "S. Jaishankar",
+            "type": "person",
+            "mentions": ["S Jaishankar"],
+            "linked": True,
+        },
     ]
 
 
 # --- spelling variants in both scripts
 @pytest.mark.parametrize(
     "surface",
-    ["S Jaishankar", "S. Jaishankar", "Subrahmanyam Jaishankar", "Jaishankar", "एस जयशंकर", "एस.जयशंकर", "जयशंकर"],
+    [
+        "S Jaishankar",
+        "S. Jaishankar",
+        "Subrahmanyam Jaishankar",
+        "Jaishankar",
+        "एस जयशंकर",
+        "एस.जयशंकर",
+        "जयशंकर",
+    ],
 )
 def test_jaishankar_spelling_variants_link_to_one_entity(surface):
     assert find_entities(f"{surface} ने कहा / said") == [
-        {"id": "person/s-jaishankar", "name": "S. Jaishankar", "type": "person", "mentions": [surface], "linked": True}]
+        {
+            "id": "person/s-jaishankar",
+            "name": "S. Jaishankar",
+            "type": "person",
+            "mentions": [surface],
+            "linked": True,
+        }
+    ]
 
 
 @pytest.mark.parametrize(
@@ -165,26 +255,45 @@ def test_devanagari_aliases_link(text, entity_id, mention):
         ("जनरल उपेन्द्र दिवेदी ने कहा", "person/upendra-dwivedi", "उपेन्द्र दिवेदी"),
     ],
 )
-def test_devanagari_spelling_not_in_gazetteer_links_by_transliteration_and_fuzzy_match(text, entity_id, mention):
+def test_devanagari_spelling_not_in_gazetteer_links_by_transliteration_and_fuzzy_match(
+    text, entity_id, mention
+):
     found = entity(text, entity_id)
     assert found["mentions"] == [mention] and found["linked"] is True
 
 
 def test_romanize_applies_hindi_schwa_deletion():
-    assert [romanize(w) for w in ("राजनाथ", "जयशंकर", "डोंग जून", "दुशांबे")] == ["rajnath", "jayshankar", "dong jun", "dushanbe"]
+    assert [romanize(w) for w in ("राजनाथ", "जयशंकर", "डोंग जून", "दुशांबे")] == [
+        "rajnath",
+        "jayshankar",
+        "dong jun",
+        "dushanbe",
+    ]
 
 
 # --- names the gazetteer does not know
 def test_unknown_name_after_a_military_title_is_tagged_unlinked():
     assert find_entities("Lt Gen Rashim Bali reviewed the troops.") == [
-        {"id": "unlinked/person/rashim-bali", "name": "Rashim Bali", "type": "person", "mentions": ["Rashim Bali"],
-         "linked": False}]
+        {
+            "id": "unlinked/person/rashim-bali",
+            "name": "Rashim Bali",
+            "type": "person",
+            "mentions": ["Rashim Bali"],
+            "linked": False,
+        }
+    ]
 
 
 def test_unknown_name_after_a_hindi_honorific_is_tagged_unlinked_with_a_romanised_name():
     assert find_entities("श्री रमेश कुमार ने कहा") == [
-        {"id": "unlinked/person/ramesh-kumar", "name": "Ramesh Kumar", "type": "person", "mentions": ["रमेश कुमार"],
-         "linked": False}]
+        {
+            "id": "unlinked/person/ramesh-kumar",
+            "name": "Ramesh Kumar",
+            "type": "person",
+            "mentions": ["रमेश कुमार"],
+            "linked": False,
+        }
+    ]
 
 
 def test_a_title_ending_a_sentence_does_not_take_the_next_sentence_as_a_name():
@@ -192,7 +301,9 @@ def test_a_title_ending_a_sentence_does_not_take_the_next_sentence_as_a_name():
 
 
 def test_an_abbreviated_title_with_a_full_stop_is_still_a_title():
-    assert [e["id"] for e in find_entities("Gen. Rashim Bali reviewed the troops.")] == ["unlinked/person/rashim-bali"]
+    assert [e["id"] for e in find_entities("Gen. Rashim Bali reviewed the troops.")] == [
+        "unlinked/person/rashim-bali"
+    ]
 
 
 def test_a_weak_title_followed_by_ordinary_words_tags_nothing():
@@ -217,8 +328,16 @@ def test_hindi_singh_links_to_rajnath_singh_named_later_in_the_text():
 
 @pytest.mark.parametrize(
     "text",
-    ["Modified plans for Modigliani", "Xiaomi phones", "lacquer and BLACK", "Rioting in Riodejaneiro",
-     "the lac insect", "मोदीनगर में", "लद्दाखी संस्कृति", "चीनी मिट्टी के बर्तन"],
+    [
+        "Modified plans for Modigliani",
+        "Xiaomi phones",
+        "lacquer and BLACK",
+        "Rioting in Riodejaneiro",
+        "the lac insect",
+        "मोदीनगर में",
+        "लद्दाखी संस्कृति",
+        "चीनी मिट्टी के बर्तन",
+    ],
 )
 def test_names_inside_other_words_are_not_tagged(text):
     assert {i for i in ids(text) if not i.startswith("unlinked/")} == set()
@@ -226,13 +345,22 @@ def test_names_inside_other_words_are_not_tagged(text):
 
 def test_possessive_and_hyphen_variants_match_whole_aliases():
     assert ids("Ladakh's passes and the ADMM Plus meeting near Gogra Hot Springs") == {
-        "location/ladakh", "event/admm-plus", "location/gogra-hot-springs"}
+        "location/ladakh",
+        "event/admm-plus",
+        "location/gogra-hot-springs",
+    }
 
 
 def test_longest_alias_wins_and_implied_entities_are_not_tagged():
     assert find_entities("the 2020 Galwan Valley clashes") == [
-        {"id": "event/galwan-clash", "name": "Galwan Valley clash", "type": "event",
-         "mentions": ["Galwan Valley clashes"], "linked": True}]
+        {
+            "id": "event/galwan-clash",
+            "name": "Galwan Valley clash",
+            "type": "event",
+            "mentions": ["Galwan Valley clashes"],
+            "linked": True,
+        }
+    ]
 
 
 def test_lai_ching_te_is_not_fuzzily_taken_for_li_qiang():
@@ -242,8 +370,12 @@ def test_lai_ching_te_is_not_fuzzily_taken_for_li_qiang():
 
 def test_a_name_after_a_title_may_have_four_words_with_initials():
     assert find_entities("Lt Gen K J Ramesh Bhatia visited Leh.")[0] == {
-        "id": "unlinked/person/k-j-ramesh-bhatia", "name": "K J Ramesh Bhatia", "type": "person",
-        "mentions": ["K J Ramesh Bhatia"], "linked": False}
+        "id": "unlinked/person/k-j-ramesh-bhatia",
+        "name": "K J Ramesh Bhatia",
+        "type": "person",
+        "mentions": ["K J Ramesh Bhatia"],
+        "linked": False,
+    }
 
 
 def test_an_alias_does_not_span_a_line_break():
@@ -255,14 +387,22 @@ def test_an_alias_does_not_span_a_line_break():
 def test_tag_reads_the_title_and_the_text():
     article = Article(title="Rajnath Singh in Laos", text="He met Dong Jun in Vientiane.")
     assert [e["id"] for e in entities.tag(article).entities] == [
-        "person/rajnath-singh", "location/laos", "person/dong-jun", "location/vientiane"]
+        "person/rajnath-singh",
+        "location/laos",
+        "person/dong-jun",
+        "location/vientiane",
+    ]
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("एस.जयशंकर", "person/s-jaishankar"), ("Subrahmanyam Jaishankar", "person/s-jaishankar"),
-     ("Line of Actual Control", "location/line-of-actual-control"), ("Dong Joon", "person/dong-jun"),
-     ("Cristiano Ronaldo", None)],
+    [
+        ("एस.जयशंकर", "person/s-jaishankar"),
+        ("Subrahmanyam Jaishankar", "person/s-jaishankar"),
+        ("Line of Actual Control", "location/line-of-actual-control"),
+        ("Dong Joon", "person/dong-jun"),
+        ("Cristiano Ronaldo", None),
+    ],
 )
 def test_resolve_maps_a_name_in_either_script_to_its_id(name, expected):
     assert resolve(name) == expected

@@ -25,24 +25,33 @@ def test_norm_folds_case_punctuation_and_spaces_but_keeps_devanagari_marks():
 
 
 def test_entities_match_by_name_or_by_a_shared_mention_one_to_one():
-    gold = [{"name": "Gourangalal Das", "type": "person", "mentions": ["Gourangalal Das", "Das"]},
-            {"name": "Arunachal Pradesh", "type": "location", "mentions": ["Arunachal Pradesh", "Zangnan"]},
-            {"name": "Hong Liang", "type": "person", "mentions": ["Hong Liang"]}]
+    gold = [
+        {"name": "Gourangalal Das", "type": "person", "mentions": ["Gourangalal Das", "Das"]},
+        {"name": "Arunachal Pradesh", "type": "location", "mentions": ["Arunachal Pradesh", "Zangnan"]},
+        {"name": "Hong Liang", "type": "person", "mentions": ["Hong Liang"]},
+    ]
     zangnan = {"name": "Zangnan", "type": "location", "mentions": ["Zangnan"], "linked": False}
     das = {"name": "gourangalal das", "type": "person", "mentions": ["Gourangalal Das"], "linked": False}
-    predicted = [das,
-                 zangnan, dict(zangnan),  # one name counts once
-                 {"name": "Officer Commanding", "type": "person", "mentions": ["Officer Commanding"]}]
+    predicted = [
+        das,
+        zangnan,
+        dict(zangnan),  # one name counts once
+        {"name": "Officer Commanding", "type": "person", "mentions": ["Officer Commanding"]},
+    ]
     pairs, fp, fn = match_entities(predicted, gold)
-    assert sorted((p["name"], g["name"]) for p, g in pairs) == [("Zangnan", "Arunachal Pradesh"),
-                                                                 ("gourangalal das", "Gourangalal Das")]
+    assert sorted((p["name"], g["name"]) for p, g in pairs) == [
+        ("Zangnan", "Arunachal Pradesh"),
+        ("gourangalal das", "Gourangalal Das"),
+    ]
     assert [p["name"] for p in fp] == ["Officer Commanding"]
     assert [g["name"] for g in fn] == ["Hong Liang"]
 
 
 def test_a_name_match_wins_over_a_mention_match_and_a_prediction_serves_one_gold_entity():
-    gold = [{"name": "Rajnath Singh", "type": "person", "mentions": ["Singh"]},
-            {"name": "Shaitan Singh", "type": "person", "mentions": ["Singh"]}]
+    gold = [
+        {"name": "Rajnath Singh", "type": "person", "mentions": ["Singh"]},
+        {"name": "Shaitan Singh", "type": "person", "mentions": ["Singh"]},
+    ]
     predicted = [{"name": "Shaitan Singh", "type": "person", "mentions": ["Singh"]}]
     pairs, fp, fn = match_entities(predicted, gold)
     assert [(p["name"], g["name"]) for p, g in pairs] == [("Shaitan Singh", "Shaitan Singh")]
@@ -50,18 +59,23 @@ def test_a_name_match_wins_over_a_mention_match_and_a_prediction_serves_one_gold
 
 
 def test_gold_entities_without_mentions_match_by_name_only():
-    pairs, fp, fn = match_entities([{"name": "China", "type": "location"}],
-                                   [{"name": "china", "type": "location"}])
+    pairs, fp, fn = match_entities(
+        [{"name": "China", "type": "location"}], [{"name": "china", "type": "location"}]
+    )
     assert len(pairs) == 1 and not fp and not fn
 
 
 def test_dates_are_strict_and_split_by_whether_the_text_carries_a_year():
-    gold = [{"text": "Aug 29", "value": "2024-08-29", "granularity": "day"},
-            {"text": "23 October 2024", "value": "2024-10-23", "granularity": "day"},
-            {"text": "२०२०", "value": "2020", "granularity": "year"}]
-    predicted = [{"text": "on Thursday", "value": "2024-08-29", "granularity": "day"},
-                 {"text": "October 2024", "value": "2024-10", "granularity": "month"},
-                 {"text": "2020", "value": "2020", "granularity": "year"}]
+    gold = [
+        {"text": "Aug 29", "value": "2024-08-29", "granularity": "day"},
+        {"text": "23 October 2024", "value": "2024-10-23", "granularity": "day"},
+        {"text": "२०२०", "value": "2020", "granularity": "year"},
+    ]
+    predicted = [
+        {"text": "on Thursday", "value": "2024-08-29", "granularity": "day"},
+        {"text": "October 2024", "value": "2024-10", "granularity": "month"},
+        {"text": "2020", "value": "2020", "granularity": "year"},
+    ]
     assert date_counts(predicted, gold)[:3] == (2, 1, 1)
     assert date_counts(predicted, gold, "absolute")[:3] == (1, 1, 1)
     assert date_counts(predicted, gold, "relative")[:3] == (1, 0, 0)
@@ -98,22 +112,48 @@ def test_language_from_label_or_script():
 
 
 def test_a_record_that_cannot_be_read_is_a_miss_and_the_rest_are_scored(tmp_path):
-    good = {"id": "r1", "title": "India and China hold border talks",
-            "published": "Thu, 29 Aug 2024 19:40:00 +0530",
-            "text": "India and China held talks on the Line of Actual Control in Beijing on Thursday.",
-            "labels": {"relevant": True,
-                       "dates": [{"text": "Thursday", "value": "2024-08-29", "granularity": "day"}],
-                       "entities": [{"name": "Beijing", "type": "location", "mentions": ["Beijing"]}],
-                       "event": "e1", "event_day": "2024-08-29", "duplicate_of": None}}
-    empty = {"id": "r2", "text": "", "labels": {"relevant": True, "dates": [], "entities": [
-        {"name": "Ladakh", "type": "location"}], "event": None, "event_day": None, "duplicate_of": None}}
-    hindi = {"id": "r3", "text": "नई दिल्ली में भारत और चीन के अधिकारियों ने सीमा पर बातचीत की।",
-             "labels": {"relevant": False, "dates": [], "entities": [
-                 {"name": "New Delhi", "type": "location", "mentions": ["नई दिल्ली"]}],
-                 "event": "e1", "event_day": None, "duplicate_of": None}}
+    good = {
+        "id": "r1",
+        "title": "India and China hold border talks",
+        "published": "Thu, 29 Aug 2024 19:40:00 +0530",
+        "text": "India and China held talks on the Line of Actual Control in Beijing on Thursday.",
+        "labels": {
+            "relevant": True,
+            "dates": [{"text": "Thursday", "value": "2024-08-29", "granularity": "day"}],
+            "entities": [{"name": "Beijing", "type": "location", "mentions": ["Beijing"]}],
+            "event": "e1",
+            "event_day": "2024-08-29",
+            "duplicate_of": None,
+        },
+    }
+    empty = {
+        "id": "r2",
+        "text": "",
+        "labels": {
+            "relevant": True,
+            "dates": [],
+            "entities": [{"name": "Ladakh", "type": "location"}],
+            "event": None,
+            "event_day": None,
+            "duplicate_of": None,
+        },
+    }
+    hindi = {
+        "id": "r3",
+        "text": "नई दिल्ली में भारत और चीन के अधिकारियों ने सीमा पर बातचीत की।",
+        "labels": {
+            "relevant": False,
+            "dates": [],
+            "entities": [{"name": "New Delhi", "type": "location", "mentions": ["नई दिल्ली"]}],
+            "event": "e1",
+            "event_day": None,
+            "duplicate_of": None,
+        },
+    }
     path = tmp_path / "set.jsonl"
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (good, empty, hindi)) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in (good, empty, hindi)) + "\n", encoding="utf-8"
+    )
     report = evaluate(str(path))
     assert report.counts["all"]["records"] == 3 and report.counts["all"]["failed"] == 1
     assert (report.counts["en"]["records"], report.counts["hi"]["records"]) == (2, 1)

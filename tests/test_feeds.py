@@ -13,7 +13,11 @@ from tests.conftest import FEED_FIXTURES, ROOT, SEEDS
 
 
 def test_fixture_feed_is_built_from_the_manifest():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_fixture_feed.py"), "--check"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_fixture_feed.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -28,7 +32,12 @@ def test_fixture_feed_has_the_five_seeds_with_full_text():
 
 @pytest.mark.parametrize(
     ("name", "count"),
-    [("states_cdata_rss.xml", None), ("topstories_broken_rss.xml", None), ("international_rss.xml", None), ("sports_rss.xml", None)],
+    [
+        ("states_cdata_rss.xml", None),
+        ("topstories_broken_rss.xml", None),
+        ("international_rss.xml", None),
+        ("sports_rss.xml", None),
+    ],
 )
 def test_fixture_feeds_parse_every_item(name, count):
     content = (FEED_FIXTURES / name).read_bytes()
@@ -46,4 +55,8 @@ def test_feed_urls_are_filled_from_environment(tmp_path):
     path = tmp_path / "feeds.yaml"
     path.write_text("feeds:\n  - name: a\n    url: ${BASE}/feed.xml\n    fetch_full_page: true\n")
     [feed] = load_feeds(path, env={"BASE": "http://127.0.0.1:8000"})
-    assert (feed.url, feed.fetch_full_page, feed.allow_private_network) == ("http://127.0.0.1:8000/feed.xml", True, False)
+    assert (feed.url, feed.fetch_full_page, feed.allow_private_network) == (
+        "http://127.0.0.1:8000/feed.xml",
+        True,
+        False,
+    )

@@ -40,7 +40,9 @@ def test_non_public_addresses_are_refused_with_their_kind(address, reason):
     assert forbidden_reason(address) == reason
 
 
-@pytest.mark.parametrize("address", ["8.8.8.8", "151.101.1.69", "2606:4700::1111", "::ffff:8.8.8.8", "2a00:1450:4009:81f::200e"])
+@pytest.mark.parametrize(
+    "address", ["8.8.8.8", "151.101.1.69", "2606:4700::1111", "::ffff:8.8.8.8", "2a00:1450:4009:81f::200e"]
+)
 def test_public_addresses_are_allowed(address):
     assert forbidden_reason(address) is None
 

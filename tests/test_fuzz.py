@@ -19,12 +19,66 @@ from pipeline.feeds import read_feed
 
 EXAMPLES = 60
 LIMIT_S = 5.0  # per input; the slowest seen in the long run is reported in docs/reliability.md
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
-TAGS = ["rss", "channel", "item", "entry", "feed", "title", "link", "description", "pubDate", "content:encoded", "guid",
-        "p", "div", "script", "html", "body", "a", "!DOCTYPE rss", "!ENTITY x", "![CDATA["]
-WORDS = ["India", "China", "LAC", "Galwan", "Depsang", "गलवान", "सीमा", "2024", "20", "Nov", "नवंबर", "Monday", "last",
-         "&amp;", "&x;", "&#0;", "]]>", "\x00", "\ufffd", "<", ">", "\"", "'", "=", "/", " ", "\n", "+0530", "IST", "12:30"]
+TAGS = [
+    "rss",
+    "channel",
+    "item",
+    "entry",
+    "feed",
+    "title",
+    "link",
+    "description",
+    "pubDate",
+    "content:encoded",
+    "guid",
+    "p",
+    "div",
+    "script",
+    "html",
+    "body",
+    "a",
+    "!DOCTYPE rss",
+    "!ENTITY x",
+    "![CDATA[",
+]
+WORDS = [
+    "India",
+    "China",
+    "LAC",
+    "Galwan",
+    "Depsang",
+    "गलवान",
+    "सीमा",
+    "2024",
+    "20",
+    "Nov",
+    "नवंबर",
+    "Monday",
+    "last",
+    "&amp;",
+    "&x;",
+    "&#0;",
+    "]]>",
+    "\x00",
+    "\ufffd",
+    "<",
+    ">",
+    '"',
+    "'",
+    "=",
+    "/",
+    " ",
+    "\n",
+    "+0530",
+    "IST",
+    "12:30",
+]
 
 
 @st.composite
@@ -47,9 +101,13 @@ def markup(draw) -> str:
 def feed_bytes() -> st.SearchStrategy[bytes]:
     encodings = st.sampled_from(["utf-8", "windows-1252", "utf-16", "koi8-r", "latin-1"])
     built = st.tuples(markup(), encodings).map(
-        lambda t: (f'<?xml version="1.0" encoding="{t[1]}"?><rss version="2.0"><channel>{t[0]}</channel></rss>')
-        .encode(t[1], errors="replace"))
-    return st.one_of(st.binary(max_size=2000), built, markup().map(lambda s: s.encode("utf-8", "surrogatepass")))
+        lambda t: (
+            f'<?xml version="1.0" encoding="{t[1]}"?><rss version="2.0"><channel>{t[0]}</channel></rss>'
+        ).encode(t[1], errors="replace")
+    )
+    return st.one_of(
+        st.binary(max_size=2000), built, markup().map(lambda s: s.encode("utf-8", "surrogatepass"))
+    )
 
 
 def bounded(fn, *args, **kwargs):
@@ -77,9 +135,18 @@ def test_cleaning_never_crashes(html, title):
 
 
 @FUZZ
-@given(st.one_of(st.text(max_size=300), st.lists(st.sampled_from(WORDS), max_size=80).map(" ".join)),
-       st.one_of(st.none(), st.text(max_size=40), st.sampled_from(["Wed, 20 Nov 2024 22:04:00 +0530", "2024-11-20", "2150-01-01"])))
+@given(
+    st.one_of(st.text(max_size=300), st.lists(st.sampled_from(WORDS), max_size=80).map(" ".join)),
+    st.one_of(
+        st.none(),
+        st.text(max_size=40),
+        st.sampled_from(["Wed, 20 Nov 2024 22:04:00 +0530", "2024-11-20", "2150-01-01"]),
+    ),
+)
 def test_dates_never_crash(text, published):
     bounded(parse_published, published)
     bounded(find_dates, text, None)
-    bounded(normalise, Article(input="fuzz#0", text=text, published=published, fetched_at="2024-11-20T10:00:00+00:00"))
+    bounded(
+        normalise,
+        Article(input="fuzz#0", text=text, published=published, fetched_at="2024-11-20T10:00:00+00:00"),
+    )

@@ -44,7 +44,9 @@ def test_cluster_without_language_analyzers_gets_standard_title_and_text_only():
 def test_cluster_with_language_analyzers_gets_english_and_hindi_subfields():
     mapping = mapping_for_cluster(load_mapping(1), ["english", "hindi"])
     assert mapping["properties"]["text"]["fields"] == {
-        "en": {"type": "text", "analyzer": "english"}, "hi": {"type": "text", "analyzer": "hindi"}}
+        "en": {"type": "text", "analyzer": "english"},
+        "hi": {"type": "text", "analyzer": "hindi"},
+    }
     assert mapping["_meta"]["language_analyzers"] == ["english", "hindi"]
 
 
@@ -58,23 +60,48 @@ def test_entities_are_split_into_flat_fields_by_type():
     ]
     assert entity_fields(entities) == {
         "entity_ids": ["Q1", "Q2", "Q3"],
-        "people": ["Rajnath Singh"], "people_ids": ["Q1"],
-        "locations": ["Galwan Valley"], "location_ids": ["Q2"],
-        "organizations": ["People's Liberation Army"], "organization_ids": ["Q3"],
+        "people": ["Rajnath Singh"],
+        "people_ids": ["Q1"],
+        "locations": ["Galwan Valley"],
+        "location_ids": ["Q2"],
+        "organizations": ["People's Liberation Army"],
+        "organization_ids": ["Q3"],
         "events": ["Galwan clash"],
     }
 
 
 def test_dates_mentioned_keeps_normalised_values_only():
-    dates = [{"value": "2020-06-15"}, {"value": "2020-06"}, {"value": "last week"}, {"value": None}, {"value": "2020-06-15"}]
+    dates = [
+        {"value": "2020-06-15"},
+        {"value": "2020-06"},
+        {"value": "last week"},
+        {"value": None},
+        {"value": "2020-06-15"},
+    ]
     assert dates_mentioned(dates) == ["2020-06-15", "2020-06"]
 
 
 def test_article_document_leaves_raw_fields_out_and_adds_flat_fields():
-    article = Article(input="f#1", id="a1", raw_html="<p>x</p>", raw_title="X", text="x", language="hi",
-                      entities=[{"id": "Q9", "name": "Ladakh", "type": "location"}])
+    article = Article(
+        input="f#1",
+        id="a1",
+        raw_html="<p>x</p>",
+        raw_title="X",
+        text="x",
+        language="hi",
+        entities=[{"id": "Q9", "name": "Ladakh", "type": "location"}],
+    )
     doc_id, doc = article_document(article)
     assert doc_id == "a1"
-    assert doc == {"input": "f#1", "id": "a1", "text": "x", "language": "hi", "dates": [],
-                   "entities": [{"id": "Q9", "name": "Ladakh", "type": "location"}], "schema_version": 1,
-                   "entity_ids": ["Q9"], "locations": ["Ladakh"], "location_ids": ["Q9"]}
+    assert doc == {
+        "input": "f#1",
+        "id": "a1",
+        "text": "x",
+        "language": "hi",
+        "dates": [],
+        "entities": [{"id": "Q9", "name": "Ladakh", "type": "location"}],
+        "schema_version": 1,
+        "entity_ids": ["Q9"],
+        "locations": ["Ladakh"],
+        "location_ids": ["Q9"],
+    }

@@ -24,12 +24,25 @@ def test_needs_page_for_summary_only_or_empty_entries_or_when_the_feed_says_so()
 
 
 def test_page_html_accepts_an_html_page_and_refuses_binary_or_empty_ones():
-    ok = FetchResult(url="u", status=200, content=b"<html><body><p>LAC talks</p></body></html>", content_type="text/html")
+    ok = FetchResult(
+        url="u", status=200, content=b"<html><body><p>LAC talks</p></body></html>", content_type="text/html"
+    )
     assert "LAC talks" in page_html(ok, feed="f", item="u")
     cases = [
-        (FetchResult(url="u", status=200, content=b"%PDF-1.7", content_type="application/pdf"), "not an HTML page"),
+        (
+            FetchResult(url="u", status=200, content=b"%PDF-1.7", content_type="application/pdf"),
+            "not an HTML page",
+        ),
         (FetchResult(url="u", status=200, content=b"\x00\x01PK", content_type="text/html"), "binary content"),
-        (FetchResult(url="u", status=200, content=b"<html><body><script>x()</script></body></html>", content_type="text/html"), "no text"),
+        (
+            FetchResult(
+                url="u",
+                status=200,
+                content=b"<html><body><script>x()</script></body></html>",
+                content_type="text/html",
+            ),
+            "no text",
+        ),
         (FetchResult(url="u", status=200, content=b"   ", content_type="text/html"), "no text"),
     ]
     for result, message in cases:
@@ -38,18 +51,19 @@ def test_page_html_accepts_an_html_page_and_refuses_binary_or_empty_ones():
         assert (err.value.stage, err.value.feed) == ("page", "f")
 
 
-
 def test_page_html_reads_a_utf16_page_in_its_own_encoding():
     page = "<html><body><p>Patrols resumed near the LAC on Monday.</p></body></html>"
     for content in ("\ufeff" + page).encode("utf-16-le"), page.encode("utf-16-le"):
         result = FetchResult(url="u", status=200, content=content, content_type="text/html")
         assert "Patrols resumed near the LAC" in page_html(result, feed="f", item="u")
 
+
 def test_validators_are_sent_only_for_the_url_they_were_recorded_for():
-    state = FeedState(feed="f", url="http://a/feed.xml", etag='"1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+    state = FeedState(
+        feed="f", url="http://a/feed.xml", etag='"1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT"
+    )
     assert state.validators_for("http://a/feed.xml") == ('"1"', "Mon, 01 Jan 2024 00:00:00 GMT")
     assert state.validators_for("http://b/feed.xml") == (None, None)
-
 
 
 def test_freshness_lag_leaves_out_articles_the_outlet_gave_no_date():

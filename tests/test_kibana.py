@@ -16,8 +16,13 @@ def test_every_line_of_the_export_is_a_saved_object_with_type_id_and_attributes(
 
 def test_the_export_holds_the_data_views_searches_and_dashboard_analysts_need():
     titles = {(o["type"], o["attributes"]["title"]) for o in OBJECTS}
-    assert {("index-pattern", "border-news"), ("index-pattern", "border-news-runs"), ("search", "Latest border news"),
-            ("search", "Hindi coverage"), ("dashboard", "Border news")} <= titles
+    assert {
+        ("index-pattern", "border-news"),
+        ("index-pattern", "border-news-runs"),
+        ("search", "Latest border news"),
+        ("search", "Hindi coverage"),
+        ("dashboard", "Border news"),
+    } <= titles
     view = next(o for o in OBJECTS if o["id"] == "border-news-articles")
     assert view["attributes"]["timeFieldName"] == "published_at"
 
@@ -39,7 +44,9 @@ def test_dashboard_shows_every_visualization_and_the_latest_news():
     panels = json.loads(dashboard["attributes"]["panelsJSON"])
     shown = {r["id"] for r in dashboard["references"]}
     assert len(panels) == 12
-    assert shown == {o["id"] for o in OBJECTS if o["type"] in ("visualization", "map")} | {"latest-border-news"}
+    assert shown == {o["id"] for o in OBJECTS if o["type"] in ("visualization", "map")} | {
+        "latest-border-news"
+    }
 
 
 def test_fields_used_reads_columns_sort_query_and_aggregations():
@@ -53,7 +60,9 @@ def test_for_prefix_points_the_data_views_at_another_prefix_only():
     moved = kibana.for_prefix(OBJECTS, "news-test")
     titles = sorted(o["attributes"]["title"] for o in moved if o["type"] == "index-pattern")
     assert titles == ["news-test", "news-test-runs"]
-    assert [o for o in moved if o["type"] != "index-pattern"] == [o for o in OBJECTS if o["type"] != "index-pattern"]
+    assert [o for o in moved if o["type"] != "index-pattern"] == [
+        o for o in OBJECTS if o["type"] != "index-pattern"
+    ]
 
 
 def test_the_articles_data_view_labels_the_discovery_and_geo_fields():
@@ -67,7 +76,9 @@ def test_new_names_table_counts_unlinked_names_split_by_language():
     table = next(o for o in OBJECTS if o["id"] == "new-names")
     aggs = json.loads(table["attributes"]["visState"])["aggs"]
     assert [(a["type"], a["params"].get("field")) for a in aggs if a["schema"] == "bucket"] == [
-        ("terms", "unlinked_names"), ("terms", "language")]
+        ("terms", "unlinked_names"),
+        ("terms", "language"),
+    ]
     assert kibana.fields_used(table) == {"unlinked_names", "language", "source"}
 
 
@@ -81,10 +92,19 @@ def test_sector_breakdown_and_places_map_read_the_new_fields():
     assert kibana.data_view_of(places) == "border-news-articles"
     assert kibana.fields_used(places) == {"locations_geo"}
     assert set(json.loads(places["attributes"]["mapStateJSON"])) <= {
-        "adHocDataViews", "center", "filters", "query", "refreshConfig", "settings", "timeFilters", "zoom"}
+        "adHocDataViews",
+        "center",
+        "filters",
+        "query",
+        "refreshConfig",
+        "settings",
+        "timeFilters",
+        "zoom",
+    }
 
 
 def test_a_map_layer_without_its_data_view_reference_is_reported():
     places = next(o for o in OBJECTS if o["type"] == "map")
     assert kibana.unresolved_references([{**places, "references": []}]) == [
-        "map/places-map -> layer_1_source_index_pattern"]
+        "map/places-map -> layer_1_source_index_pattern"
+    ]

@@ -42,7 +42,11 @@ def test_detect_uses_title_and_text():
 
 
 @pytest.mark.parametrize(
-    "headline", ["Chennai drools over Ronaldinho's Samba magic", "PM Modi, President Murmu extend Eid greetings, wish for 'hope & harmony'"]
+    "headline",
+    [
+        "Chennai drools over Ronaldinho's Samba magic",
+        "PM Modi, President Murmu extend Eid greetings, wish for 'hope & harmony'",
+    ],
 )
 def test_short_english_headlines_are_english(headline):
     assert detect_language(headline) == "en"

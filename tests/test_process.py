@@ -15,22 +15,36 @@ def run(articles, timings=None):
 
 
 def test_an_article_that_breaks_a_stage_is_a_failure_and_the_rest_go_on():
-    articles = [Article(input="good-1", raw_text="India and China held border talks on the LAC."),
-                Article(input="empty-page", raw_html="<html><body> </body></html>"),
-                Article(input="good-2", raw_text="Troops completed disengagement at Depsang.")]
+    articles = [
+        Article(input="good-1", raw_text="India and China held border talks on the LAC."),
+        Article(input="empty-page", raw_html="<html><body> </body></html>"),
+        Article(input="good-2", raw_text="Troops completed disengagement at Depsang."),
+    ]
     results = run(articles)
     assert [type(r).__name__ for r in results] == ["Article", "Failure", "Article"]
     failure = results[1]
     assert isinstance(failure, Failure)
     assert (failure.input, failure.stage) == ("empty-page", "clean")
-    assert failure.error == "BadInputError: [clean] nothing left after cleaning: no title and no text (item=empty-page)"
+    assert (
+        failure.error
+        == "BadInputError: [clean] nothing left after cleaning: no title and no text (item=empty-page)"
+    )
 
 
 def test_every_stage_is_timed_and_counted():
     timings = StageTimings()
     run(read_file(str(SEEDS / "feed.xml")) + [Article(input="bad", raw_html="<!doctype html>")], timings)
     assert (timings.articles, timings.failures) == (5, 1)
-    assert list(timings.seconds) == ["clean", "language", "relevance", "dates", "entities", "dedupe", "registry", "stories"]
+    assert list(timings.seconds) == [
+        "clean",
+        "language",
+        "relevance",
+        "dates",
+        "entities",
+        "dedupe",
+        "registry",
+        "stories",
+    ]
     assert all(seconds > 0 for seconds in timings.seconds.values())
 
 
@@ -54,13 +68,25 @@ def test_a_batch_summary_counts_what_an_operator_needs():
     from pipeline.process import process_batch
 
     raw = read_file(str(SEEDS / "feed.xml")) + [
-        Article(input="cricket", raw_text="India beat China by nine wickets in the Asian Games cricket final; the batters chased 107."),
+        Article(
+            input="cricket",
+            raw_text="India beat China by nine wickets in the Asian Games cricket final; the batters chased 107.",
+        ),
         Article(input="empty", raw_html="<html><body></body></html>"),
     ]
     seeds = [a for p in sorted(SEEDS.glob("*.txt")) for a in read_file(str(p))]
     batch = process_batch(seeds + raw, registry=MemoryDedupeIndex(), clusters=MemoryStoryIndex())
     summary = batch.summary()
-    assert {k: summary[k] for k in ("processed", "failed", "failed_by_stage", "duplicates", "rejected_not_relevant", "kept")} == {
-        "processed": 11, "failed": 1, "failed_by_stage": {"clean": 1}, "duplicates": 5, "rejected_not_relevant": 1, "kept": 5}
+    assert {
+        k: summary[k]
+        for k in ("processed", "failed", "failed_by_stage", "duplicates", "rejected_not_relevant", "kept")
+    } == {
+        "processed": 11,
+        "failed": 1,
+        "failed_by_stage": {"clean": 1},
+        "duplicates": 5,
+        "rejected_not_relevant": 1,
+        "kept": 5,
+    }
     assert [f.input for f in batch.failures] == ["empty"]
     assert summary["stories"] == len({a.story_id for a in batch.articles[:5]})

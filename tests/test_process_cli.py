@@ -9,15 +9,35 @@ import sys
 
 from tests.conftest import ROOT, SEEDS
 
-FIELDS = {"input", "id", "url", "source", "title", "language", "text", "published_at", "dates", "entities",
-          "relevant", "relevance_score", "duplicate_of", "story_id"}
+FIELDS = {
+    "input",
+    "id",
+    "url",
+    "source",
+    "title",
+    "language",
+    "text",
+    "published_at",
+    "dates",
+    "entities",
+    "relevant",
+    "relevance_score",
+    "duplicate_of",
+    "story_id",
+}
 SEED_FILES = sorted(str(p) for p in SEEDS.glob("*.txt"))
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "pipeline", "process", *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "process", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 def records(stdout: str) -> list[dict]:
@@ -39,11 +59,18 @@ def test_seeds_give_one_json_object_each_and_nothing_else(tmp_path):
 def test_jsonl_and_feed_entries_carry_their_index_and_bad_lines_go_to_stderr(tmp_path):
     path = tmp_path / "raw.jsonl"
     path.write_text(
-        json.dumps({"url": "https://www.example.com/a?utm_source=x#top", "title": "Troops pull back at Depsang",
-                    "published": "Nov 1, 2024 09:00 AM IST",
-                    "text": "Indian and Chinese troops completed disengagement at Depsang along the LAC on Wednesday."}) + "\n"
+        json.dumps(
+            {
+                "url": "https://www.example.com/a?utm_source=x#top",
+                "title": "Troops pull back at Depsang",
+                "published": "Nov 1, 2024 09:00 AM IST",
+                "text": "Indian and Chinese troops completed disengagement at Depsang along the LAC on Wednesday.",
+            }
+        )
+        + "\n"
         + "this is not json\n"
-        + json.dumps({"html": "<p>India and <b>China</b> held border talks.</p>"}) + "\n",
+        + json.dumps({"html": "<p>India and <b>China</b> held border talks.</p>"})
+        + "\n",
         encoding="utf-8",
     )
     result = run_cli(str(path), str(SEEDS / "feed.xml") + "#2")
@@ -52,11 +79,17 @@ def test_jsonl_and_feed_entries_carry_their_index_and_bad_lines_go_to_stderr(tmp
     assert [r["input"] for r in out] == [f"{path}#0", f"{path}#2", f"{SEEDS / 'feed.xml'}#2"]
     first = out[0]
     assert (first["url"], first["source"], first["published_at"]) == (
-        "https://www.example.com/a", "example.com", "2024-11-01T09:00:00+05:30")
+        "https://www.example.com/a",
+        "example.com",
+        "2024-11-01T09:00:00+05:30",
+    )
     assert first["dates"] == [{"text": "on Wednesday", "value": "2024-10-30", "granularity": "day"}]
     assert out[1]["text"] == "India and China held border talks."
     assert out[2]["published_at"] == "2024-11-20T22:04:00+05:30"
-    assert result.stderr.strip() == f"error: [read] not a JSON object: Expecting value at column 1 (item={path}#1)"
+    assert (
+        result.stderr.strip()
+        == f"error: [read] not a JSON object: Expecting value at column 1 (item={path}#1)"
+    )
 
 
 def test_feed_copies_of_the_seeds_are_duplicates_of_the_text_files():
@@ -91,10 +124,18 @@ def test_html_page_input(tmp_path):
     assert result.returncode == 0, result.stderr
     [r] = records(result.stdout)
     assert (r["input"], r["url"], r["source"], r["title"]) == (
-        str(page), "https://www.example.com/india/depsang-patrols", "example.com", "Depsang patrols resume")
+        str(page),
+        "https://www.example.com/india/depsang-patrols",
+        "example.com",
+        "Depsang patrols resume",
+    )
     assert (r["published_at"], r["published_at_source"]) == ("2024-11-04T18:30:00+05:30", "page")
-    assert r["text"] == ("Indian and Chinese troops resumed patrolling in Depsang along the Line of Actual Control on Monday.\n\n"
-                         "Disengagement at Demchok was completed late last month, the Army said in eastern Ladakh.")
-    assert r["dates"] == [{"text": "on Monday", "value": "2024-11-04", "granularity": "day"},
-                          {"text": "late last month", "value": "2024-10", "granularity": "month"}]
+    assert r["text"] == (
+        "Indian and Chinese troops resumed patrolling in Depsang along the Line of Actual Control on Monday.\n\n"
+        "Disengagement at Demchok was completed late last month, the Army said in eastern Ladakh."
+    )
+    assert r["dates"] == [
+        {"text": "on Monday", "value": "2024-11-04", "granularity": "day"},
+        {"text": "late last month", "value": "2024-10", "granularity": "month"},
+    ]
     assert r["relevant"] is True

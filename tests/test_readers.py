@@ -40,22 +40,38 @@ def test_hash_n_reads_one_feed_entry():
 def test_jsonl_maps_keys_and_accepts_html_instead_of_text(tmp_path):
     path = tmp_path / "a.jsonl"
     path.write_text(
-        json.dumps({"url": "https://x.example/1", "title": "T", "published": "Nov 20, 2024", "text": "Body"}) + "\n\n"
-        + json.dumps({"html": "<p>Body 2</p>"}) + "\n",
+        json.dumps({"url": "https://x.example/1", "title": "T", "published": "Nov 20, 2024", "text": "Body"})
+        + "\n\n"
+        + json.dumps({"html": "<p>Body 2</p>"})
+        + "\n",
         encoding="utf-8",
     )
     first, second = read_file(str(path))
     assert (first.input, first.raw_url, first.raw_title, first.published, first.raw_text) == (
-        f"{path}#0", "https://x.example/1", "T", "Nov 20, 2024", "Body")
+        f"{path}#0",
+        "https://x.example/1",
+        "T",
+        "Nov 20, 2024",
+        "Body",
+    )
     assert (second.input, second.raw_html, second.raw_url) == (f"{path}#1", "<p>Body 2</p>", None)
 
 
 def test_bad_jsonl_lines_are_errors_and_the_good_ones_still_come(tmp_path):
     path = tmp_path / "a.jsonl"
-    path.write_text('{"text": "one"}\nnot json\n{"title": "no body"}\n[1]\n{"text": 5}\n{"text": "two"}\n', encoding="utf-8")
+    path.write_text(
+        '{"text": "one"}\nnot json\n{"title": "no body"}\n[1]\n{"text": 5}\n{"text": "two"}\n',
+        encoding="utf-8",
+    )
     items = list(read(str(path)))
-    assert [type(i).__name__ for i in items] == ["Article", "BadInputError", "BadInputError", "BadInputError",
-                                                 "BadInputError", "Article"]
+    assert [type(i).__name__ for i in items] == [
+        "Article",
+        "BadInputError",
+        "BadInputError",
+        "BadInputError",
+        "BadInputError",
+        "Article",
+    ]
     assert [i.item for i in items if isinstance(i, BadInputError)] == [f"{path}#{n}" for n in (1, 2, 3, 4)]
     assert "no article body" in str(items[2])
 
@@ -63,8 +79,16 @@ def test_bad_jsonl_lines_are_errors_and_the_good_ones_still_come(tmp_path):
 def test_missing_file_unknown_extension_and_empty_file_are_errors(tmp_path):
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
-    items = list(read_all([str(tmp_path / "nope.txt"), str(tmp_path / "a.pdf"), str(tmp_path / "empty.txt"),
-                           str(SEEDS / "feed.xml#0")]))
+    items = list(
+        read_all(
+            [
+                str(tmp_path / "nope.txt"),
+                str(tmp_path / "a.pdf"),
+                str(tmp_path / "empty.txt"),
+                str(SEEDS / "feed.xml#0"),
+            ]
+        )
+    )
     assert [type(i).__name__ for i in items] == ["BadInputError", "BadInputError", "BadInputError", "Article"]
     assert "cannot read" in str(items[0])
     assert "unknown input type '.pdf'" in str(items[1])
@@ -92,7 +116,9 @@ def test_entry_beyond_the_end_is_an_error():
 
 def test_jsonl_fetched_at_is_read(tmp_path):
     path = tmp_path / "a.jsonl"
-    path.write_text(json.dumps({"text": "India and China met.", "fetched_at": "2024-11-20T04:00:00Z"}) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"text": "India and China met.", "fetched_at": "2024-11-20T04:00:00Z"}) + "\n",
+        encoding="utf-8",
+    )
     (article,) = read_file(str(path))
     assert article.fetched_at == "2024-11-20T04:00:00Z"

@@ -22,38 +22,63 @@ def test_every_seed_is_relevant(path):
 
 
 def test_border_talks_in_english_are_relevant():
-    a = score(Article(title="India, China hold 22nd round of Corps Commander talks",
-                      text="Indian and Chinese military commanders discussed disengagement at the remaining friction "
-                           "points along the Line of Actual Control in eastern Ladakh."))
+    a = score(
+        Article(
+            title="India, China hold 22nd round of Corps Commander talks",
+            text="Indian and Chinese military commanders discussed disengagement at the remaining friction "
+            "points along the Line of Actual Control in eastern Ladakh.",
+        )
+    )
     assert a.relevant is True
 
 
 def test_border_talks_in_hindi_are_relevant():
-    a = score(Article(title="भारत-चीन सीमा पर गश्त फिर शुरू",
-                      text="पूर्वी लद्दाख में वास्तविक नियंत्रण रेखा पर डेपसांग और डेमचोक में भारतीय सेना ने गश्त शुरू की।"))
+    a = score(
+        Article(
+            title="भारत-चीन सीमा पर गश्त फिर शुरू",
+            text="पूर्वी लद्दाख में वास्तविक नियंत्रण रेखा पर डेपसांग और डेमचोक में भारतीय सेना ने गश्त शुरू की।",
+        )
+    )
     assert a.relevant is True
 
 
 def test_india_china_cricket_is_not_relevant():
-    a = score(Article(title="India beat China by 9 wickets in Asian Games cricket",
-                      text="India's batters chased down China's total in the T20 match; the innings lasted 8 overs."))
+    a = score(
+        Article(
+            title="India beat China by 9 wickets in Asian Games cricket",
+            text="India's batters chased down China's total in the T20 match; the innings lasted 8 overs.",
+        )
+    )
     assert a.relevant is False
 
 
 def test_india_china_trade_is_not_relevant():
-    a = score(Article(title="India's trade deficit with China widens to $85 billion",
-                      text="Imports from China of smartphones and electronics rose while exports fell, the ministry said."))
+    a = score(
+        Article(
+            title="India's trade deficit with China widens to $85 billion",
+            text="Imports from China of smartphones and electronics rose while exports fell, the ministry said.",
+        )
+    )
     assert a.relevant is False
 
 
 def test_india_china_film_is_not_relevant():
-    a = score(Article(title="Bollywood film set in China tops the box office",
-                      text="The Indian movie, shot in Beijing, stars a popular actor and actress."))
+    a = score(
+        Article(
+            title="Bollywood film set in China tops the box office",
+            text="The Indian movie, shot in Beijing, stars a popular actor and actress.",
+        )
+    )
     assert a.relevant is False
 
 
 def test_border_news_without_china_is_not_relevant():
-    a = score(Article(title="BSF tightens vigil on India-Pakistan border in Punjab", text="Troops patrol the border fence."))
+    a = score(
+        Article(
+            title="BSF tightens vigil on India-Pakistan border in Punjab",
+            text="Troops patrol the border fence.",
+        )
+    )
     assert a.relevant is False
 
 
@@ -77,13 +102,19 @@ def test_fixture_feeds_have_nothing_about_the_border(name):
 
 
 def test_a_border_place_stands_for_china_when_china_is_not_named():
-    a = score(Article(title="Four years after Galwan, Army keeps vigil",
-                      text="Four years after the Galwan Valley clash, in which 20 Indian soldiers were killed, the Indian Army "
-                           "holds positions along the Line of Actual Control in eastern Ladakh."))
+    a = score(
+        Article(
+            title="Four years after Galwan, Army keeps vigil",
+            text="Four years after the Galwan Valley clash, in which 20 Indian soldiers were killed, the Indian Army "
+            "holds positions along the Line of Actual Control in eastern Ladakh.",
+        )
+    )
     assert a.relevant is True
 
 
-CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "relevance_cases.yaml").read_text(encoding="utf-8"))
+CASES = yaml.safe_load(
+    (Path(__file__).parent / "fixtures" / "relevance_cases.yaml").read_text(encoding="utf-8")
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
@@ -118,7 +149,8 @@ def test_the_pair_bonus_needs_border_or_military_vocabulary():
 
 
 SECTOR_CASES = yaml.safe_load(
-    (Path(__file__).parent / "fixtures" / "relevance_cases_sectors.yaml").read_text(encoding="utf-8"))
+    (Path(__file__).parent / "fixtures" / "relevance_cases_sectors.yaml").read_text(encoding="utf-8")
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
@@ -128,11 +160,14 @@ def test_middle_sector_crossings_and_infrastructure_in_tourism_and_festivals_out
     kept = [t for t in SECTOR_CASES["relevant"][lang] if score(Article(text=t)).relevant]
     wrong = [t for t in SECTOR_CASES["not_relevant"][lang] if score(Article(text=t)).relevant]
     assert not wrong and len(kept) == len(SECTOR_CASES["relevant"][lang]), (
-        set(SECTOR_CASES["relevant"][lang]) - set(kept), wrong)
+        set(SECTOR_CASES["relevant"][lang]) - set(kept),
+        wrong,
+    )
 
 
 def test_border_places_come_from_the_gazetteer_sectors():
     from pipeline.entities import gazetteer
+
     t = terms()
     for entity in gazetteer().entities.values():
         if entity.type == "location" and entity.sector and entity.kind == "pass":
@@ -149,6 +184,12 @@ def test_a_border_place_alone_needs_a_military_or_diplomatic_word():
 
 def test_a_third_country_takes_a_border_place_from_india_but_not_an_indian_state():
     assert not score(Article(text="Bhutan and China held boundary talks about Doklam this week.")).relevant
-    assert score(Article(text="China has built a road near Doklam on land Bhutan claims, and the Army in Sikkim "
-                              "is on alert along the border.")).relevant
-    assert score(Article(text="चीन ने भूटान के दावे वाले डोकलाम के पास सड़क बनाई, सिक्किम सीमा पर सेना सतर्क है।")).relevant
+    assert score(
+        Article(
+            text="China has built a road near Doklam on land Bhutan claims, and the Army in Sikkim "
+            "is on alert along the border."
+        )
+    ).relevant
+    assert score(
+        Article(text="चीन ने भूटान के दावे वाले डोकलाम के पास सड़क बनाई, सिक्किम सीमा पर सेना सतर्क है।")
+    ).relevant

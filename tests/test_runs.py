@@ -14,9 +14,24 @@ def test_percentile_interpolates_between_closest_ranks():
 
 
 def test_summary_lines_say_what_the_run_fetched_kept_rejected_and_indexed():
-    s = RunSummary(run_id="r1", feeds_total=3, feeds_fetched=1, feeds_not_modified=1, feeds_failed=1, entries_seen=12,
-                   new=4, irrelevant=1, duplicates=1, indexed=2, dead_lettered=1, durations_s={"fetch": 1.5},
-                   freshness_lag_p50_s=60.0, freshness_lag_p95_s=90.0, freshness_lag_max_s=100.0, failed_feeds=["pib"])
+    s = RunSummary(
+        run_id="r1",
+        feeds_total=3,
+        feeds_fetched=1,
+        feeds_not_modified=1,
+        feeds_failed=1,
+        entries_seen=12,
+        new=4,
+        irrelevant=1,
+        duplicates=1,
+        indexed=2,
+        dead_lettered=1,
+        durations_s={"fetch": 1.5},
+        freshness_lag_p50_s=60.0,
+        freshness_lag_p95_s=90.0,
+        freshness_lag_max_s=100.0,
+        failed_feeds=["pib"],
+    )
     assert s.lines() == [
         "run summary r1 (success)",
         "- feeds: 3 total, 1 fetched, 1 not modified, 1 failed",
@@ -27,5 +42,7 @@ def test_summary_lines_say_what_the_run_fetched_kept_rejected_and_indexed():
         "- freshness lag (published -> indexed): p50 60 s, p95 90 s, max 100 s",
         "- failed feeds: pib (see the dead-letter index `*-deadletter`)",
     ]
-    assert s.to_dict()["message"] == ("feeds 1 fetched / 1 not modified / 1 failed; entries 12 seen, 4 new; "
-                                      "irrelevant 1, duplicates 1, indexed 2, dead-lettered 1")
+    assert s.to_dict()["message"] == (
+        "feeds 1 fetched / 1 not modified / 1 failed; entries 12 seen, 4 new; "
+        "irrelevant 1, duplicates 1, indexed 2, dead-lettered 1"
+    )

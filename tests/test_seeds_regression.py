@@ -57,7 +57,12 @@ def test_only_the_hindustan_times_seed_prints_its_publication_date(seeds):
 
 def test_reference_dates_are_said_and_never_today(seeds):
     assert [(a.date_reference, a.date_reference_source) for a in seeds] == [
-        ("2024-11-20", "text"), ("2024-11-20", "text"), ("2024-11-20", "published_at"), ("2021-06-25", "text"), (None, None)]
+        ("2024-11-20", "text"),
+        ("2024-11-20", "text"),
+        ("2024-11-20", "published_at"),
+        ("2021-06-25", "text"),
+        (None, None),
+    ]
 
 
 def test_hindi_report_dates(seeds):
@@ -74,7 +79,11 @@ def test_hindi_report_dates(seeds):
 
 
 def test_english_report_dates(seeds):
-    assert seeds[1].dates == [day("2024-11-20", "November 20, 2024"), year("2020", "2020"), month("2020-05", "May 2020")]
+    assert seeds[1].dates == [
+        day("2024-11-20", "November 20, 2024"),
+        year("2020", "2020"),
+        month("2020-05", "May 2020"),
+    ]
 
 
 def test_hindustan_times_relative_dates_resolve_against_its_date(seeds):
@@ -95,8 +104,13 @@ def test_mea_meeting_gets_its_year_from_context(seeds):
 
 
 def test_ndtv_preview_without_any_date_resolves_nothing_relative(seeds):
-    assert seeds[4].dates == [month("2020-05", "May"), month("2020-06", "June 2020"), year("2020", "2020"),
-                              month("2020-04", "April 2020"), year("2021", "2021")]
+    assert seeds[4].dates == [
+        month("2020-05", "May"),
+        month("2020-06", "June 2020"),
+        year("2020", "2020"),
+        month("2020-04", "April 2020"),
+        year("2021", "2021"),
+    ]
 
 
 def test_names_and_ordinals_are_not_dates(seeds):

@@ -26,7 +26,11 @@ SEED_DATES = {
     "000": [day("2024-11-20"), day("2024-11-18"), day("2024-10-22"), day("2024-11-02"), day("2024-10-23")],
     "001": [day("2024-11-20"), {"text": "May 2020", "value": "2020-05", "granularity": "month"}],
     "002": [day("2024-11-20", "on Wednesday"), day("2024-11-18", "On Monday"), day("2024-10-21")],
-    "003": [day("2021-07-14"), {"text": "सितंबर 2020", "value": "2020-09", "granularity": "month"}, day("2021-06-25")],
+    "003": [
+        day("2021-07-14"),
+        {"text": "सितंबर 2020", "value": "2020-09", "granularity": "month"},
+        day("2021-06-25"),
+    ],
     "004": [{"text": "May and June 2020", "value": "2020-05", "granularity": "month"}],
 }
 PUBLISHED = {"002": "2024-11-20T22:04:00+05:30"}
@@ -35,8 +39,14 @@ PUBLISHED = {"002": "2024-11-20T22:04:00+05:30"}
 def seed_article(prefix: str, *, url: str | None = None, text: str | None = None, **changes) -> Article:
     raw = next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
     body = text if text is not None else raw
-    a = Article(input=prefix, url=url or f"https://fixtures.example/{prefix}", text=body,
-                dates=SEED_DATES[prefix], published_at=PUBLISHED.get(prefix), entities=find_entities(body))
+    a = Article(
+        input=prefix,
+        url=url or f"https://fixtures.example/{prefix}",
+        text=body,
+        dates=SEED_DATES[prefix],
+        published_at=PUBLISHED.get(prefix),
+        entities=find_entities(body),
+    )
     return fingerprint(a).replace(**changes)
 
 
@@ -56,9 +66,19 @@ def test_another_meeting_of_the_same_ministers_on_another_date_is_another_story(
 
 
 def test_the_seeds_form_two_stories_whatever_the_order():
-    for order in (["000", "001", "002", "003", "004"], ["004", "003", "002", "001", "000"], ["003", "001", "004", "000", "002"]):
+    for order in (
+        ["000", "001", "002", "003", "004"],
+        ["004", "003", "002", "001", "000"],
+        ["003", "001", "004", "000", "002"],
+    ):
         story = assign_all(order)
-        assert story["000"] == story["001"] == story["002"] == story["004"] == seed_article(order[0] if order[0] != "003" else order[1]).id
+        assert (
+            story["000"]
+            == story["001"]
+            == story["002"]
+            == story["004"]
+            == seed_article(order[0] if order[0] != "003" else order[1]).id
+        )
         assert story["003"] == seed_article("003").id
 
 
@@ -74,8 +94,16 @@ def test_story_key_of_the_hindi_seed_is_its_lead_entities_and_the_meeting_day():
 def test_story_key_of_the_english_seed_matches_the_hindi_one():
     a = stories.with_story_key(seed_article("001"))
     assert (a.story_date, a.story_dates) == ("2024-11-20", ["2024-11-20"])
-    assert a.story_entities == ["event/admm-plus", "location/eastern-ladakh", "location/ladakh", "location/laos",
-                                "location/vientiane", "organization/asean", "person/dong-jun", "person/rajnath-singh"]
+    assert a.story_entities == [
+        "event/admm-plus",
+        "location/eastern-ladakh",
+        "location/ladakh",
+        "location/laos",
+        "location/vientiane",
+        "organization/asean",
+        "person/dong-jun",
+        "person/rajnath-singh",
+    ]
 
 
 def test_the_dateline_place_is_not_part_of_the_story_key():
@@ -96,7 +124,10 @@ def test_story_date_is_the_publication_day_when_every_date_is_long_before_it():
 
 
 def test_story_date_is_none_without_any_day():
-    assert stories.story_dates(Article(dates=[{"text": "2020", "value": "2020", "granularity": "year"}])) == (None, [])
+    assert stories.story_dates(Article(dates=[{"text": "2020", "value": "2020", "granularity": "year"}])) == (
+        None,
+        [],
+    )
 
 
 def test_a_duplicate_joins_the_story_of_the_article_it_duplicates():
@@ -109,12 +140,16 @@ def test_a_duplicate_joins_the_story_of_the_article_it_duplicates():
 def test_an_article_without_linked_entities_starts_its_own_story():
     index = MemoryStoryIndex()
     a = index.assign(fingerprint(Article(input="x", text="Nothing named here.", dates=[day("2024-11-20")])))
-    b = index.assign(fingerprint(Article(input="y", text="Nothing named here either.", dates=[day("2024-11-20")])))
+    b = index.assign(
+        fingerprint(Article(input="y", text="Nothing named here either.", dates=[day("2024-11-20")]))
+    )
     assert (a.story_id, b.story_id) == (a.id, b.id)
 
 
 def key(entities: list[str], story_date: str | None, dates: list[str] | None = None) -> StoryKey:
-    return StoryKey("x", "x", tuple(entities), story_date, tuple(dates or ([story_date] if story_date else [])))
+    return StoryKey(
+        "x", "x", tuple(entities), story_date, tuple(dates or ([story_date] if story_date else []))
+    )
 
 
 def test_score_is_zero_when_the_people_differ_even_with_the_same_day_and_places():
@@ -136,19 +171,37 @@ def test_score_is_the_weighted_jaccard_when_day_and_people_agree():
 
 
 def test_undated_articles_need_a_higher_entity_similarity():
-    dated = key(["person/rajnath-singh", "person/dong-jun", "location/laos", "location/vientiane", "event/admm-plus"], "2024-11-20")
+    dated = key(
+        ["person/rajnath-singh", "person/dong-jun", "location/laos", "location/vientiane", "event/admm-plus"],
+        "2024-11-20",
+    )
     close = key(["person/rajnath-singh", "person/dong-jun", "location/laos"], None)
-    loose = key(["person/rajnath-singh", "location/ladakh", "location/depsang-plains", "location/demchok",
-                 "location/pangong-lake", "location/galwan-valley", "organization/pla"], None)
+    loose = key(
+        [
+            "person/rajnath-singh",
+            "location/ladakh",
+            "location/depsang-plains",
+            "location/demchok",
+            "location/pangong-lake",
+            "location/galwan-valley",
+            "organization/pla",
+        ],
+        None,
+    )
     assert story_score(dated, close) == 7 / 10
     assert story_score(dated, loose) == 0.0
 
 
-# ---------------------------------------------------------------------------------------------- rounds, names, order
+# ---------------------------------------------------------------------------------------------- rounds,
+# names, order
 def test_printed_rounds_become_story_keys():
-    assert stories.rounds("the 21st round of Corps Commander-level talks and the 19th Corps Commander-level meeting") \
-        == ["round/19", "round/21"]
-    assert stories.rounds("डब्ल्यूएमसीसी की ३२वीं बैठक; कोर कमांडर स्तर की 21वें दौर की बातचीत") == ["round/21", "round/32"]
+    assert stories.rounds(
+        "the 21st round of Corps Commander-level talks and the 19th Corps Commander-level meeting"
+    ) == ["round/19", "round/21"]
+    assert stories.rounds("डब्ल्यूएमसीसी की ३२वीं बैठक; कोर कमांडर स्तर की 21वें दौर की बातचीत") == [
+        "round/21",
+        "round/32",
+    ]
     assert stories.rounds("the 2nd session; 16वें ब्रिक्स शिखर सम्मेलन") == ["round/2", "round/16"]
     assert stories.rounds("some 2000 troops; the 11th hour; 21st century") == []
 
@@ -164,8 +217,11 @@ def test_different_rounds_are_different_stories_even_undated():
 def test_a_recurring_mechanism_needs_the_same_event_day():
     # The later report mentions the day of the earlier round; for talks that recur that is not enough.
     earlier = key(["event/corps-commander-talks", "location/chushul", "location/moldo"], "2024-02-19")
-    later = key(["event/corps-commander-talks", "location/chushul", "location/moldo"], "2024-06-10",
-                ["2024-02-19", "2024-06-10", "2024-06-12"])
+    later = key(
+        ["event/corps-commander-talks", "location/chushul", "location/moldo"],
+        "2024-06-10",
+        ["2024-02-19", "2024-06-10", "2024-06-12"],
+    )
     assert "event/corps-commander-talks" in stories.recurring_ids()
     assert story_score(earlier, later) == 0.0
 
@@ -174,21 +230,32 @@ def test_a_day_recalled_long_before_the_event_does_not_make_dates_agree():
     earlier = key(["location/chushul", "location/eastern-ladakh"], "2024-02-19")
     later = key(["location/chushul", "location/eastern-ladakh"], "2024-06-10", ["2024-02-19", "2024-06-10"])
     assert story_score(earlier, later) == 0.0
-    next_day = key(["location/chushul", "location/eastern-ladakh"], "2024-02-21", ["2024-02-19", "2024-02-21"])
+    next_day = key(
+        ["location/chushul", "location/eastern-ladakh"], "2024-02-21", ["2024-02-19", "2024-02-21"]
+    )
     assert story_score(earlier, next_day) == 1.0  # a report two days later naming the day of the talks
 
 
 def test_unknown_names_in_two_scripts_share_a_key():
     hi = find_entities("ब्रिगेडियर अमित रावत ने सोमवार को बैठक की।")
     en = find_entities("Brigadier Amit Rawat met officials on Monday.")
-    keys = [stories.story_entities(Article(text=t, entities=e)) for t, e in
-            (("ब्रिगेडियर अमित रावत ने सोमवार को बैठक की।", hi), ("Brigadier Amit Rawat met officials on Monday.", en))]
+    keys = [
+        stories.story_entities(Article(text=t, entities=e))
+        for t, e in (
+            ("ब्रिगेडियर अमित रावत ने सोमवार को बैठक की।", hi),
+            ("Brigadier Amit Rawat met officials on Monday.", en),
+        )
+    ]
     assert keys[0] == keys[1] == ["name/person/mt-rwt"]
 
 
 def test_a_linked_name_and_its_unlinked_spelling_are_shared():
-    assert stories.entity_similarity(["person/rashim-bali", "location/chushul"],
-                                     ["name/person/rshm-bl", "location/chushul"]) == 3 / 4  # (2 + 1) / (3 + 1 + 2 + 1 - 3)
+    assert (
+        stories.entity_similarity(
+            ["person/rashim-bali", "location/chushul"], ["name/person/rshm-bl", "location/chushul"]
+        )
+        == 3 / 4
+    )  # (2 + 1) / (3 + 1 + 2 + 1 - 3)
     assert stories.entity_similarity(["name/person/snl-ktt"], ["name/person/mt-rwt"]) == 0.0
 
 
@@ -198,8 +265,14 @@ CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "story_cases.yaml")
 def _processed_cases() -> list[Article]:
     out = []
     for n, case in enumerate(CASES):
-        a = clean(Article(input=f"s{n}", url=f"https://fixtures.example/s{n}", raw_text=case["text"],
-                          published=case["published"]))
+        a = clean(
+            Article(
+                input=f"s{n}",
+                url=f"https://fixtures.example/s{n}",
+                raw_text=case["text"],
+                published=case["published"],
+            )
+        )
         out.append(fingerprint(entities.tag(dates.normalise(language.detect(a)))))
     return out
 
@@ -220,12 +293,17 @@ def test_one_event_in_two_languages_is_one_story_and_rounds_stay_apart_in_any_or
 
 def test_the_fetch_time_of_an_undated_article_is_not_its_story_day():
     fetched = dict(published_at="2026-03-01T10:00:00+05:30", published_at_source="fetched")
-    assert stories.story_dates(Article(dates=[day("2024-11-20")], **fetched)) == ("2024-11-20", ["2024-11-20"])
+    assert stories.story_dates(Article(dates=[day("2024-11-20")], **fetched)) == (
+        "2024-11-20",
+        ["2024-11-20"],
+    )
     assert stories.story_dates(Article(dates=[], **fetched)) == (None, [])
     assert stories.story_dates(Article(dates=[day("2026-05-01")], **fetched)) == (None, ["2026-05-01"])
 
 
-SPLIT_CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "story_cases_split.yaml").read_text(encoding="utf-8"))
+SPLIT_CASES = yaml.safe_load(
+    (Path(__file__).parent / "fixtures" / "story_cases_split.yaml").read_text(encoding="utf-8")
+)
 
 
 def test_extra_local_names_previews_and_undated_reports_join_and_nearby_events_stay_apart():
@@ -235,8 +313,15 @@ def test_extra_local_names_previews_and_undated_reports_join_and_nearby_events_s
     already two stories: assignment does not relabel earlier articles)."""
     articles = []
     for n, case in enumerate(SPLIT_CASES):
-        a = clean(Article(input=f"x{n}", url=f"https://fixtures.example/x{n}", raw_text=case["text"],
-                          published=case.get("published"), fetched_at=case.get("fetched_at")))
+        a = clean(
+            Article(
+                input=f"x{n}",
+                url=f"https://fixtures.example/x{n}",
+                raw_text=case["text"],
+                published=case.get("published"),
+                fetched_at=case.get("fetched_at"),
+            )
+        )
         articles.append(fingerprint(entities.tag(dates.normalise(language.detect(a)))))
     events = [c["event"] for c in SPLIT_CASES]
     rng = random.Random(5)
@@ -253,7 +338,9 @@ def test_extra_local_names_previews_and_undated_reports_join_and_nearby_events_s
 
 
 def test_a_preview_naming_part_of_a_report_joins_it_when_the_days_agree():
-    full = key(["location/kinnaur", "location/shipki-la", "location/himachal-pradesh", "person/x-y"], "2025-05-20")
+    full = key(
+        ["location/kinnaur", "location/shipki-la", "location/himachal-pradesh", "person/x-y"], "2025-05-20"
+    )
     preview = key(["location/shipki-la", "location/tibet"], "2025-05-20")
     assert stories.entity_similarity(full.entities, preview.entities) < stories.ENTITY_THRESHOLD
     assert story_score(full, preview) > 0
@@ -266,7 +353,10 @@ def test_a_preview_naming_part_of_a_report_joins_it_when_the_days_agree():
 def test_events_at_two_border_places_stay_apart():
     depsang = key(["location/depsang-plains", "location/eastern-ladakh", "location/ladakh"], "2024-11-04")
     demchok = key(["location/demchok", "location/eastern-ladakh", "location/ladakh"], "2024-11-04")
-    both = key(["location/demchok", "location/depsang-plains", "location/eastern-ladakh", "location/ladakh"],
-               "2024-11-07", ["2024-11-04", "2024-11-07"])
+    both = key(
+        ["location/demchok", "location/depsang-plains", "location/eastern-ladakh", "location/ladakh"],
+        "2024-11-07",
+        ["2024-11-04", "2024-11-07"],
+    )
     assert story_score(depsang, demchok) == 0.0
     assert story_score(depsang, both) == 0.0  # recalls Depsang's day, reports Demchok's

@@ -10,18 +10,28 @@ from pipeline.urls import canonical_url, source_of
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("https://fixtures.border-watch.example/hi/x?utm_source=rss&utm_medium=feed", "https://fixtures.border-watch.example/hi/x"),
-        ("https://www.hindustantimes.com/india-news/x-101732118000000.html#comments",
-         "https://www.hindustantimes.com/india-news/x-101732118000000.html"),
-        ("https://www.ndtv.com/india-news/rajnath-singh-6999999/amp", "https://www.ndtv.com/india-news/rajnath-singh-6999999"),
+        (
+            "https://fixtures.border-watch.example/hi/x?utm_source=rss&utm_medium=feed",
+            "https://fixtures.border-watch.example/hi/x",
+        ),
+        (
+            "https://www.hindustantimes.com/india-news/x-101732118000000.html#comments",
+            "https://www.hindustantimes.com/india-news/x-101732118000000.html",
+        ),
+        (
+            "https://www.ndtv.com/india-news/rajnath-singh-6999999/amp",
+            "https://www.ndtv.com/india-news/rajnath-singh-6999999",
+        ),
         ("https://www.example.com/amp/world/story-1", "https://www.example.com/world/story-1"),
         ("https://amp.theguardian.com/world/story", "https://www.theguardian.com/world/story"),
         ("https://www.example.com/story?amp=1", "https://www.example.com/story"),
         ("https://www.example.com/story?outputType=amp&id=7", "https://www.example.com/story?id=7"),
         ("HTTP://WWW.Example.COM/Story/?fbclid=abc&gclid=def&ref=home", "https://www.example.com/Story"),
         ("https://www.example.com/s?b=2&a=1", "https://www.example.com/s?a=1&b=2"),
-        ("https://www.mea.gov.in/hindi/bilateral-documents.htm?dtl/34000/jaishankar-wang-yi-dushanbe",
-         "https://www.mea.gov.in/hindi/bilateral-documents.htm?dtl/34000/jaishankar-wang-yi-dushanbe"),
+        (
+            "https://www.mea.gov.in/hindi/bilateral-documents.htm?dtl/34000/jaishankar-wang-yi-dushanbe",
+            "https://www.mea.gov.in/hindi/bilateral-documents.htm?dtl/34000/jaishankar-wang-yi-dushanbe",
+        ),
         ("https://www.example.com:443/a", "https://www.example.com/a"),
     ],
 )
@@ -66,5 +76,6 @@ def test_source_of_nothing_is_none():
 
 
 def test_a_link_broken_over_lines_by_a_pretty_printer_is_joined():
-    assert canonical_url("https://timesofindia.indiatimes.com/india/story/\n                articleshow/1.cms") == (
-        "https://timesofindia.indiatimes.com/india/story/articleshow/1.cms")
+    assert canonical_url(
+        "https://timesofindia.indiatimes.com/india/story/\n                articleshow/1.cms"
+    ) == ("https://timesofindia.indiatimes.com/india/story/articleshow/1.cms")

@@ -18,7 +18,9 @@ from pipeline.subscriptions import current_cursor, follow, load_cursor, save_cur
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     es = index.client(settings)
-    filters = Filters(query=args.query, entities=tuple(args.entity), languages=tuple(args.lang), stories=tuple(args.story))
+    filters = Filters(
+        query=args.query, entities=tuple(args.entity), languages=tuple(args.lang), stories=tuple(args.story)
+    )
     cursor = args.cursor
     if cursor is None and args.consumer:
         cursor = load_cursor(es, settings, args.consumer)
@@ -26,8 +28,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         cursor = current_cursor(es, settings)
     last = cursor or "0"
     try:
-        for change in follow(es, settings, cursor, filters, poll_interval_s=args.poll, stop_when_idle=args.until_idle):
-            print(json.dumps({"cursor": change.cursor, "document": change.document}, ensure_ascii=False), flush=True)
+        for change in follow(
+            es, settings, cursor, filters, poll_interval_s=args.poll, stop_when_idle=args.until_idle
+        ):
+            print(
+                json.dumps({"cursor": change.cursor, "document": change.document}, ensure_ascii=False),
+                flush=True,
+            )
             last = change.cursor
             if args.consumer:
                 save_cursor(es, settings, args.consumer, last)
@@ -39,11 +46,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("follow", help="stream new documents in ingest order (JSON lines), resumable")
     p.add_argument("--query", help="free text the documents must match")
-    p.add_argument("--entity", action="append", default=[], help="entity id or name; repeat for all of several")
+    p.add_argument(
+        "--entity", action="append", default=[], help="entity id or name; repeat for all of several"
+    )
     p.add_argument("--lang", action="append", default=[], help="language code; repeat for any of several")
     p.add_argument("--story", action="append", default=[], help="story id")
-    p.add_argument("--cursor", help="resume after this cursor ('0': from the beginning, 'now': only what comes next)")
+    p.add_argument(
+        "--cursor", help="resume after this cursor ('0': from the beginning, 'now': only what comes next)"
+    )
     p.add_argument("--consumer", help="keep the cursor in Elasticsearch under this name and resume from it")
     p.add_argument("--poll", type=float, default=2.0, help="seconds between polls when caught up")
-    p.add_argument("--until-idle", action="store_true", help="exit once caught up instead of waiting for more")
+    p.add_argument(
+        "--until-idle", action="store_true", help="exit once caught up instead of waiting for more"
+    )
     p.set_defaults(func=run)

@@ -14,8 +14,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     name = index.ensure_main_index(es, settings)
     index.ensure_template(es, settings)
     analyzers = index.available_analyzers(es)
-    print(f"{settings.read_alias} (read) and {settings.write_alias} (write) -> {name}; "
-          f"language sub-fields: {', '.join(analyzers) or 'none (this cluster has no english/hindi analyzers)'}")
+    print(
+        f"{settings.read_alias} (read) and {settings.write_alias} (write) -> {name}; "
+        f"language sub-fields: {', '.join(analyzers) or 'none (this cluster has no english/hindi analyzers)'}"
+    )
     return 0
 
 

@@ -60,14 +60,25 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         out.write(json.dumps(output_record(result), ensure_ascii=False) + "\n")
     out.flush()
     if args.timings:
-        print(json.dumps({"timings": timings.to_dict(), "input_errors": failed - timings.failures}), file=sys.stderr)
+        print(
+            json.dumps({"timings": timings.to_dict(), "input_errors": failed - timings.failures}),
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("process", help="clean, date, tag, dedupe and cluster raw articles; JSON Lines on stdout")
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help=".txt article, .html page, .xml/.rss/.atom feed or .jsonl file (PATH#N: one entry)")
-    p.add_argument("--es", action="store_true", help="dedupe and cluster against what Elasticsearch already holds")
+    p = sub.add_parser(
+        "process", help="clean, date, tag, dedupe and cluster raw articles; JSON Lines on stdout"
+    )
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".txt article, .html page, .xml/.rss/.atom feed or .jsonl file (PATH#N: one entry)",
+    )
+    p.add_argument(
+        "--es", action="store_true", help="dedupe and cluster against what Elasticsearch already holds"
+    )
     p.add_argument("--timings", action="store_true", help="print per-stage seconds to stderr at the end")
     p.set_defaults(func=run)

@@ -28,9 +28,15 @@ def _secret(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     es = index.client(settings)
     if args.action == "add":
-        filters = Filters(query=args.query, entities=tuple(args.entity), languages=tuple(args.lang), stories=tuple(args.story))
-        sub = subscriptions.add_subscription(es, settings, args.name, args.url, _secret(args), filters,
-                                             from_beginning=args.from_beginning)
+        filters = Filters(
+            query=args.query,
+            entities=tuple(args.entity),
+            languages=tuple(args.lang),
+            stories=tuple(args.story),
+        )
+        sub = subscriptions.add_subscription(
+            es, settings, args.name, args.url, _secret(args), filters, from_beginning=args.from_beginning
+        )
         print(f"subscription {sub['name']} -> {sub['url']} from cursor {sub['cursor']}")
     elif args.action == "list":
         listed = subscriptions.list_subscriptions(es, settings)
@@ -38,7 +44,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(listed, ensure_ascii=False, indent=2))
         for sub in [] if args.json else listed:
             active = {k: v for k, v in sub["filters"].items() if v}
-            print(f"{sub['name']:<20} {sub['url']}  cursor={sub['cursor']}  filters={json.dumps(active, ensure_ascii=False)}")
+            print(
+                f"{sub['name']:<20} {sub['url']}  cursor={sub['cursor']}  filters={json.dumps(active, ensure_ascii=False)}"
+            )
     elif args.action == "remove":
         if not subscriptions.remove_subscription(es, settings, args.name):
             print(f"no subscription named {args.name}")

@@ -12,8 +12,12 @@ def dag_env(monkeypatch, settings, tmp_path):
     def configure(feeds: list[tuple[str, str, bool]]):
         lines = ["feeds:"]
         for name, url, full_page in feeds:
-            lines += [f"  - name: {name}", f"    url: {url}", f"    fetch_full_page: {str(full_page).lower()}",
-                      "    allow_private_network: true"]
+            lines += [
+                f"  - name: {name}",
+                f"    url: {url}",
+                f"    fetch_full_page: {str(full_page).lower()}",
+                "    allow_private_network: true",
+            ]
         path = tmp_path / "feeds.yaml"
         path.write_text("\n".join(lines) + "\n")
         monkeypatch.setenv("BORDER_FEEDS_FILE", str(path))
@@ -54,8 +58,6 @@ def run_record(es, settings, run) -> dict:
     return es.get(index=settings.index("runs"), id=run.run_id)["_source"]
 
 
-
-
 def asset_events(run) -> list[dict]:
     """The `extra` of each Asset event on the index Asset that this run emitted."""
     from airflow.models.asset import AssetEvent, AssetModel
@@ -66,7 +68,8 @@ def asset_events(run) -> list[dict]:
 
     with create_session() as session:
         rows = session.scalars(
-            select(AssetEvent).join(AssetModel, AssetModel.id == AssetEvent.asset_id)
+            select(AssetEvent)
+            .join(AssetModel, AssetModel.id == AssetEvent.asset_id)
             .where(AssetModel.uri == INDEX_ASSET_URI, AssetEvent.source_run_id == run.run_id)
         ).all()
         return [dict(r.extra) for r in rows]
@@ -81,7 +84,11 @@ def map_index_names(run, task_id: str = "fetch_feed") -> list[str]:
     with create_session() as session:
         rows = session.execute(
             select(TaskInstance.map_index, TaskInstance.rendered_map_index)
-            .where(TaskInstance.dag_id == run.dag_id, TaskInstance.run_id == run.run_id, TaskInstance.task_id == task_id)
+            .where(
+                TaskInstance.dag_id == run.dag_id,
+                TaskInstance.run_id == run.run_id,
+                TaskInstance.task_id == task_id,
+            )
             .order_by(TaskInstance.map_index)
         ).all()
         return [r.rendered_map_index for r in rows]

@@ -71,7 +71,9 @@ def never_answers(conn: socket.socket) -> None:
 def drips_body(conn: socket.socket, interval: float = 1.0, total: int = 120) -> None:
     """Headers at once, then one byte of body per `interval` seconds."""
     read_request(conn)
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n" % total)
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n" % total
+    )
     for _ in range(total):
         conn.sendall(b" ")
         time.sleep(interval)
@@ -142,7 +144,11 @@ class CuttingProxy:
                         return
                     buffer += chunk
                 body, buffer = buffer[:length], buffer[length:]
-                if b"/_bulk" in head.split(b"\r\n", 1)[0] and self.marker in body and not self.cut_done.is_set():
+                if (
+                    b"/_bulk" in head.split(b"\r\n", 1)[0]
+                    and self.marker in body
+                    and not self.cut_done.is_set()
+                ):
                     self.bulks_seen += 1
                     if self.bulks_seen == self.cut_at:
                         upstream.sendall(head + b"\r\n\r\n" + body[: length // 2])

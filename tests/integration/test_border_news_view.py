@@ -31,13 +31,38 @@ def feeds_with_history(settings, es, http_server):
     from pipeline.ingest import ingest_feed
 
     good = FeedConfig(name="seeds-feed", url=http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()))
-    bad = FeedConfig(name="broken-feed", url=http_server.add("/broken.xml", "down", status=503, content_type="text/plain"))
+    bad = FeedConfig(
+        name="broken-feed", url=http_server.add("/broken.xml", "down", status=503, content_type="text/plain")
+    )
     assert ingest_feed(es, settings, good, run_id="run-1").new == 5
     assert ingest_feed(es, settings, bad, run_id="run-1").status == "failed"
-    runs.write(es, settings, runs.RunSummary(run_id="run-1", started_at="2026-11-24T08:00:00+00:00", feeds_total=2,
-                                             feeds_fetched=1, feeds_failed=1, entries_seen=5, new=5, indexed=5, dead_lettered=1))
-    runs.write(es, settings, runs.RunSummary(run_id="run-2", started_at="2026-11-24T08:05:00+00:00", feeds_total=2,
-                                             feeds_not_modified=1, feeds_failed=1, dead_lettered=1))
+    runs.write(
+        es,
+        settings,
+        runs.RunSummary(
+            run_id="run-1",
+            started_at="2026-11-24T08:00:00+00:00",
+            feeds_total=2,
+            feeds_fetched=1,
+            feeds_failed=1,
+            entries_seen=5,
+            new=5,
+            indexed=5,
+            dead_lettered=1,
+        ),
+    )
+    runs.write(
+        es,
+        settings,
+        runs.RunSummary(
+            run_id="run-2",
+            started_at="2026-11-24T08:05:00+00:00",
+            feeds_total=2,
+            feeds_not_modified=1,
+            feeds_failed=1,
+            dead_lettered=1,
+        ),
+    )
     return settings
 
 
@@ -54,8 +79,23 @@ def api_server(feeds_with_history, tmp_path):
         "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
     }
     log = (tmp_path / "api-server.log").open("wb")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "airflow"), "api-server", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "airflow"),
+            "api-server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -87,10 +127,31 @@ def test_border_news_view_shows_feed_health_and_runs_in_the_airflow_ui(api_serve
     from pipeline.article import Article
     from pipeline.index import index_articles
 
-    stranger = {"id": "unlinked/person/tara-rinchen", "name": "Tara Rinchen", "type": "person",
-                "mentions": ["Tara Rinchen"], "linked": False}
-    assert index_articles(es, settings, [Article(input="view#1", id="view-1", title="Patrol", text="t", language="en",
-                                                 published_at=datetime.now(UTC).isoformat(), entities=[stranger])]).failed == []
+    stranger = {
+        "id": "unlinked/person/tara-rinchen",
+        "name": "Tara Rinchen",
+        "type": "person",
+        "mentions": ["Tara Rinchen"],
+        "linked": False,
+    }
+    assert (
+        index_articles(
+            es,
+            settings,
+            [
+                Article(
+                    input="view#1",
+                    id="view-1",
+                    title="Patrol",
+                    text="t",
+                    language="en",
+                    published_at=datetime.now(UTC).isoformat(),
+                    entities=[stranger],
+                )
+            ],
+        ).failed
+        == []
+    )
     # The plugin is registered with the API server and its page renders the data from Elasticsearch.
     plugins = httpx.get(f"{api_server}/api/v2/plugins", timeout=10).json()["plugins"]
     view = next(p for p in plugins if p["name"] == "border_news_view")["external_views"][0]
@@ -101,7 +162,9 @@ def test_border_news_view_shows_feed_health_and_runs_in_the_airflow_ui(api_serve
     assert (feeds["broken-feed"]["status"], feeds["broken-feed"]["consecutive_failures"]) == ("failing", 1)
     assert "HTTP 503" in feeds["broken-feed"]["last_error"]
     assert [r["run_id"] for r in overview["runs"]] == ["run-2", "run-1"]
-    assert [(n["name"], n["articles"], n["languages"]) for n in overview["new_names"]] == [("Tara Rinchen", 1, {"en": 1})]
+    assert [(n["name"], n["articles"], n["languages"]) for n in overview["new_names"]] == [
+        ("Tara Rinchen", 1, {"en": 1})
+    ]
 
     # In headless Chromium, inside the Airflow UI (the external view is an iframe on /plugin/border-news).
     from selenium import webdriver
@@ -111,9 +174,18 @@ def test_border_news_view_shows_feed_health_and_runs_in_the_airflow_ui(api_serve
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1400,900", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,900",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
         options.add_argument(flag)
     service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     driver = webdriver.Chrome(options=options, service=service)
@@ -124,11 +196,15 @@ def test_border_news_view_shows_feed_health_and_runs_in_the_airflow_ui(api_serve
         driver.switch_to.frame(frame)
         WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.ID, "headline")))
         assert driver.find_element(By.ID, "headline").text.startswith("2 feeds, 1 failing")
-        rows = {r.get_attribute("data-feed"): r.text for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-feed]")}
+        rows = {
+            r.get_attribute("data-feed"): r.text
+            for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-feed]")
+        }
         assert set(rows) == {"broken-feed", "seeds-feed"}
         assert "failing" in rows["broken-feed"] and "HTTP 503" in rows["broken-feed"]
-        assert [r.get_attribute("data-run") for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-run]")] == [
-            "run-2", "run-1"]
+        assert [
+            r.get_attribute("data-run") for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-run]")
+        ] == ["run-2", "run-1"]
         assert "2026-11-24 08:05 UTC" in driver.find_element(By.CSS_SELECTOR, 'tr[data-run="run-2"]').text
         names = driver.find_elements(By.CSS_SELECTOR, "tr[data-name]")
         assert [r.get_attribute("data-name") for r in names] == ["unlinked/person/tara-rinchen"]

@@ -20,13 +20,19 @@ def test_follow_yields_documents_in_ingest_order_and_resumes_from_a_cursor(es, s
     index.index_articles(es, settings, numbered_articles("b", 2))
     rest = list(follow(es, settings, cursor=first[-1].cursor, stop_when_idle=True))
     v1 = f"{settings.index_prefix}-v1"
-    assert [(c.document["id"], c.cursor) for c in first] == [("a-0", f"1@{v1}"), ("a-1", f"2@{v1}"), ("a-2", f"3@{v1}")]
+    assert [(c.document["id"], c.cursor) for c in first] == [
+        ("a-0", f"1@{v1}"),
+        ("a-1", f"2@{v1}"),
+        ("a-2", f"3@{v1}"),
+    ]
     assert [(c.document["id"], c.cursor) for c in rest] == [("b-0", f"4@{v1}"), ("b-1", f"5@{v1}")]
 
 
 def test_follow_with_filters_yields_only_matching_documents(es, settings):
     index.index_articles(es, settings, numbered_articles("a", 6))
-    changes = list(follow(es, settings, filters=Filters(languages=("hi",), query="patrol"), stop_when_idle=True))
+    changes = list(
+        follow(es, settings, filters=Filters(languages=("hi",), query="patrol"), stop_when_idle=True)
+    )
     assert [c.document["id"] for c in changes] == ["a-0", "a-2", "a-4"]
 
 
@@ -35,8 +41,12 @@ def test_reader_waits_for_a_slower_writer_that_took_earlier_numbers(es, settings
     slow = sequence.allocate(es, settings, 2)  # numbers 1-2, not indexed yet
     index.index_articles(es, settings, numbered_articles("fast", 2))  # numbers 3-4, searchable now
     before = read_changes(es, settings, "0")
-    docs = [(doc_id, {**doc, "ingest_seq": n}) for (doc_id, doc), n in
-            zip((index.article_document(a) for a in numbered_articles("slow", 2)), slow.numbers(), strict=True)]
+    docs = [
+        (doc_id, {**doc, "ingest_seq": n})
+        for (doc_id, doc), n in zip(
+            (index.article_document(a) for a in numbered_articles("slow", 2)), slow.numbers(), strict=True
+        )
+    ]
     index.bulk_index(es, settings.write_alias, docs, refresh=True)
     sequence.release(es, settings, slow)
     after = read_changes(es, settings, before.cursor)
@@ -91,14 +101,18 @@ def test_concurrent_writers_and_a_follower_see_every_document_exactly_once(es, s
         t.join()
     done.set()
     reader.join(timeout=60)
-    expected = sorted(f"w{w}b{b}-{n}" for w in range(writers) for b in range(batches) for n in range(batch_size))
+    expected = sorted(
+        f"w{w}b{b}-{n}" for w in range(writers) for b in range(batches) for n in range(batch_size)
+    )
     assert errors == []
     assert sorted(doc_id for doc_id, _ in seen) == expected  # none skipped, none repeated
     assert [seq for _, seq in seen] == sorted(seq for _, seq in seen)  # in ingest order
     assert len({seq for _, seq in seen}) == writers * batches * batch_size
 
 
-def test_after_a_reprocess_switches_the_alias_the_follower_gets_the_new_version_of_every_document(es, settings):
+def test_after_a_reprocess_switches_the_alias_the_follower_gets_the_new_version_of_every_document(
+    es, settings
+):
     index.index_articles(es, settings, numbered_articles("a", 3))
     before = list(follow(es, settings, stop_when_idle=True))
     new = f"{settings.index_prefix}-v1-r2"
@@ -111,13 +125,20 @@ def test_after_a_reprocess_switches_the_alias_the_follower_gets_the_new_version_
     assert [c.document["id"] for c in before] == ["a-0", "a-1", "a-2"]
     assert (during.changes, during.cursor) == ([], f"7@{settings.index_prefix}-v1")
     assert [(c.document["id"], c.document["title"], c.cursor) for c in after] == [
-        ("a-0", "reprocessed a-0", f"4@{new}"), ("a-1", "reprocessed a-1", f"5@{new}"),
-        ("a-2", "reprocessed a-2", f"6@{new}"), ("only-new-0", "Border talks only-new 0", f"7@{new}")]
+        ("a-0", "reprocessed a-0", f"4@{new}"),
+        ("a-1", "reprocessed a-1", f"5@{new}"),
+        ("a-2", "reprocessed a-2", f"6@{new}"),
+        ("only-new-0", "Border talks only-new 0", f"7@{new}"),
+    ]
 
 
 def test_a_cursor_is_a_number_and_the_index_it_was_read_in():
     from pipeline.subscriptions import Position, parse_cursor
 
-    assert (parse_cursor("12@news-v1"), parse_cursor("7"), parse_cursor(None)) == (Position(12, "news-v1"), Position(7), Position())
+    assert (parse_cursor("12@news-v1"), parse_cursor("7"), parse_cursor(None)) == (
+        Position(12, "news-v1"),
+        Position(7),
+        Position(),
+    )
     with pytest.raises(ValueError, match="not a change-feed cursor"):
         parse_cursor("-3")

@@ -30,15 +30,22 @@ def test_near_duplicate_copy_at_another_url_is_found_in_the_index(es, settings):
     seeds = processed_seeds()
     index_batch(es, settings, seeds)
     registry = ElasticsearchDedupeIndex(es, settings)
-    copy = registry.check(seed_article("002", url="https://syndicated.example/x", text=with_other_debris(reflowed(
-        next(s for s in seeds if s.input == "002").text))))
+    copy = registry.check(
+        seed_article(
+            "002",
+            url="https://syndicated.example/x",
+            text=with_other_debris(reflowed(next(s for s in seeds if s.input == "002").text)),
+        )
+    )
     assert (copy.duplicate_of, registry.lookups) == (seeds[2].id, 1)
 
 
 def test_band_keys_and_content_hash_are_searchable_fields_of_the_indexed_document(es, settings):
     seeds = processed_seeds()
     index_batch(es, settings, seeds)
-    by_band = es.search(index=settings.read_alias, query={"terms": {"minhash_bands": seeds[3].minhash_bands[:1]}})
+    by_band = es.search(
+        index=settings.read_alias, query={"terms": {"minhash_bands": seeds[3].minhash_bands[:1]}}
+    )
     by_hash = es.search(index=settings.read_alias, query={"term": {"content_hash": seeds[3].content_hash}})
     assert [h["_id"] for h in by_band["hits"]["hits"]] == [seeds[3].id]
     assert [h["_id"] for h in by_hash["hits"]["hits"]] == [seeds[3].id]
@@ -53,18 +60,29 @@ def test_reprocessing_an_indexed_article_does_not_make_it_its_own_duplicate(es, 
 
 def test_unrelated_article_is_not_a_duplicate_of_anything_indexed(es, settings):
     index_batch(es, settings, processed_seeds())
-    text = "India beat China 3-1 in the hockey final on Sunday. " * 5 + "The coach praised the young defenders."
+    text = (
+        "India beat China 3-1 in the hockey final on Sunday. " * 5 + "The coach praised the young defenders."
+    )
     registry = ElasticsearchDedupeIndex(es, settings)
-    assert registry.check(fingerprint(Article(input="x", url="https://sport.example/hockey", text=text))).duplicate_of is None
+    assert (
+        registry.check(
+            fingerprint(Article(input="x", url="https://sport.example/hockey", text=text))
+        ).duplicate_of
+        is None
+    )
 
 
 def test_copy_of_an_indexed_duplicate_points_to_the_original(es, settings):
     original = seed_article("004")
-    first_copy = fingerprint(original.replace(url="https://b.example/1", text=with_other_debris(original.text)))
+    first_copy = fingerprint(
+        original.replace(url="https://b.example/1", text=with_other_debris(original.text))
+    )
     first_copy = first_copy.replace(duplicate_of=original.id)
     index_batch(es, settings, [original, first_copy])
     registry = ElasticsearchDedupeIndex(es, settings)
-    second = registry.check(fingerprint(first_copy.replace(url="https://c.example/2", text=reflowed(first_copy.text))))
+    second = registry.check(
+        fingerprint(first_copy.replace(url="https://c.example/2", text=reflowed(first_copy.text)))
+    )
     assert second.duplicate_of == original.id
 
 
@@ -83,7 +101,11 @@ def test_story_ids_are_shared_across_a_batch_and_a_later_batch(es, settings):
     batch2 = ElasticsearchStoryIndex(es, settings)
     later = {p: batch2.assign(seed_article(p)) for p in ("001", "002", "004")}
     assert first[0].story_id == first[0].id and first[1].story_id == first[1].id
-    assert {p: a.story_id for p, a in later.items()} == {"001": first[0].id, "002": first[0].id, "004": first[0].id}
+    assert {p: a.story_id for p, a in later.items()} == {
+        "001": first[0].id,
+        "002": first[0].id,
+        "004": first[0].id,
+    }
 
 
 def test_a_new_story_in_a_later_batch_is_shared_within_that_batch(es, settings):
@@ -91,10 +113,16 @@ def test_a_new_story_in_a_later_batch_is_shared_within_that_batch(es, settings):
     text_en = "Jaishankar met Wang Yi in Rio de Janeiro on the sidelines of the G20 Summit in Brazil."
     text_hi = "विदेश मंत्री एस जयशंकर ने रियो डी जेनेरियो में जी20 शिखर सम्मेलन से इतर वांग यी से मुलाकात की।"
     index = ElasticsearchStoryIndex(es, settings)
-    en = index.assign(fingerprint(Article(input="en", text=text_en, entities=find_entities(text_en),
-                                          dates=[day("2024-11-18")])))
-    hi = index.assign(fingerprint(Article(input="hi", text=text_hi, entities=find_entities(text_hi),
-                                          dates=[day("2024-11-18")])))
+    en = index.assign(
+        fingerprint(
+            Article(input="en", text=text_en, entities=find_entities(text_en), dates=[day("2024-11-18")])
+        )
+    )
+    hi = index.assign(
+        fingerprint(
+            Article(input="hi", text=text_hi, entities=find_entities(text_hi), dates=[day("2024-11-18")])
+        )
+    )
     assert (en.story_id, hi.story_id) == (en.id, en.id)  # not the 2021 Dushanbe meeting of the same ministers
 
 
@@ -107,7 +135,9 @@ def test_reprocessing_an_indexed_article_keeps_its_story(es, settings):
 
 
 def test_story_candidates_come_from_the_date_window_only_in_one_search(es, settings):
-    index_batch(es, settings, [ElasticsearchStoryIndex(es, settings).assign(seed_article(p)) for p in PREFIXES])
+    index_batch(
+        es, settings, [ElasticsearchStoryIndex(es, settings).assign(seed_article(p)) for p in PREFIXES]
+    )
     probe = stories.with_story_key(seed_article("001"))
     lookup = ElasticsearchStoryIndex(es, settings)
     own, candidates = lookup.indexed_lookup(probe)
@@ -123,7 +153,9 @@ def test_story_cases_group_the_same_through_the_index_as_in_memory(es, settings)
     from tests.test_stories import CASES, _processed_cases
 
     articles = _processed_cases()
-    order = sorted(range(len(articles)), key=lambda n: (len(stories.with_story_key(articles[n]).story_entities), -n))
+    order = sorted(
+        range(len(articles)), key=lambda n: (len(stories.with_story_key(articles[n]).story_entities), -n)
+    )
     story = {}
     for n in order:
         assigned = ElasticsearchStoryIndex(es, settings).assign(articles[n])

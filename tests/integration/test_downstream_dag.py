@@ -34,6 +34,9 @@ def test_downstream_dag_reads_only_what_is_new_since_its_last_run(dag, es, setti
     out = capsys.readouterr().out
     assert (first.state, second.state) == ("success", "success")
     v1 = f"{settings.index_prefix}-v1"
-    assert (cursor_after_first, subscriptions.load_cursor(es, settings, "downstream-example")) == (f"3@{v1}", f"4@{v1}")
+    assert (cursor_after_first, subscriptions.load_cursor(es, settings, "downstream-example")) == (
+        f"3@{v1}",
+        f"4@{v1}",
+    )
     assert out.count("new article #") == 4
     assert "new article #4: [hi] Border talks b 0 (outlet0.example)" in out

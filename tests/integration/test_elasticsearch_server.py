@@ -16,13 +16,24 @@ def test_server_is_real_elasticsearch_of_the_clients_major_version(es):
 
 def test_index_with_mapping_then_search_returns_the_document(es, settings):
     name = settings.index("probe")
-    created = ensure_index(es, name, {"dynamic": "strict", "properties": {"title": {"type": "text"}, "lang": {"type": "keyword"}}})
+    created = ensure_index(
+        es,
+        name,
+        {"dynamic": "strict", "properties": {"title": {"type": "text"}, "lang": {"type": "keyword"}}},
+    )
     assert created is True
     assert ensure_index(es, name, {"properties": {}}) is False
     mapping = es.indices.get_mapping(index=name)[name]["mappings"]
     assert mapping["properties"]["lang"] == {"type": "keyword"}
-    report = bulk_index(es, name, [("a", {"title": "Disengagement at Depsang and Demchok", "lang": "en"}),
-                                   ("b", {"title": "गलवान घाटी", "lang": "hi"})], refresh="wait_for")
+    report = bulk_index(
+        es,
+        name,
+        [
+            ("a", {"title": "Disengagement at Depsang and Demchok", "lang": "en"}),
+            ("b", {"title": "गलवान घाटी", "lang": "hi"}),
+        ],
+        refresh="wait_for",
+    )
     assert (report.ok, report.created, report.failed) == (2, 2, [])
     hits = es.search(index=name, query={"match": {"title": "depsang"}})["hits"]
     assert hits["total"]["value"] == 1
@@ -34,7 +45,9 @@ def test_index_with_mapping_then_search_returns_the_document(es, settings):
 def test_strict_mapping_rejection_is_reported_per_item_not_dropped(es, settings):
     name = settings.index("strict")
     ensure_index(es, name, {"dynamic": "strict", "properties": {"title": {"type": "text"}}})
-    report = bulk_index(es, name, [("ok", {"title": "fine"}), ("bad", {"title": "x", "unknown": 1})], refresh="wait_for")
+    report = bulk_index(
+        es, name, [("ok", {"title": "fine"}), ("bad", {"title": "x", "unknown": 1})], refresh="wait_for"
+    )
     assert report.ok == 1
     assert [f["id"] for f in report.failed] == ["bad"]
     assert report.failed[0]["error"]["type"] == "strict_dynamic_mapping_exception"

@@ -22,26 +22,45 @@ SCHEMA = json.loads((ROOT / "schema" / "article-v1.schema.json").read_text())
 
 # Articles written for these tests: names no gazetteer entry has, after a military title.
 TEXTS = [
-    ("en", "Patrols resume at Depsang",
-     "Colonel Arvind Kesari, who commands the brigade near the LAC in eastern Ladakh, said on Monday that "
-     "patrols had resumed at Depsang after the corps commander talks with the PLA."),
-    ("en", "Buffer zones reviewed in eastern Ladakh",
-     "Officials said Colonel Arvind Kesari briefed the delegation on buffer zones along the Line of Actual "
-     "Control. The PLA has thinned its deployment near Galwan, the officials said."),
-    ("hi", "पूर्वी लद्दाख में गश्त फिर शुरू",
-     "चीनी सेना के साथ वार्ता के बाद कर्नल अरविंद केसरी ने कहा कि पूर्वी लद्दाख में वास्तविक नियंत्रण रेखा पर "
-     "गश्त फिर शुरू हो गई है।"),
+    (
+        "en",
+        "Patrols resume at Depsang",
+        "Colonel Arvind Kesari, who commands the brigade near the LAC in eastern Ladakh, said on Monday that "
+        "patrols had resumed at Depsang after the corps commander talks with the PLA.",
+    ),
+    (
+        "en",
+        "Buffer zones reviewed in eastern Ladakh",
+        "Officials said Colonel Arvind Kesari briefed the delegation on buffer zones along the Line of Actual "
+        "Control. The PLA has thinned its deployment near Galwan, the officials said.",
+    ),
+    (
+        "hi",
+        "पूर्वी लद्दाख में गश्त फिर शुरू",
+        "चीनी सेना के साथ वार्ता के बाद कर्नल अरविंद केसरी ने कहा कि पूर्वी लद्दाख में वास्तविक नियंत्रण रेखा पर "
+        "गश्त फिर शुरू हो गई है।",
+    ),
 ]
-OLD_TEXT = ("en", "Posts inspected near Yangtse",
-            "Brigadier Meera Thapliyal inspected posts near Yangtse in Arunachal Pradesh, close to the LAC, "
-            "after reports of PLA movement across the border.")
+OLD_TEXT = (
+    "en",
+    "Posts inspected near Yangtse",
+    "Brigadier Meera Thapliyal inspected posts near Yangtse in Arunachal Pradesh, close to the LAC, "
+    "after reports of PLA movement across the border.",
+)
 
 
 def _raw(n: int, lang_title_text: tuple[str, str, str], published: datetime) -> Article:
     _, title, text = lang_title_text
-    return Article(input=f"discovery-test#{n}", feed="discovery-test", raw_url=f"https://news.example/border/{n}",
-                   source="news.example", raw_title=title, raw_text=text, published=published.isoformat(),
-                   fetched_at=datetime.now(UTC).isoformat())
+    return Article(
+        input=f"discovery-test#{n}",
+        feed="discovery-test",
+        raw_url=f"https://news.example/border/{n}",
+        source="news.example",
+        raw_title=title,
+        raw_text=text,
+        published=published.isoformat(),
+        fetched_at=datetime.now(UTC).isoformat(),
+    )
 
 
 @pytest.fixture
@@ -76,30 +95,68 @@ def gazetteer_copy(tmp_path):
 
 def _docs(es, settings) -> dict[str, dict]:
     es.indices.refresh(index=settings.read_alias)
-    return {h["_source"]["title"]: h["_source"] for h in es.search(index=settings.read_alias, size=50)["hits"]["hits"]}
+    return {
+        h["_source"]["title"]: h["_source"]
+        for h in es.search(index=settings.read_alias, size=50)["hits"]["hits"]
+    }
 
 
 def test_new_fields_are_mapped_as_keyword_and_geo_point_and_answer_geo_queries(es, settings):
     places = [
-        {"id": "location/west-post", "name": "West Post", "type": "location", "mentions": ["West Post"], "linked": True,
-         "sector": "western", "kind": "pass", "coordinates": {"lat": 34.3, "lon": 78.1}},
-        {"id": "location/east-post", "name": "East Post", "type": "location", "mentions": ["East Post"], "linked": True,
-         "sector": "eastern", "coordinates": {"lat": 27.7, "lon": 91.8}},
+        {
+            "id": "location/west-post",
+            "name": "West Post",
+            "type": "location",
+            "mentions": ["West Post"],
+            "linked": True,
+            "sector": "western",
+            "kind": "pass",
+            "coordinates": {"lat": 34.3, "lon": 78.1},
+        },
+        {
+            "id": "location/east-post",
+            "name": "East Post",
+            "type": "location",
+            "mentions": ["East Post"],
+            "linked": True,
+            "sector": "eastern",
+            "coordinates": {"lat": 27.7, "lon": 91.8},
+        },
     ]
-    stranger = {"id": "unlinked/person/a-stranger", "name": "A Stranger", "type": "person", "mentions": ["A Stranger"],
-                "linked": False}
+    stranger = {
+        "id": "unlinked/person/a-stranger",
+        "name": "A Stranger",
+        "type": "person",
+        "mentions": ["A Stranger"],
+        "linked": False,
+    }
     articles = [
-        Article(input="g#0", id="g-0", title="West", text="t", entities=[places[0], stranger], title_source="page",
-                published_at_source="fetched", published_at="2026-11-30T10:00:00+00:00"),
+        Article(
+            input="g#0",
+            id="g-0",
+            title="West",
+            text="t",
+            entities=[places[0], stranger],
+            title_source="page",
+            published_at_source="fetched",
+            published_at="2026-11-30T10:00:00+00:00",
+        ),
         Article(input="g#1", id="g-1", title="East", text="t", entities=[places[1]], title_source="lead"),
         Article(input="g#2", id="g-2", title="Both", text="t", entities=places, title_source="feed"),
     ]
     assert index.index_articles(es, settings, articles).failed == []
     name = index.current_index(es, settings)
     props = es.indices.get_mapping(index=name)[name]["mappings"]["properties"]
-    assert {k: props[k]["type"] for k in ("unlinked_names", "unlinked_ids", "locations_geo", "sectors", "title_source")} == {
-        "unlinked_names": "keyword", "unlinked_ids": "keyword", "locations_geo": "geo_point", "sectors": "keyword",
-        "title_source": "keyword"}
+    assert {
+        k: props[k]["type"]
+        for k in ("unlinked_names", "unlinked_ids", "locations_geo", "sectors", "title_source")
+    } == {
+        "unlinked_names": "keyword",
+        "unlinked_ids": "keyword",
+        "locations_geo": "geo_point",
+        "sectors": "keyword",
+        "title_source": "keyword",
+    }
     assert props["entities"]["properties"]["coordinates"]["type"] == "geo_point"
 
     def ids(query: dict) -> list[str]:
@@ -109,19 +166,33 @@ def test_new_fields_are_mapped_as_keyword_and_geo_point_and_answer_geo_queries(e
     assert ids({"geo_distance": {"distance": "50km", "locations_geo": near_west}}) == ["g-0", "g-2"]
     # inside the `entities` object too: its points are indexed as one multi-valued geo_point
     assert ids({"geo_distance": {"distance": "50km", "entities.coordinates": near_west}}) == ["g-0", "g-2"]
-    assert ids({"geo_bounding_box": {"locations_geo": {"top_left": {"lat": 29, "lon": 90}, "bottom_right": {"lat": 26, "lon": 93}}}}) == [
-        "g-1", "g-2"]
+    assert ids(
+        {
+            "geo_bounding_box": {
+                "locations_geo": {"top_left": {"lat": 29, "lon": 90}, "bottom_right": {"lat": 26, "lon": 93}}
+            }
+        }
+    ) == ["g-1", "g-2"]
     assert ids({"term": {"unlinked_names": "A Stranger"}}) == ["g-0"]
     assert ids({"term": {"title_source": "lead"}}) == ["g-1"]
-    sectors = es.search(index=settings.read_alias, size=0, aggs={"s": {"terms": {"field": "sectors"}}})["aggregations"]["s"]
+    sectors = es.search(index=settings.read_alias, size=0, aggs={"s": {"terms": {"field": "sectors"}}})[
+        "aggregations"
+    ]["s"]
     assert {b["key"]: b["doc_count"] for b in sectors["buckets"]} == {"western": 2, "eastern": 2}
-    grid = es.search(index=settings.read_alias, size=0, aggs={"g": {"geotile_grid": {"field": "locations_geo", "precision": 3}}})
+    grid = es.search(
+        index=settings.read_alias,
+        size=0,
+        aggs={"g": {"geotile_grid": {"field": "locations_geo", "precision": 3}}},
+    )
     assert sum(b["doc_count"] for b in grid["aggregations"]["g"]["buckets"]) == 4  # g-2 falls in two tiles
 
     validator = jsonschema.Draft202012Validator(SCHEMA)
     hits = es.search(index=settings.read_alias, size=10)["hits"]["hits"]
     assert {h["_id"]: [e.message for e in validator.iter_errors(h["_source"])] for h in hits} == {
-        "g-0": [], "g-1": [], "g-2": []}
+        "g-0": [],
+        "g-1": [],
+        "g-2": [],
+    }
 
 
 def test_an_index_created_before_the_new_fields_gets_them_before_the_first_write(es, settings):
@@ -130,18 +201,30 @@ def test_an_index_created_before_the_new_fields_gets_them_before_the_first_write
     old = index.load_mapping()
     old["properties"] = {k: v for k, v in old["properties"].items() if k not in new_fields}
     old["properties"]["entities"]["properties"] = {
-        k: v for k, v in old["properties"]["entities"]["properties"].items() if k not in ("sector", "kind", "coordinates")}
+        k: v
+        for k, v in old["properties"]["entities"]["properties"].items()
+        if k not in ("sector", "kind", "coordinates")
+    }
     name = f"{settings.index_prefix}-v1"
     es.indices.create(index=name, mappings=index.mapping_for_cluster(old, []), settings=index.INDEX_SETTINGS)
     index.switch_aliases(es, settings, name)
     from pipeline import sequence
 
     sequence.ensure_counter(es, settings)
-    place = {"id": "location/p", "name": "P", "type": "location", "linked": True, "sector": "middle",
-             "coordinates": {"lat": 31.0, "lon": 79.5}}
+    place = {
+        "id": "location/p",
+        "name": "P",
+        "type": "location",
+        "linked": True,
+        "sector": "middle",
+        "coordinates": {"lat": 31.0, "lon": 79.5},
+    }
     stranger = {"id": "unlinked/person/a-stranger", "name": "A Stranger", "type": "person", "linked": False}
-    report = index.index_articles(es, settings, [Article(input="o#0", id="o-0", text="t", title_source="text",
-                                                         entities=[place, stranger])])
+    report = index.index_articles(
+        es,
+        settings,
+        [Article(input="o#0", id="o-0", text="t", title_source="text", entities=[place, stranger])],
+    )
     assert (report.created, report.failed) == (1, [])
     props = es.indices.get_mapping(index=name)[name]["mappings"]["properties"]
     assert new_fields <= set(props) and props["entities"]["properties"]["coordinates"]["type"] == "geo_point"
@@ -156,7 +239,12 @@ def test_candidates_count_articles_languages_and_sightings_of_unlinked_names(es,
     assert [r["id"] for r in rows][:1] == ["unlinked/person/arvind-kesari"]  # two articles: first
     kesari = by_id["unlinked/person/arvind-kesari"]
     assert (kesari["name"], kesari["type"], kesari["articles"], kesari["languages"], kesari["outlets"]) == (
-        "Arvind Kesari", "person", 2, {"en": 2}, 1)
+        "Arvind Kesari",
+        "person",
+        2,
+        {"en": 2},
+        1,
+    )
     assert kesari["mentions"] == ["Arvind Kesari"]
     assert len(kesari["examples"]) == 2 and kesari["first_seen"] < kesari["last_seen"]
     hindi = [r for r in rows if r["languages"] == {"hi": 1}]
@@ -194,9 +282,26 @@ def test_a_promoted_name_is_linked_in_history_after_the_reprocess_run(es, indexe
     # name with the command, in another process.
     assert "person/arvind-kesari" not in entities.gazetteer().entities
     promoted = subprocess.run(
-        [sys.executable, "-m", "pipeline", "entities", "promote", "Arvind Kesari", "--type", "person",
-         "--alias", "अरविंद केसरी", "--gazetteer", str(gazetteer_copy)],
-        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "entities",
+            "promote",
+            "Arvind Kesari",
+            "--type",
+            "person",
+            "--alias",
+            "अरविंद केसरी",
+            "--gazetteer",
+            str(gazetteer_copy),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
     assert promoted.returncode == 0, promoted.stderr
     assert "person/arvind-kesari" not in entities.gazetteer().entities  # the worker's copy is stale
     # promoting changes the gazetteer, not the index: the indexed articles still have the name unlinked
@@ -206,8 +311,13 @@ def test_a_promoted_name_is_linked_in_history_after_the_reprocess_run(es, indexe
     assert (report.raw, report.new_count) == (4, 4)
 
     docs = _docs(es, indexed)
-    tagged = {title: [e for e in doc["entities"] if e["id"] == "person/arvind-kesari"] for title, doc in docs.items()}
-    assert {title: [(e["linked"], e["mentions"]) for e in found] for title, found in tagged.items() if found} == {
+    tagged = {
+        title: [e for e in doc["entities"] if e["id"] == "person/arvind-kesari"]
+        for title, doc in docs.items()
+    }
+    assert {
+        title: [(e["linked"], e["mentions"]) for e in found] for title, found in tagged.items() if found
+    } == {
         TEXTS[0][1]: [(True, ["Arvind Kesari"])],
         TEXTS[1][1]: [(True, ["Arvind Kesari"])],
         TEXTS[2][1]: [(True, ["अरविंद केसरी"])],

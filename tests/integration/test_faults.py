@@ -20,7 +20,9 @@ def seed_articles(prefix: str = ""):
 
 def pending(es, settings) -> int:
     es.indices.refresh(index=settings.index("raw"))
-    return es.count(index=settings.index("raw"), query={"bool": {"must_not": {"exists": {"field": "processed_at"}}}})["count"]
+    return es.count(
+        index=settings.index("raw"), query={"bool": {"must_not": {"exists": {"field": "processed_at"}}}}
+    )["count"]
 
 
 def indexed_urls(es, settings) -> list[str]:
@@ -31,7 +33,10 @@ def indexed_urls(es, settings) -> list[str]:
 
 @pytest.mark.parametrize(
     ("block", "words"),
-    [("index.blocks.write", "cluster_block_exception"), ("index.blocks.read_only_allow_delete", "cluster_block_exception")],
+    [
+        ("index.blocks.write", "cluster_block_exception"),
+        ("index.blocks.read_only_allow_delete", "cluster_block_exception"),
+    ],
     ids=["write-block", "disk-full-block"],
 )
 def test_blocked_index_is_a_clear_transient_error_and_the_articles_wait_pending(settings, es, block, words):
@@ -47,8 +52,10 @@ def test_blocked_index_is_a_clear_transient_error_and_the_articles_wait_pending(
         left = pending(es, settings)
         assert left >= 4  # every article that was to be indexed is still pending
         assert es.count(index=target)["count"] == 0
-        assert not es.indices.exists(index=settings.index("deadletter")) or es.count(
-            index=settings.index("deadletter"), query={"term": {"stage": "index"}})["count"] == 0
+        assert (
+            not es.indices.exists(index=settings.index("deadletter"))
+            or es.count(index=settings.index("deadletter"), query={"term": {"stage": "index"}})["count"] == 0
+        )
     finally:
         es.indices.put_settings(index=target, settings={block: None})
     outcome = ingest.process_pending(es, settings)
@@ -62,37 +69,73 @@ def test_bulk_items_that_fail_are_dead_lettered_with_the_reason_and_the_rest_lan
     from pipeline.feeds import FeedConfig
 
     huge_link = http_server.url("/") + "a" * 40_000  # never fetched: over the fetcher's URL limit
-    feed = (SEEDS / "feed.xml").read_text(encoding="utf-8").replace(
-        "</channel>", f"<item><title>Huge link</title><link>{huge_link}</link><description>x</description></item></channel>")
+    feed = (
+        (SEEDS / "feed.xml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "</channel>",
+            f"<item><title>Huge link</title><link>{huge_link}</link><description>x</description></item></channel>",
+        )
+    )
     url = http_server.add("/feed.xml", feed)
     outcome = ingest.ingest_feed(es, settings, FeedConfig(name="seeds", url=url, allow_private_network=True))
     assert (outcome.entries, outcome.new, outcome.dead_lettered, outcome.pages_failed) == (6, 5, 2, 1)
-    records = {h["_source"]["stage"]: h["_source"] for h in es.search(index=settings.index("deadletter"), size=10)["hits"]["hits"]}
+    records = {
+        h["_source"]["stage"]: h["_source"]
+        for h in es.search(index=settings.index("deadletter"), size=10)["hits"]["hits"]
+    }
     shortened = huge_link[:2048] + f"… ({len(huge_link):,} characters)"
-    assert [(s, r["feed"], r["item"]) for s, r in sorted(records.items())] == [("page", "seeds", shortened), ("raw", "seeds", shortened)]
+    assert [(s, r["feed"], r["item"]) for s, r in sorted(records.items())] == [
+        ("page", "seeds", shortened),
+        ("raw", "seeds", shortened),
+    ]
     assert f"URL is {len(huge_link):,} characters long (limit 8,192)" in records["page"]["error"]
-    assert records["raw"]["error"].startswith("raw index refused the entry: {'type': 'document_parsing_exception'")
+    assert records["raw"]["error"].startswith(
+        "raw index refused the entry: {'type': 'document_parsing_exception'"
+    )
     assert "failed to parse field [raw_url]" in records["raw"]["error"]
     assert http_server.hits == {"/feed.xml": 1}
 
     good = seed_articles()[:2]
     from pipeline.dedupe import content_hash  # noqa: F401  (the id scheme of processed articles)
 
-    processed = [a.replace(id=f"doc-{n}", url=a.raw_url, title=a.raw_title, text="text", published_at=None) for n, a in enumerate(good)]
+    processed = [
+        a.replace(id=f"doc-{n}", url=a.raw_url, title=a.raw_title, text="text", published_at=None)
+        for n, a in enumerate(good)
+    ]
     bad = processed[1].replace(id="doc-bad", url="https://e.com/bad", published_at="not a date at all")
     report = index_articles(es, settings, [processed[0], bad, processed[1]])
     assert (report.ok, [f["id"] for f in report.failed]) == (2, ["doc-bad"])
     failure = report.failed[0]
-    assert failure["error"]["type"] == "document_parsing_exception" and "published_at" in failure["error"]["reason"]
-    deadletter.record(es, settings, [deadletter.record_for("index", f"Elasticsearch refused the document: {failure['error']}",
-                                                          feed="seeds", item=bad.url, input={"doc": failure["doc"]})])
+    assert (
+        failure["error"]["type"] == "document_parsing_exception"
+        and "published_at" in failure["error"]["reason"]
+    )
+    deadletter.record(
+        es,
+        settings,
+        [
+            deadletter.record_for(
+                "index",
+                f"Elasticsearch refused the document: {failure['error']}",
+                feed="seeds",
+                item=bad.url,
+                input={"doc": failure["doc"]},
+            )
+        ],
+    )
     es.indices.refresh(index=settings.index("deadletter"))
     stored = es.search(index=settings.index("deadletter"), query={"term": {"stage": "index"}})["hits"]["hits"]
-    assert [(h["_source"]["item"], "published_at" in h["_source"]["error"]) for h in stored] == [("https://e.com/bad", True)]
-    assert sorted(es.search(index=settings.read_alias, size=10)["hits"]["hits"][i]["_id"] for i in range(2)) == ["doc-0", "doc-1"]
+    assert [(h["_source"]["item"], "published_at" in h["_source"]["error"]) for h in stored] == [
+        ("https://e.com/bad", True)
+    ]
+    assert sorted(
+        es.search(index=settings.read_alias, size=10)["hits"]["hits"][i]["_id"] for i in range(2)
+    ) == ["doc-0", "doc-1"]
 
 
 # --- Elasticsearch stops in the middle of a bulk request: a second node of our own ----------------
+
 
 class SecondNode:
     """A second local Elasticsearch (never the shared one), started and killed by this test, with its
@@ -117,8 +160,13 @@ class SecondNode:
         import subprocess
 
         env = {**os.environ, "ES_CACHE_DIR": str(self.base), "ES_HEAP": "256m"}
-        result = subprocess.run([str(self.root / "scripts" / "elasticsearch.sh"), command], env=env, capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run(
+            [str(self.root / "scripts" / "elasticsearch.sh"), command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         return result.stdout.strip()
 
@@ -170,17 +218,28 @@ def generated_articles(n: int):
     from pipeline.article import Article
 
     rng = random.Random(42)
-    vocab = [f"{a}{b}" for a in ("ka", "lo", "mi", "su", "te", "vo", "ra", "ne", "di", "po", "gu", "ha")
-             for b in ("ran", "lek", "mot", "pas", "dir", "zum", "fel", "gor", "tik", "wan", "bes", "cul")]
+    vocab = [
+        f"{a}{b}"
+        for a in ("ka", "lo", "mi", "su", "te", "vo", "ra", "ne", "di", "po", "gu", "ha")
+        for b in ("ran", "lek", "mot", "pas", "dir", "zum", "fel", "gor", "tik", "wan", "bes", "cul")
+    ]
     articles = []
     for i in range(n):
         filler = " ".join(rng.choice(vocab) + str(rng.randint(0, 999)) for _ in range(60))
-        articles.append(Article(
-            input=f"gen#{i}", feed="gen", raw_url=f"https://fixtures.border-watch.example/gen/{i}",
-            raw_title=f"India-China border talks, round {i}, on LAC patrolling",
-            raw_text=(f"India and China held round {i} of border talks on the Line of Actual Control (LAC) in eastern "
-                      f"Ladakh, discussing disengagement and patrolling at Depsang and Demchok. {filler}."),
-            published="Wed, 20 Nov 2024 10:00:00 +0530", fetched_at="2024-11-20T05:00:00+00:00"))
+        articles.append(
+            Article(
+                input=f"gen#{i}",
+                feed="gen",
+                raw_url=f"https://fixtures.border-watch.example/gen/{i}",
+                raw_title=f"India-China border talks, round {i}, on LAC patrolling",
+                raw_text=(
+                    f"India and China held round {i} of border talks on the Line of Actual Control (LAC) in eastern "
+                    f"Ladakh, discussing disengagement and patrolling at Depsang and Demchok. {filler}."
+                ),
+                published="Wed, 20 Nov 2024 10:00:00 +0530",
+                fetched_at="2024-11-20T05:00:00+00:00",
+            )
+        )
     return articles
 
 
@@ -208,7 +267,9 @@ def test_elasticsearch_killed_mid_bulk_and_back_indexes_every_article_exactly_on
     es.indices.refresh(index=f"{s.index_prefix}*")
     before = (es.count(index=s.read_alias)["count"], pending(es, s))
     print(f"after the kill: {before[0]} articles indexed, {before[1]} raw entries pending")
-    assert before[0] >= 100 and before[1] >= n - before[0]  # the first bulk landed; nothing marked that was not indexed
+    assert (
+        before[0] >= 100 and before[1] >= n - before[0]
+    )  # the first bulk landed; nothing marked that was not indexed
     ingest.process_pending(es, s)
 
     es.indices.refresh(index=f"{s.index_prefix}*")
@@ -235,12 +296,18 @@ def _generated_feed(n: int) -> bytes:
 
     items = "".join(
         f"<item><title>{escape(a.raw_title)}</title><link>{a.raw_url}</link><pubDate>{a.published}</pubDate>"
-        f"<content:encoded>{escape(a.raw_text)}</content:encoded></item>" for a in generated_articles(n))
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
-            f"<channel><title>generated</title>{items}</channel></rss>").encode()
+        f"<content:encoded>{escape(a.raw_text)}</content:encoded></item>"
+        for a in generated_articles(n)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel><title>generated</title>{items}</channel></rss>"
+    ).encode()
 
 
-def test_airflow_task_killed_mid_run_then_rerun_completes_without_duplicates(dag_env, monkeypatch, settings, es, http_server):
+def test_airflow_task_killed_mid_run_then_rerun_completes_without_duplicates(
+    dag_env, monkeypatch, settings, es, http_server
+):
     import subprocess
     import sys
     import time
@@ -251,15 +318,20 @@ def test_airflow_task_killed_mid_run_then_rerun_completes_without_duplicates(dag
     n = 300
     dag_env([("generated", http_server.add("/generated.xml", _generated_feed(n)), False)])
     monkeypatch.setenv("BORDER_PROCESS_BATCH_SIZE", "25")
-    proc = subprocess.Popen([sys.executable, "-c", RUN_DAG_SCRIPT.format(dags=str(ROOT / "dags"))],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RUN_DAG_SCRIPT.format(dags=str(ROOT / "dags"))],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     processed = 0
     try:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline and proc.poll() is None:
             if es.indices.exists(index=settings.index("raw")):
                 es.indices.refresh(index=settings.index("raw"))
-                processed = es.count(index=settings.index("raw"), query={"exists": {"field": "processed_at"}})["count"]
+                processed = es.count(
+                    index=settings.index("raw"), query={"exists": {"field": "processed_at"}}
+                )["count"]
                 if processed >= 25:  # process_and_index is under way: kill the task's process now
                     break
             time.sleep(0.2)
@@ -274,5 +346,7 @@ def test_airflow_task_killed_mid_run_then_rerun_completes_without_duplicates(dag
     es.indices.refresh(index=settings.read_alias)
     docs = es.search(index=settings.read_alias, size=1000, source_includes=["url"])["hits"]["hits"]
     assert (len(raw), sorted({r["outcome"] for r in raw}), pending(es, settings)) == (n, ["indexed"], 0)
-    assert sorted(h["_source"]["url"] for h in docs) == sorted(f"https://fixtures.border-watch.example/gen/{i}" for i in range(n))
+    assert sorted(h["_source"]["url"] for h in docs) == sorted(
+        f"https://fixtures.border-watch.example/gen/{i}" for i in range(n)
+    )
     assert sorted(h["_id"] for h in docs) == sorted(r["article_id"] for r in raw)

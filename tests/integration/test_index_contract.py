@@ -24,7 +24,9 @@ def test_first_use_creates_v1_behind_the_read_and_write_aliases(es, settings):
 def test_template_gives_every_versioned_index_the_contract_mapping(es, settings):
     index.ensure_main_index(es, settings)
     es.indices.create(index=f"{settings.index_prefix}-v7")  # no body: the template alone maps it
-    mapping = es.indices.get_mapping(index=f"{settings.index_prefix}-v7")[f"{settings.index_prefix}-v7"]["mappings"]
+    mapping = es.indices.get_mapping(index=f"{settings.index_prefix}-v7")[f"{settings.index_prefix}-v7"][
+        "mappings"
+    ]
     assert mapping["dynamic"] == "strict"
     assert set(mapping["properties"]) == set(index.ARTICLE_MAPPING["properties"])
 
@@ -51,7 +53,12 @@ def test_indexing_assigns_increasing_ingest_seq_and_a_rerun_changes_nothing(es, 
     again = index.index_articles(es, settings, articles)
     hits = es.search(index=settings.read_alias, sort=[{"ingest_seq": "asc"}])["hits"]["hits"]
     assert (first.created, again.noop, again.created, again.updated) == (4, 4, 0, 0)
-    assert [(h["_id"], h["_source"]["ingest_seq"]) for h in hits] == [("a-0", 1), ("a-1", 2), ("a-2", 3), ("a-3", 4)]
+    assert [(h["_id"], h["_source"]["ingest_seq"]) for h in hits] == [
+        ("a-0", 1),
+        ("a-1", 2),
+        ("a-2", 3),
+        ("a-3", 4),
+    ]
 
 
 def test_a_changed_article_is_reindexed_with_the_next_ingest_seq(es, settings):
@@ -72,8 +79,19 @@ def test_indexed_seed_documents_read_back_from_elasticsearch_match_the_json_sche
     assert len(hits) == 5
     assert errors == {h["_id"]: [] for h in hits}
     # processed documents, not bare ones: the schema was checked on what the stages really produce
-    assert {"people", "people_ids", "locations", "entity_ids", "dates_mentioned", "story_id", "minhash_bands",
-            "content_hash", "published_at", "ingest_seq", "language"} <= fields
+    assert {
+        "people",
+        "people_ids",
+        "locations",
+        "entity_ids",
+        "dates_mentioned",
+        "story_id",
+        "minhash_bands",
+        "content_hash",
+        "published_at",
+        "ingest_seq",
+        "language",
+    } <= fields
 
 
 def test_json_schema_refuses_a_document_with_a_field_outside_the_contract(es, settings):
@@ -83,7 +101,9 @@ def test_json_schema_refuses_a_document_with_a_field_outside_the_contract(es, se
     assert [e.validator for e in validator.iter_errors({**doc, "colour": "red"})] == ["additionalProperties"]
 
 
-def test_init_index_command_creates_v1_behind_the_aliases_and_says_which_analyzers(es, settings, monkeypatch, capsys):
+def test_init_index_command_creates_v1_behind_the_aliases_and_says_which_analyzers(
+    es, settings, monkeypatch, capsys
+):
     from pipeline.__main__ import main
 
     monkeypatch.setenv("ES_URL", settings.es_url)
@@ -91,5 +111,6 @@ def test_init_index_command_creates_v1_behind_the_aliases_and_says_which_analyze
     assert main(["init-index"]) == 0
     p = settings.index_prefix
     assert capsys.readouterr().out == (
-        f"{p} (read) and {p}-write (write) -> {p}-v1; language sub-fields: none (this cluster has no english/hindi analyzers)\n")
+        f"{p} (read) and {p}-write (write) -> {p}-v1; language sub-fields: none (this cluster has no english/hindi analyzers)\n"
+    )
     assert sorted(es.indices.get_alias(name=settings.read_alias)) == [f"{p}-v1"]

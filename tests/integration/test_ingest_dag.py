@@ -36,7 +36,9 @@ class EtagFeed:
         return 200, {"Content-Type": "application/rss+xml", "ETag": self.etag}, self.body
 
 
-def test_first_run_indexes_the_seeds_a_rerun_adds_nothing_and_one_new_item_adds_one_document(dag_env, settings, es, http_server):
+def test_first_run_indexes_the_seeds_a_rerun_adds_nothing_and_one_new_item_adds_one_document(
+    dag_env, settings, es, http_server
+):
     feed = EtagFeed((SEEDS / "feed.xml").read_bytes(), '"v1"')
     dag_env([("seeds", http_server.add("/feed.xml", handler=feed), False)])
 
@@ -44,10 +46,17 @@ def test_first_run_indexes_the_seeds_a_rerun_adds_nothing_and_one_new_item_adds_
     raw, indexed = counts(es, settings)
     record = run_record(es, settings, first)
     assert raw == 5
-    assert (record["feeds_fetched"], record["entries_seen"], record["new"], record["processed"]) == (1, 5, 5, 5)
+    assert (record["feeds_fetched"], record["entries_seen"], record["new"], record["processed"]) == (
+        1,
+        5,
+        5,
+        5,
+    )
     assert record["indexed"] + record["irrelevant"] + record["duplicates"] == 5
     assert indexed == record["indexed"] >= 4
-    assert record["indexed"] == len(set(h["_id"] for h in es.search(index=settings.read_alias, size=20)["hits"]["hits"]))
+    assert record["indexed"] == len(
+        set(h["_id"] for h in es.search(index=settings.read_alias, size=20)["hits"]["hits"])
+    )
     assert set(record["durations_s"]) >= {"fetch", "raw", "process", "index"}
     assert f"indexed {record['indexed']}," in run_note(first)  # the listener plugin set the run's note
     assert asset_events(first) == [{"indexed": record["indexed"]}]
@@ -58,7 +67,12 @@ def test_first_run_indexes_the_seeds_a_rerun_adds_nothing_and_one_new_item_adds_
     assert http_server.requests[-1][1].get("If-None-Match") == '"v1"'
     assert counts(es, settings) == (5, indexed)
     record = run_record(es, settings, second)
-    assert (record["feeds_fetched"], record["feeds_not_modified"], record["new"], record["indexed"]) == (0, 1, 0, 0)
+    assert (record["feeds_fetched"], record["feeds_not_modified"], record["new"], record["indexed"]) == (
+        0,
+        1,
+        0,
+        0,
+    )
     assert asset_events(second) == []  # nothing new: no event for downstream DAGs
 
     # The feed gains one item: exactly one new raw entry and one new document.
@@ -77,19 +91,29 @@ Tawang sector of Arunachal Pradesh on Monday, amid continuing talks between Indi
 The Indian Army said troops remain vigilant along the India-China border.</p></article></body></html>"""
 
 
-def test_failing_feed_and_unparsable_page_are_dead_lettered_while_the_other_feeds_land(dag_env, settings, es, http_server, monkeypatch):
+def test_failing_feed_and_unparsable_page_are_dead_lettered_while_the_other_feeds_land(
+    dag_env, settings, es, http_server, monkeypatch
+):
     good_page = http_server.add("/articles/lac-review", ARTICLE_PAGE, content_type="text/html; charset=utf-8")
-    bad_page = http_server.add("/articles/binary", b"\x00\x01\x02PK\x03\x04" * 50, content_type="application/octet-stream")
+    bad_page = http_server.add(
+        "/articles/binary", b"\x00\x01\x02PK\x03\x04" * 50, content_type="application/octet-stream"
+    )
     summary_feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>summaries</title>
 <item><title>Army chief reviews LAC preparedness</title><link>{good_page}</link><description>Short summary.</description></item>
 <item><title>Binary where a page should be</title><link>{bad_page}</link><description>Summary of the unreadable page.</description></item>
 </channel></rss>"""
     monkeypatch.setenv("BORDER_FEEDS_PER_TASK", "2")  # two feeds in the first mapped task: one failing
-    dag_env([
-        ("seeds", http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()), False),
-        ("broken", http_server.add("/broken.xml", "server error", status=500, content_type="text/plain"), False),
-        ("summaries", http_server.add("/summaries.xml", summary_feed), True),
-    ])
+    dag_env(
+        [
+            ("seeds", http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()), False),
+            (
+                "broken",
+                http_server.add("/broken.xml", "server error", status=500, content_type="text/plain"),
+                False,
+            ),
+            ("summaries", http_server.add("/summaries.xml", summary_feed), True),
+        ]
+    )
 
     run = run_dag()
     raw, _ = counts(es, settings)
@@ -111,7 +135,10 @@ def test_failing_feed_and_unparsable_page_are_dead_lettered_while_the_other_feed
     # Re-running the same failures replaces their records and counts the attempts.
     run_dag()
     dead = es.search(index=settings.index("deadletter"), size=10, sort=[{"stage": "asc"}])["hits"]["hits"]
-    assert [d["_source"]["attempts"] for d in dead] == [2, 1]  # the failed page's entry is stored: not fetched again
+    assert [d["_source"]["attempts"] for d in dead] == [
+        2,
+        1,
+    ]  # the failed page's entry is stored: not fetched again
     assert counts(es, settings)[0] == 7
 
 

@@ -20,7 +20,9 @@ SCHEMA = json.loads((ROOT / "schema" / "article-v1.schema.json").read_text())
 def test_ingest_dag_documents_match_the_schema_and_reach_subscribers_once(dag_env, settings, es, http_server):
     dag_env([("fixture-seeds", http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()), False)])
     with Receiver() as receiver:
-        subscriptions.add_subscription(es, settings, "hindi-desk", receiver.url("/hook"), "secret", Filters(languages=("hi",)))
+        subscriptions.add_subscription(
+            es, settings, "hindi-desk", receiver.url("/hook"), "secret", Filters(languages=("hi",))
+        )
         first = run_dag()
         second = run_dag()
     es.indices.refresh(index=settings.read_alias)
@@ -29,16 +31,23 @@ def test_ingest_dag_documents_match_the_schema_and_reach_subscribers_once(dag_en
     delivered = [json.loads(r.body)["document"] for r in receiver.received]
     hindi = [h["_source"]["id"] for h in hits if h["_source"]["language"] == "hi"]
     assert len(hits) == 5
-    assert {h["_id"]: [e.message for e in validator.iter_errors(h["_source"])] for h in hits} == {h["_id"]: [] for h in hits}
+    assert {h["_id"]: [e.message for e in validator.iter_errors(h["_source"])] for h in hits} == {
+        h["_id"]: [] for h in hits
+    }
     assert [h["_source"]["ingest_seq"] for h in hits] == [1, 2, 3, 4, 5]
     assert [d["id"] for d in delivered] == hindi
     assert len(hindi) == 2
-    assert (run_record(es, settings, first)["delivered"], run_record(es, settings, second)["delivered"]) == (2, 0)
+    assert (run_record(es, settings, first)["delivered"], run_record(es, settings, second)["delivered"]) == (
+        2,
+        0,
+    )
     changes = list(subscriptions.follow(es, settings, "0", stop_when_idle=True))
     assert [c.document["id"] for c in changes] == [h["_id"] for h in hits]
 
 
-def test_downstream_dag_after_an_ingest_run_logs_every_new_article(dag_env, settings, es, http_server, capsys):
+def test_downstream_dag_after_an_ingest_run_logs_every_new_article(
+    dag_env, settings, es, http_server, capsys
+):
     dag_env([("fixture-seeds", http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()), False)])
     run_dag()
     run_dag("border_news_downstream_example")

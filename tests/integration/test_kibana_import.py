@@ -60,7 +60,9 @@ def test_every_field_the_article_objects_use_exists_in_the_real_mapping(es, sett
 def test_every_field_the_feed_health_objects_use_exists_in_the_runs_index(es, settings):
     runs = pytest.importorskip("pipeline.runs", reason="the runs index is defined on the ingest branch")
     index.ensure_index(es, settings.index("runs"), runs.MAPPING)
-    types = _field_types(es.indices.get_mapping(index=settings.index("runs"))[settings.index("runs")]["mappings"])
+    types = _field_types(
+        es.indices.get_mapping(index=settings.index("runs"))[settings.index("runs")]["mappings"]
+    )
     objects = _objects_on("border-news-runs")
     assert len(objects) == 3
     assert _check_fields(objects, types) == ([], [])
@@ -76,7 +78,9 @@ def test_import_command_posts_one_multipart_ndjson_file_with_the_kbn_xsrf_header
     monkeypatch.setenv("BORDER_INDEX_PREFIX", "news-x")
     monkeypatch.setenv("KIBANA_USERNAME", "elastic")
     monkeypatch.setenv("KIBANA_PASSWORD", "pw")
-    with Receiver(lambda n, path, headers, body: (200, b'{"success":true,"successCount":16}')) as kibana_server:
+    with Receiver(
+        lambda n, path, headers, body: (200, b'{"success":true,"successCount":16}')
+    ) as kibana_server:
         code = main(["kibana-import", "--url", kibana_server.url(), "--space", "analysts"])
     [request] = kibana_server.received
     [part] = _parse_multipart(request)
@@ -85,26 +89,43 @@ def test_import_command_posts_one_multipart_ndjson_file_with_the_kbn_xsrf_header
     assert request.path == "/s/analysts/api/saved_objects/_import?overwrite=true"
     assert request.headers["kbn-xsrf"] == "border-watch"
     assert request.headers["authorization"] == "Basic ZWxhc3RpYzpwdw=="
-    assert (part.get_param("name", header="content-disposition"), part.get_filename()) == ("file", "border-news.ndjson")
+    assert (part.get_param("name", header="content-disposition"), part.get_filename()) == (
+        "file",
+        "border-news.ndjson",
+    )
     assert [o["id"] for o in sent] == [o["id"] for o in OBJECTS]
-    assert sorted(o["attributes"]["title"] for o in sent if o["type"] == "index-pattern") == ["news-x", "news-x-runs"]
+    assert sorted(o["attributes"]["title"] for o in sent if o["type"] == "index-pattern") == [
+        "news-x",
+        "news-x-runs",
+    ]
     assert capsys.readouterr().out == f"imported 16 of 16 saved objects into {kibana_server.url()}\n"
 
 
 def test_import_command_fails_and_lists_the_objects_kibana_refused(capsys):
-    answer = {"success": False, "successCount": 15, "errors": [
-        {"type": "dashboard", "id": "border-news-dashboard", "error": {"type": "missing_references"}}]}
+    answer = {
+        "success": False,
+        "successCount": 15,
+        "errors": [
+            {"type": "dashboard", "id": "border-news-dashboard", "error": {"type": "missing_references"}}
+        ],
+    }
     with Receiver(lambda n, path, headers, body: (200, json.dumps(answer).encode())) as kibana_server:
         code = main(["kibana-import", "--url", kibana_server.url()])
     out = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert out == [f"imported 15 of 16 saved objects into {kibana_server.url()}; 1 errors",
-                   "  dashboard/border-news-dashboard: {'type': 'missing_references'}"]
+    assert out == [
+        f"imported 15 of 16 saved objects into {kibana_server.url()}; 1 errors",
+        "  dashboard/border-news-dashboard: {'type': 'missing_references'}",
+    ]
 
 
 def test_import_waits_while_kibana_is_still_starting():
     def starting(n, path, headers, body):
-        return (503, b"Kibana server is not ready yet") if n < 2 else (200, b'{"success":true,"successCount":16}')
+        return (
+            (503, b"Kibana server is not ready yet")
+            if n < 2
+            else (200, b'{"success":true,"successCount":16}')
+        )
 
     with Receiver(starting) as kibana_server:
         result = kibana.import_objects(kibana_server.url(), OBJECTS, wait_s=10)

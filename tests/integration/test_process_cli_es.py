@@ -20,9 +20,20 @@ SEED_FILES = sorted(str(p) for p in SEEDS.glob("*.txt"))
 
 
 def run_cli(settings, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ES_URL": settings.es_url, "BORDER_INDEX_PREFIX": settings.index_prefix}
-    return subprocess.run([sys.executable, "-m", "pipeline", "process", *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=300)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "ES_URL": settings.es_url,
+        "BORDER_INDEX_PREFIX": settings.index_prefix,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "process", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 def test_a_later_run_with_es_finds_the_indexed_seeds_as_originals(settings, es):
@@ -40,7 +51,9 @@ def test_a_later_run_with_es_finds_the_indexed_seeds_as_originals(settings, es):
 
 
 def test_without_es_a_later_run_knows_nothing_of_the_index(settings, es):
-    seeds = [Article.from_dict(json.loads(line)) for line in run_cli(settings, *SEED_FILES).stdout.splitlines()]
+    seeds = [
+        Article.from_dict(json.loads(line)) for line in run_cli(settings, *SEED_FILES).stdout.splitlines()
+    ]
     index_articles(es, settings, seeds, refresh=True)
     result = run_cli(settings, str(SEEDS / "feed.xml"))
     assert [json.loads(line)["duplicate_of"] for line in result.stdout.splitlines()] == [None] * 5

@@ -9,7 +9,9 @@ from tests.conftest import SEEDS
 from tests.integration.conftest import counts, run_dag
 
 
-def test_reprocess_fills_the_next_version_and_switches_aliases_without_an_empty_search(dag_env, settings, es, http_server):
+def test_reprocess_fills_the_next_version_and_switches_aliases_without_an_empty_search(
+    dag_env, settings, es, http_server
+):
     dag_env([("seeds", http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()), False)])
     run_dag("border_news_ingest")
     raw_before, indexed_before = counts(es, settings)
@@ -27,7 +29,11 @@ def test_reprocess_fills_the_next_version_and_switches_aliases_without_an_empty_
         reader_es = client(settings)
         while not stop.is_set():
             try:
-                totals.append(reader_es.search(index=settings.read_alias, size=0, track_total_hits=True)["hits"]["total"]["value"])
+                totals.append(
+                    reader_es.search(index=settings.read_alias, size=0, track_total_hits=True)["hits"][
+                        "total"
+                    ]["value"]
+                )
             except Exception as exc:  # noqa: BLE001 - any failure is what the test looks for
                 errors.append(repr(exc))
 
@@ -49,4 +55,8 @@ def test_reprocess_fills_the_next_version_and_switches_aliases_without_an_empty_
     assert errors == []
     assert len(totals) > 10 and set(totals) == {indexed_before}  # never empty, never half-filled
     record = es.get(index=settings.index("runs"), id=run.run_id)["_source"]
-    assert (record["dag_id"], record["entries_seen"], record["indexed"]) == ("border_news_reprocess", raw_before, indexed_before)
+    assert (record["dag_id"], record["entries_seen"], record["indexed"]) == (
+        "border_news_reprocess",
+        raw_before,
+        indexed_before,
+    )

@@ -13,15 +13,42 @@ from pipeline.search import Filters, search
 from tests.integration.articles import seed_articles
 
 ARTICLES = [
-    Article(input="f#0", id="a0", title="Rajnath Singh meets Dong Jun in Vientiane", text="Defence ministers discuss the LAC.",
-            language="en", source="thehindu.com", published_at="2024-11-20T10:00:00+00:00", story_id="s1",
-            entities=[{"id": "Q1", "name": "Rajnath Singh", "type": "person"}, {"id": "Q2", "name": "Vientiane", "type": "location"}]),
-    Article(input="f#1", id="a1", title="राजनाथ सिंह की डोंग जून से मुलाकात", text="रक्षा मंत्री ने एलएसी पर चर्चा की।",
-            language="hi", source="bhaskar.com", published_at="2024-11-21T08:00:00+00:00", story_id="s1",
-            entities=[{"id": "Q1", "name": "Rajnath Singh", "type": "person"}]),
-    Article(input="f#2", id="a2", title="Galwan anniversary", text="Troops remember the 2020 clash in the Galwan valley.",
-            language="en", source="ndtv.com", published_at="2021-06-15T06:00:00+00:00", story_id="s2",
-            entities=[{"id": "Q3", "name": "Galwan Valley", "type": "location"}]),
+    Article(
+        input="f#0",
+        id="a0",
+        title="Rajnath Singh meets Dong Jun in Vientiane",
+        text="Defence ministers discuss the LAC.",
+        language="en",
+        source="thehindu.com",
+        published_at="2024-11-20T10:00:00+00:00",
+        story_id="s1",
+        entities=[
+            {"id": "Q1", "name": "Rajnath Singh", "type": "person"},
+            {"id": "Q2", "name": "Vientiane", "type": "location"},
+        ],
+    ),
+    Article(
+        input="f#1",
+        id="a1",
+        title="राजनाथ सिंह की डोंग जून से मुलाकात",
+        text="रक्षा मंत्री ने एलएसी पर चर्चा की।",
+        language="hi",
+        source="bhaskar.com",
+        published_at="2024-11-21T08:00:00+00:00",
+        story_id="s1",
+        entities=[{"id": "Q1", "name": "Rajnath Singh", "type": "person"}],
+    ),
+    Article(
+        input="f#2",
+        id="a2",
+        title="Galwan anniversary",
+        text="Troops remember the 2020 clash in the Galwan valley.",
+        language="en",
+        source="ndtv.com",
+        published_at="2021-06-15T06:00:00+00:00",
+        story_id="s2",
+        entities=[{"id": "Q3", "name": "Galwan Valley", "type": "location"}],
+    ),
 ]
 
 
@@ -37,7 +64,9 @@ def indexed(es, settings, monkeypatch):
 def test_free_text_finds_the_matching_article_with_a_highlight(es, indexed):
     result = search(es, indexed, Filters(query="Galwan clash"))
     assert [h["id"] for h in result.hits] == ["a2"]
-    assert result.hits[0]["highlights"]["text"] == ["Troops remember the 2020 «clash» in the «Galwan» valley."]
+    assert result.hits[0]["highlights"]["text"] == [
+        "Troops remember the 2020 «clash» in the «Galwan» valley."
+    ]
 
 
 def test_hindi_text_is_searchable_in_devanagari(es, indexed):
@@ -88,7 +117,10 @@ def test_subscriptions_commands_never_print_the_secret(indexed, capsys, monkeypa
     assert main(["subscriptions", "remove", "app"]) == 0
     out = capsys.readouterr().out
     assert "very-secret-value" not in out
-    assert out.splitlines()[0] == f"subscription app -> http://127.0.0.1:9/hook from cursor 3@{indexed.index_prefix}-v1"
+    assert (
+        out.splitlines()[0]
+        == f"subscription app -> http://127.0.0.1:9/hook from cursor 3@{indexed.index_prefix}-v1"
+    )
     assert out.splitlines()[-1] == "removed app"
 
 

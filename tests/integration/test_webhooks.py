@@ -29,7 +29,9 @@ def test_listing_subscriptions_never_returns_the_secret(es, settings):
 
 def test_new_matching_documents_are_posted_once_signed_with_hmac_sha256(es, settings):
     with Receiver() as receiver:
-        subscriptions.add_subscription(es, settings, "hindi", receiver.url("/hook"), SECRET, Filters(languages=("hi",)))
+        subscriptions.add_subscription(
+            es, settings, "hindi", receiver.url("/hook"), SECRET, Filters(languages=("hi",))
+        )
         index.index_articles(es, settings, numbered_articles("a", 4))
         first = subscriptions.deliver_new(es, settings, backoff_s=0.01)
         second = subscriptions.deliver_new(es, settings, backoff_s=0.01)
@@ -43,7 +45,9 @@ def test_new_matching_documents_are_posted_once_signed_with_hmac_sha256(es, sett
     es.indices.refresh(index=settings.index("deliveries"))
     log = es.search(index=settings.index("deliveries"), sort=[{"ingest_seq": "asc"}])["hits"]["hits"]
     assert [(h["_source"]["document_id"], h["_source"]["status"], h["_source"]["attempts"]) for h in log] == [
-        ("a-0", "delivered", 1), ("a-2", "delivered", 1)]
+        ("a-0", "delivered", 1),
+        ("a-2", "delivered", 1),
+    ]
 
 
 def test_receiver_failing_twice_then_succeeding_gets_every_document_exactly_once(es, settings):
@@ -73,9 +77,17 @@ def test_an_undelivered_document_keeps_the_cursor_and_is_retried_with_the_same_d
         failed = subscriptions.deliver_new(es, settings, max_attempts=2, backoff_s=0.01)
         state["up"] = True
         retried = subscriptions.deliver_new(es, settings, max_attempts=2, backoff_s=0.01)
-    ids = [(json.loads(r.body)["document"]["id"], r.headers["x-border-watch-delivery"], r.status) for r in receiver.received]
+    ids = [
+        (json.loads(r.body)["document"]["id"], r.headers["x-border-watch-delivery"], r.status)
+        for r in receiver.received
+    ]
     assert (failed.delivered, failed.failed, retried.delivered, retried.failed) == (0, 1, 2, 0)
-    assert [(doc, status) for doc, _, status in ids] == [("a-0", 503), ("a-0", 503), ("a-0", 200), ("a-1", 200)]
+    assert [(doc, status) for doc, _, status in ids] == [
+        ("a-0", 503),
+        ("a-0", 503),
+        ("a-0", 200),
+        ("a-1", 200),
+    ]
     assert ids[0][1] == ids[2][1]
 
 
@@ -83,7 +95,9 @@ def test_subscription_starts_from_now_unless_asked_for_everything(es, settings):
     index.index_articles(es, settings, numbered_articles("old", 2))
     with Receiver() as receiver:
         subscriptions.add_subscription(es, settings, "new-only", receiver.url("/a"), SECRET)
-        subscriptions.add_subscription(es, settings, "backfill", receiver.url("/b"), SECRET, from_beginning=True)
+        subscriptions.add_subscription(
+            es, settings, "backfill", receiver.url("/b"), SECRET, from_beginning=True
+        )
         index.index_articles(es, settings, numbered_articles("new", 1))
         subscriptions.deliver_new(es, settings, backoff_s=0.01)
     got = sorted((r.path, json.loads(r.body)["document"]["id"]) for r in receiver.received)
@@ -94,5 +108,7 @@ def test_a_private_target_is_refused_unless_private_networks_are_allowed(setting
     from dataclasses import replace
 
     with pytest.raises(ValueError, match="private address"):
-        subscriptions.check_target_url("http://127.0.0.1:8080/hook", replace(settings, allow_private_networks=False))
+        subscriptions.check_target_url(
+            "http://127.0.0.1:8080/hook", replace(settings, allow_private_networks=False)
+        )
     subscriptions.check_target_url("http://127.0.0.1:8080/hook", settings)
