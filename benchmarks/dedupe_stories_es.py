@@ -1,6 +1,7 @@
 """Cost of the Elasticsearch-backed dedupe and story lookups as the index grows.
 
-    ES_URL=$(scripts/elasticsearch.sh url) .venv/bin/python benchmarks/dedupe_stories_es.py [--sizes 1000 10000]
+    ES_URL=$(scripts/elasticsearch.sh url) \
+        .venv/bin/python benchmarks/dedupe_stories_es.py [--sizes 1000 10000]
 
 Articles come from benchmarks/process.py's generator (recombined, perturbed seed and real-feed text,
 10% re-publications), processed in memory. For each size N, the first N are indexed into a throw-away
@@ -111,7 +112,8 @@ def main() -> int:
         es.close()
     base = rows[0]
     print(
-        f"{LOOKUPS} lookups per size; in-memory baseline: dedupe {memory:.3f} ms, stories {memory_stories:.3f} ms per article"
+        f"{LOOKUPS} lookups per size; in-memory baseline: dedupe {memory:.3f} ms, stories "
+        f"{memory_stories:.3f} ms per article"
     )
     for size, ms_dedupe, ms_stories in rows:
         print(

@@ -82,10 +82,12 @@ def main() -> int:
         fn()
     for s in (feeds, cleaning, dates):
         print(
-            f"{s.name:<14} inputs tried {s.tried:>7}  refused (BadInputError) {s.refused:>6}  slowest {s.slowest * 1000:8.1f} ms"
+            f"{s.name:<14} inputs tried {s.tried:>7}  refused (BadInputError) {s.refused:>6}  slowest "
+            f"{s.slowest * 1000:8.1f} ms"
         )
     print(
-        f"total {feeds.tried + cleaning.tried + dates.tried} inputs in {time.monotonic() - t0:.0f} s, no crash, no hang"
+        f"total {feeds.tried + cleaning.tried + dates.tried} inputs in {time.monotonic() - t0:.0f} s, no "
+        f"crash, no hang"
     )
     return 0
 

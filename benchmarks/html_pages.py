@@ -84,32 +84,89 @@ HI_DAYS = ["सोमवार", "मंगलवार", "बुधवार", 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 EN = [
     "Troops from both sides completed the disengagement at {place} on {day}, {official} said in a statement.",
-    "The {n}th round of corps commander-level talks was held at the Chushul-Moldo meeting point, with both delegations describing the discussions as frank.",
-    "Satellite images reviewed by analysts show new road construction about {n} km from {place}, though the purpose of the work is unclear.",
+    (
+        "The {n}th round of corps commander-level talks was held at the Chushul-Moldo meeting point, with "
+        "both delegations describing the discussions as frank."
+    ),
+    (
+        "Satellite images reviewed by analysts show new road construction about {n} km from {place}, though "
+        "the purpose of the work is unclear."
+    ),
     "{Official} said patrolling would resume in {place} under the arrangement agreed last month.",
-    "Grazing rights for herders near {place} had been a long-standing demand of the local council, which welcomed the decision.",
-    "The army has moved additional artillery units to forward positions, according to two officials familiar with the deployment.",
-    "Officials said the buffer zones created after the 2020 clashes would be reviewed once verification patrols were complete.",
-    "Both sides agreed to maintain peace and tranquillity along the Line of Actual Control while the talks continue.",
-    "The working mechanism for consultation and coordination met virtually on {day} and discussed the remaining friction points.",
-    "A new bridge over the river near {place} will cut the travel time for troops and supplies by several hours.",
+    (
+        "Grazing rights for herders near {place} had been a long-standing demand of the local council, which "
+        "welcomed the decision."
+    ),
+    (
+        "The army has moved additional artillery units to forward positions, according to two officials "
+        "familiar with the deployment."
+    ),
+    (
+        "Officials said the buffer zones created after the 2020 clashes would be reviewed once verification "
+        "patrols were complete."
+    ),
+    (
+        "Both sides agreed to maintain peace and tranquillity along the Line of Actual Control while the "
+        "talks continue."
+    ),
+    (
+        "The working mechanism for consultation and coordination met virtually on {day} and discussed the "
+        "remaining friction points."
+    ),
+    (
+        "A new bridge over the river near {place} will cut the travel time for troops and supplies by "
+        "several hours."
+    ),
     "The opposition questioned the government in Parliament over the status of patrolling points in {place}.",
     "{Official} told reporters that the situation was stable but could not be called normal.",
-    "Winter temperatures at the posts near {place} fall below minus {n} degrees, making logistics the main challenge.",
+    (
+        "Winter temperatures at the posts near {place} fall below minus {n} degrees, making logistics the "
+        "main challenge."
+    ),
     "Local residents said mobile connectivity had improved since the new towers were installed in {place}.",
-    "The two foreign ministers met on the sidelines of the regional summit and reviewed the progress made so far.",
-    "Analysts cautioned that the agreement covers only a few of the disputed areas and leaves larger questions open.",
-    "The ministry issued a statement saying that the special representatives would meet before the end of the year.",
-    "Village councils in {place} have asked for better roads, schools and health centres for the families living near the frontier.",
-    "The defence budget for border infrastructure has risen by {n} per cent over three years, officials said.",
+    (
+        "The two foreign ministers met on the sidelines of the regional summit and reviewed the progress "
+        "made so far."
+    ),
+    (
+        "Analysts cautioned that the agreement covers only a few of the disputed areas and leaves larger "
+        "questions open."
+    ),
+    (
+        "The ministry issued a statement saying that the special representatives would meet before the end "
+        "of the year."
+    ),
+    (
+        "Village councils in {place} have asked for better roads, schools and health centres for the "
+        "families living near the frontier."
+    ),
+    (
+        "The defence budget for border infrastructure has risen by {n} per cent over three years, officials "
+        "said."
+    ),
     "A joint survey team visited the area on {day} to verify the dismantling of temporary structures.",
     "Heavy snowfall closed the pass for {n} days, stranding supply trucks at the base camp.",
-    "Former diplomats said the thaw reflected a wider interest in stabilising relations after years of tension.",
-    "The state government announced compensation for farmers whose fields were damaged during the military exercise.",
+    (
+        "Former diplomats said the thaw reflected a wider interest in stabilising relations after years of "
+        "tension."
+    ),
+    (
+        "The state government announced compensation for farmers whose fields were damaged during the "
+        "military exercise."
+    ),
     "Satellite phone services will be extended to {n} remote villages under the new connectivity scheme.",
-    "The cricket board announced the squad for the home series, recalling two fast bowlers after injury layoffs.",
-    "Markets closed higher on {day} as banking and technology stocks gained after the central bank held rates.",
-    "The monsoon arrived in Kerala {n} days late this year, the weather office said, but rainfall is expected to be normal.",
+    (
+        "The cricket board announced the squad for the home series, recalling two fast bowlers after injury "
+        "layoffs."
+    ),
+    (
+        "Markets closed higher on {day} as banking and technology stocks gained after the central bank held "
+        "rates."
+    ),
+    (
+        "The monsoon arrived in Kerala {n} days late this year, the weather office said, but rainfall is "
+        "expected to be normal."
+    ),
     "Tourism operators in {place} reported a sharp rise in bookings after the road reopened for visitors.",
 ]
 ACCENTS = [
@@ -235,13 +292,15 @@ def noise(rng: random.Random, hindi: bool, day: datetime) -> dict[str, str]:
         + "</ul></nav>"
     )
     cookie = (
-        "<div class='cookie-banner' id='cookie-consent'><p>We use cookies to improve your experience. By continuing "
+        "<div class='cookie-banner' id='cookie-consent'><p>We use cookies to improve your experience. By "
+        "continuing "
         "to browse you agree to our use of cookies.</p><button>Accept</button></div>"
     )
     sidebar = (
         "<aside class='sidebar'><h3>Most read</h3><ul>"
         + "".join(
-            f"<li><a href='/s{i}'>{esc(fill(rng.choice(EN_TITLES), rng))}</a> <time datetime='{iso(other + timedelta(hours=i))}'>"
+            f"<li><a href='/s{i}'>{esc(fill(rng.choice(EN_TITLES), rng))}</a> <time "
+            f"datetime='{iso(other + timedelta(hours=i))}'>"
             f"{(other + timedelta(hours=i)).strftime('%b %d')}</time></li>"
             for i in range(4)
         )
@@ -251,7 +310,8 @@ def noise(rng: random.Random, hindi: bool, day: datetime) -> dict[str, str]:
         "<section class='related-stories'><h3>Related</h3>"
         + "".join(
             f"<article class='card'><a href='/r{i}'>{esc(fill(rng.choice(EN_TITLES), rng))}</a>"
-            f"<time datetime='{iso(other - timedelta(days=i))}'>{(other - timedelta(days=i)).strftime('%d %b %Y')}</time></article>"
+            f"<time datetime='{iso(other - timedelta(days=i))}'>"
+            f"{(other - timedelta(days=i)).strftime('%d %b %Y')}</time></article>"
             for i in range(3)
         )
         + "</section>"
@@ -259,8 +319,10 @@ def noise(rng: random.Random, hindi: bool, day: datetime) -> dict[str, str]:
     comments = (
         "<section id='comments' class='comments'><h3>3 comments</h3><ol class='comment-list'>"
         + "".join(
-            f"<li class='comment'><span class='author'>Reader{i}</span> <time datetime='{iso(later + timedelta(hours=i))}'>"
-            f"{(later + timedelta(hours=i)).strftime('%B %d, %Y at %I:%M %p')}</time><p>This is a comment number {i} "
+            f"<li class='comment'><span class='author'>Reader{i}</span> <time "
+            f"datetime='{iso(later + timedelta(hours=i))}'>"
+            f"{(later + timedelta(hours=i)).strftime('%B %d, %Y at %I:%M %p')}</time><p>This is a comment "
+            f"number {i} "
             f"about the report, posted by a reader.</p></li>"
             for i in range(3)
         )
@@ -274,7 +336,10 @@ def noise(rng: random.Random, hindi: bool, day: datetime) -> dict[str, str]:
         f"<footer><p>© {day.year} Example Media Ltd. All rights reserved.</p><a href='/about'>About us</a> "
         "<a href='/privacy'>Privacy policy</a></footer>"
     )
-    newsletter = "<div class='newsletter promo'><p>Sign up for our daily newsletter and get the top stories in your inbox.</p></div>"
+    newsletter = (
+        "<div class='newsletter promo'><p>Sign up for our daily newsletter and get the top stories in your "
+        "inbox.</p></div>"
+    )
     return {
         "nav": nav,
         "cookie": cookie,
@@ -404,7 +469,8 @@ def generate(n: int, seed: int = 11) -> list[Page]:
         if rng.random() < 0.3:
             extras.append(
                 (
-                    "<figure><img src='/i.jpg' alt=''><figcaption>Soldiers at a forward post. (PTI file photo)"
+                    "<figure><img src='/i.jpg' alt=''><figcaption>Soldiers at a forward post. (PTI file "
+                    "photo)"
                     "</figcaption></figure>",
                     "",
                 )
@@ -473,7 +539,10 @@ def generate(n: int, seed: int = 11) -> list[Page]:
         elif date_kind == "printed":
             date_line = f"<div class='dateline'>{printed(local, indian)}</div>"
             if hindi:
-                date_line = f"<div class='dateline'>प्रकाशित: {local.day} {HI_MONTHS[local.month - 1]} {local.year}</div>"
+                date_line = (
+                    f"<div class='dateline'>प्रकाशित: {local.day} {HI_MONTHS[local.month - 1]} "
+                    f"{local.year}</div>"
+                )
         elif date_kind == "meta-name":
             key, value = rng.choice(
                 [
@@ -489,7 +558,10 @@ def generate(n: int, seed: int = 11) -> list[Page]:
                 f'"datePublished": "{iso(stamp)}", "headline": "{title}",}}</script>'
             )
         elif date_kind == "time-outside":  # <time pubdate> in a header strip above the article, not in it
-            date_line = f"<div class='story-meta'><time pubdate datetime='{iso(stamp)}'>{local.strftime('%d %b %Y')}</time></div>"
+            date_line = (
+                f"<div class='story-meta'><time pubdate "
+                f"datetime='{iso(stamp)}'>{local.strftime('%d %b %Y')}</time></div>"
+            )
         byline = (
             f"<div class='byline'>By {rng.choice(['Staff Reporter', 'Our Correspondent', 'A. Writer'])}</div>"
         )
@@ -502,7 +574,8 @@ def generate(n: int, seed: int = 11) -> list[Page]:
                 + (parts["cookie"] if rng.random() < 0.5 else "")
                 + ("<main>" if rng.random() < 0.5 else "<div class='wrap'>")
                 + parts["sidebar"]
-                + f"<article class='story'>{h1}{byline}{article_time}{date_line}<div class='article-body'>{body_html}</div>"
+                + f"<article class='story'>{h1}{byline}{article_time}{date_line}<div "
+                f"class='article-body'>{body_html}</div>"
                 + "</article>"
                 + parts["related"]
                 + parts["comments"]
@@ -514,7 +587,8 @@ def generate(n: int, seed: int = 11) -> list[Page]:
                 "<div id='page' class='site has-sidebar'>"
                 + parts["nav"]
                 + f"<div id='content'><div class='post'><h1 class='entry-title'>{esc(title)}</h1>"
-                + f"<span class='posted-on'>{article_time}</span>{date_line}<div class='entry-content'>{body_html}"
+                + f"<span class='posted-on'>{article_time}</span>{date_line}<div "
+                f"class='entry-content'>{body_html}"
                 + "</div></div>"
                 + parts["comments"]
                 + "</div><div id='secondary' class='widget-area'>"
@@ -792,7 +866,8 @@ def main() -> int:
     ours_rate, base_rate = throughput(pages)
     ratio = ours_rate / base_rate
     print(
-        f"\nwhole pipeline {ours_rate:.1f} pages/s per CPU-second; get_text + search_dates {base_rate:.1f} pages/s; "
+        f"\nwhole pipeline {ours_rate:.1f} pages/s per CPU-second; get_text + search_dates {base_rate:.1f} "
+        f"pages/s; "
         f"ratio {ratio:.2f} (must be >= 1.5)"
     )
     return 0 if ratio >= 1.5 else 1

@@ -1,7 +1,8 @@
 """Cost of the ingest sequence: `index_articles` (mget + leased numbers + refresh per chunk) against a
 plain `bulk_index` of the same documents, in the same process, on the cluster in ES_URL.
 
-    make es-start && ES_URL=$(scripts/elasticsearch.sh url) .venv/bin/python benchmarks/index_sequence.py [N] [WRITERS]
+    make es-start && ES_URL=$(scripts/elasticsearch.sh url) \
+        .venv/bin/python benchmarks/index_sequence.py [N] [WRITERS]
 
 Prints documents/s for both, their ratio, the re-run (all unchanged) rate, and with WRITERS>1 the
 rate of concurrent writers sharing the counter. Bounded (default 4,000 documents) for a shared machine.
@@ -76,7 +77,8 @@ def main() -> None:
         print(f"index_articles (ingest_seq):      {seq:8.0f} docs/s  ratio {seq / plain:.2f}")
         print(f"index_articles re-run, unchanged: {rerun:8.0f} docs/s  ratio {rerun / plain:.2f}")
         print(
-            f"{writers} concurrent writers, chunks of 100: {concurrent:8.0f} docs/s  ratio {concurrent / plain:.2f}"
+            f"{writers} concurrent writers, chunks of 100: {concurrent:8.0f} docs/s  ratio "
+            f"{concurrent / plain:.2f}"
         )
     finally:
         es.indices.delete(index=f"{settings.index_prefix}*", expand_wildcards="all")

@@ -117,13 +117,18 @@ MONTHS = [
 def article_text(rng: random.Random, n: int) -> tuple[str, str]:
     """A border-news-like title and text, different enough from any other (random numbers, choices)."""
     place = rng.choice(PLACES)
-    title = f"{rng.choice(ACTORS)} {rng.choice(VERBS)} {rng.randint(2, 999)} {rng.choice(NOUNS)} near {place} along the LAC ({n})"
+    title = (
+        f"{rng.choice(ACTORS)} {rng.choice(VERBS)} {rng.randint(2, 999)} {rng.choice(NOUNS)} near {place} "
+        f"along the LAC ({n})"
+    )
     sentences = []
     for _ in range(7):
         sentences.append(
             f"{rng.choice(ACTORS)} {rng.choice(VERBS)} {rng.randint(2, 9999)} {rng.choice(NOUNS)} near "
-            f"{rng.choice(PLACES)} on the Line of Actual Control on {rng.randint(1, 28)} {rng.choice(MONTHS)}, "
-            f"officials in the India-China border region said, citing {rng.randint(2, 999)} {rng.choice(NOUNS)} "
+            f"{rng.choice(PLACES)} on the Line of Actual Control on {rng.randint(1, 28)} "
+            f"{rng.choice(MONTHS)}, "
+            f"officials in the India-China border region said, citing {rng.randint(2, 999)} "
+            f"{rng.choice(NOUNS)} "
             f"and {rng.randint(2, 99)} km of {rng.choice(NOUNS)}."
         )
     return title, " ".join(sentences)
@@ -290,7 +295,8 @@ def baseline(settings: Settings, articles: int, feeds: int) -> float:
         elapsed = time.monotonic() - t0
         print(
             f"baseline (no Airflow): {articles} articles from {feeds} feeds: fetch+raw {t_fetch:.1f} s, "
-            f"process+index {elapsed - t_fetch:.1f} s; indexed {outcome.indexed}, duplicates {outcome.duplicates}, "
+            f"process+index {elapsed - t_fetch:.1f} s; indexed {outcome.indexed}, duplicates "
+            f"{outcome.duplicates}, "
             f"irrelevant {outcome.irrelevant} -> {outcome.indexed / elapsed:.1f} articles/s"
         )
         return outcome.indexed / elapsed
@@ -378,7 +384,8 @@ def main() -> int:
     # max_active_runs=1 it would block every scheduled run, so mark such leftovers failed.
     with sqlite3.connect(home / "airflow.db") as db:
         db.execute(
-            "UPDATE dag_run SET state = 'failed' WHERE dag_id = 'border_news_ingest' AND state IN ('running', 'queued')"
+            "UPDATE dag_run SET state = 'failed' WHERE dag_id = 'border_news_ingest' AND state IN "
+            "('running', 'queued')"
         )
     procs = []
     for cmd in (
@@ -406,7 +413,8 @@ def main() -> int:
     poller = Poller(es, settings)
     threading.Thread(target=poller.run, daemon=True).start()
     print(
-        f"Airflow (LocalExecutor, SQLite, parallelism {args.parallelism}, {args.feeds_per_task} feeds per task) in {home}; {args.feeds} feeds publishing "
+        f"Airflow (LocalExecutor, SQLite, parallelism {args.parallelism}, {args.feeds_per_task} feeds per "
+        f"task) in {home}; {args.feeds} feeds publishing "
         f"{args.articles} articles over {args.minutes} min; schedule every minute"
     )
     t_start = time.time()
@@ -417,7 +425,10 @@ def main() -> int:
         while time.time() < deadline:
             time.sleep(15)
             print(
-                f"  t+{time.time() - t_start:5.0f} s: published {publisher.count}, searchable {len(poller.seen)}",
+                (
+                    f"  t+{time.time() - t_start:5.0f} s: published {publisher.count}, searchable "
+                    f"{len(poller.seen)}"
+                ),
                 flush=True,
             )
         publisher.stop.set()
@@ -425,7 +436,10 @@ def main() -> int:
         while time.time() < drain_end and len(poller.seen) < publisher.count:
             time.sleep(10)
             print(
-                f"  drain t+{time.time() - t_start:5.0f} s: published {publisher.count}, searchable {len(poller.seen)}",
+                (
+                    f"  drain t+{time.time() - t_start:5.0f} s: published {publisher.count}, searchable "
+                    f"{len(poller.seen)}"
+                ),
                 flush=True,
             )
     finally:
@@ -496,7 +510,8 @@ def main() -> int:
     print(json.dumps(result, indent=2))
     for r in run_docs:
         print(
-            f"  run {r['run_id'][-25:]}: {r['duration_s']:.1f} s wall, new {r['new']}, indexed {r['indexed']}, "
+            f"  run {r['run_id'][-25:]}: {r['duration_s']:.1f} s wall, new {r['new']}, indexed "
+            f"{r['indexed']}, "
             f"stages {json.dumps(r['durations_s'])}"
         )
     if not args.keep:

@@ -249,7 +249,8 @@ def main() -> int:
         print(f"\n== {n:,} articles (mean clean text {r['mean_text_chars']} chars; {r['failures']} failures)")
         print(
             f"process, end to end (1 core)   {r['articles_per_s']:>8.1f} articles/s per CPU-second "
-            f"({r['cpu_seconds']} CPU s, {r['wall_seconds']} wall s; {r['articles_per_s_without_generator']} without "
+            f"({r['cpu_seconds']} CPU s, {r['wall_seconds']} wall s; "
+            f"{r['articles_per_s_without_generator']} without "
             f"the corpus generator's {r['generate_cpu_seconds']} s)"
         )
         print(

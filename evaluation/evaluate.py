@@ -59,7 +59,10 @@ class Score:
 
 
 def lenient(values: list[tuple[str, str]], gold: list[tuple[str, str]]) -> Counter:
-    """Predicted values cut to the granularity of a gold value they fall in (e.g. day 2024-10-21 in month 2024-10)."""
+    """Predicted values cut to the granularity of a gold value they fall in.
+
+    For example the day 2024-10-21 falls in the month 2024-10.
+    """
     out = Counter()
     gold_values = {v for v, _ in gold}
     for value, _granularity in values:
