@@ -27,7 +27,7 @@ from pipeline import entities
 from pipeline.search import since_bound
 from pipeline.settings import Settings
 
-SECTORS = ("western", "middle", "eastern")
+SECTORS = entities.SECTORS  # the gazetteer's own list of LAC sectors
 _ID = re.compile(r"^(?P<type>[a-z]+)/[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A YAML plain scalar is safe when it is made of these and reads back as the same string.
 _PLAIN = re.compile(r"^[\w][\w .'’()\-\u0900-\u097F\u200c\u200d]*$")
@@ -153,7 +153,8 @@ def candidates(
 def format_candidates(rows: list[dict[str, Any]]) -> str:
     """A readable table: articles, type, name, languages, first and last seen, example ids."""
     lines = [
-        f"{'articles':>8}  {'type':<12}  {'name':<28}  {'languages':<12}  {'first seen':<10}  {'last seen':<10}  examples"
+        f"{'articles':>8}  {'type':<12}  {'name':<28}  {'languages':<12}  "
+        f"{'first seen':<10}  {'last seen':<10}  examples"
     ]
     for row in rows:
         langs = " ".join(f"{k}:{v}" for k, v in row["languages"].items())
@@ -222,22 +223,15 @@ def parse_coordinates(text: str) -> tuple[float, float]:
     return lat, lon
 
 
-def promote(
+def _checked_id(
     name: str,
-    *,
     entity_type: str,
-    entity_id: str | None = None,
-    aliases: list[str] | tuple[str, ...] = (),
-    coordinates: tuple[float, float] | None = None,
-    sector: str | None = None,
-    kind: str | None = None,
-    path: Path | str = entities.GAZETTEER_PATH,
-) -> Promotion:
-    """Append a reviewed entry to the gazetteer at `path`; refuse (PromotionError, file unchanged) an
-    id or alias that exists, a malformed id, a location without coordinates, or a file that does not
-    load before or after."""
-    path = Path(path)
-    name = " ".join(name.split())
+    entity_id: str | None,
+    sector: str | None,
+    coordinates: tuple[float, float] | None,
+) -> str:
+    """The entry's id (given, or `<type>/<slug of the name>`), after checking type, id, sector and
+    coordinates."""
     if entity_type not in entities.TYPES:
         raise PromotionError(f"type {entity_type!r}: expected one of {', '.join(entities.TYPES)}")
     entity_id = entity_id or f"{entity_type}/{entities.slug(name)}"
@@ -250,12 +244,11 @@ def promote(
         raise PromotionError(f"sector {sector!r}: expected one of {', '.join(SECTORS)}")
     if entity_type == "location" and coordinates is None:
         raise PromotionError("a location needs --coordinates LAT,LON (every place in the gazetteer has them)")
-    try:
-        before = entities.load_gazetteer(path)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise PromotionError(f"{path} does not load as it is, fix it first: {exc}") from exc
-    if entity_id in before.entities:
-        raise PromotionError(f"id {entity_id} already exists in {path} ({before.entities[entity_id].name})")
+    return entity_id
+
+
+def _new_forms(before: entities.Gazetteer, name: str, aliases: list[str] | tuple[str, ...]) -> list[str]:
+    """The name and aliases to write, one per matching key; refused when one is taken or unmatchable."""
     forms: list[str] = []
     keys: set[tuple[str, ...]] = set()
     for alias in (name, *aliases):
@@ -272,15 +265,11 @@ def promote(
         if key not in keys:
             keys.add(key)
             forms.append(alias)
-    text = entry_text(
-        entity_id=entity_id,
-        name=name,
-        entity_type=entity_type,
-        aliases=forms,
-        coordinates=coordinates,
-        sector=sector,
-        kind=kind,
-    )
+    return forms
+
+
+def _append_checked(path: Path, text: str, before: entities.Gazetteer, entity_id: str) -> None:
+    """Append `text` to the file through a temporary copy that must load with exactly one more entry."""
     original = path.read_text(encoding="utf-8")
     updated = original + ("" if original.endswith("\n") or not original else "\n") + text
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -301,5 +290,40 @@ def promote(
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def promote(
+    name: str,
+    *,
+    entity_type: str,
+    entity_id: str | None = None,
+    aliases: list[str] | tuple[str, ...] = (),
+    coordinates: tuple[float, float] | None = None,
+    sector: str | None = None,
+    kind: str | None = None,
+    path: Path | str = entities.GAZETTEER_PATH,
+) -> Promotion:
+    """Append a reviewed entry to the gazetteer at `path`; refuse (PromotionError, file unchanged) an
+    id or alias that exists, a malformed id, a location without coordinates, or a file that does not
+    load before or after."""
+    path = Path(path)
+    name = " ".join(name.split())
+    entity_id = _checked_id(name, entity_type, entity_id, sector, coordinates)
+    try:
+        before = entities.load_gazetteer(path)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise PromotionError(f"{path} does not load as it is, fix it first: {exc}") from exc
+    if entity_id in before.entities:
+        raise PromotionError(f"id {entity_id} already exists in {path} ({before.entities[entity_id].name})")
+    text = entry_text(
+        entity_id=entity_id,
+        name=name,
+        entity_type=entity_type,
+        aliases=_new_forms(before, name, aliases),
+        coordinates=coordinates,
+        sector=sector,
+        kind=kind,
+    )
+    _append_checked(path, text, before, entity_id)
     entities.reload_gazetteer()  # this process sees the entry from now on
     return Promotion(path=path, entity_id=entity_id, text=text)

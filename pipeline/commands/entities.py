@@ -32,7 +32,8 @@ def run_candidates(args: argparse.Namespace, settings: Settings) -> int:
     if rows:
         print(discovery.format_candidates(rows))
         print(
-            "\nadd one: python -m pipeline entities promote NAME --type TYPE [--alias A ...] [--coordinates LAT,LON]"
+            "\nadd one: python -m pipeline entities promote NAME --type TYPE [--alias A ...]"
+            " [--coordinates LAT,LON]"
         )
     return 0
 
