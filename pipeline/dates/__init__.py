@@ -50,16 +50,18 @@ from pipeline.dates.mentions import (  # noqa: F401
 )
 from pipeline.dates.patterns import _patterns  # noqa: F401
 from pipeline.dates.published import (  # noqa: F401
+    EARLIEST_PUBLISHED,
     INDIAN_OUTLETS,
     IST,
     MAX_FUTURE_SKEW,
     _fetched_time,
-    _not_in_future,
+    _outlet_offset,
     indian_outlet,
     local_published,
     parse_published,
+    plausible_published,
 )
-from pipeline.dates.resolve import Mention, Reference  # noqa: F401
+from pipeline.dates.resolve import MENTION_YEARS, Mention, Reference  # noqa: F401
 from pipeline.dates.vocabulary import MONTHS, WEEKDAYS  # noqa: F401
 
 STAGE = "dates"
@@ -69,7 +71,9 @@ def normalise(article: Article) -> Article:
     """Set `published_at`, `dates` and the reference date relative dates were resolved against."""
     # The offset kept is the outlet's, so that `published_at[:10]` (story_date, the reference day) is
     # its day.
-    published_at, clamped = _not_in_future(local_published(article), article.fetched_at)
+    published_at, clamped = plausible_published(parse_published(article.published), article.fetched_at)
+    if not clamped:
+        published_at = _outlet_offset(article, published_at)
     published_source = ("fetched" if clamped else article.published_at_source) if published_at else None
     if published_at is None and (first_seen := _fetched_time(article.fetched_at)) is not None:
         # Undated: first seen is the best bound we have, and keeps it visible in time-filtered views.

@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 
 from pipeline.dates.patterns import _patterns
-from pipeline.dates.resolve import Mention, Reference
+from pipeline.dates.resolve import MENTION_YEARS, Mention, Reference
 from pipeline.dates.vocabulary import _DEVANAGARI, _HI_NUMBERS
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{3}")
@@ -54,7 +54,8 @@ def _find_dates(
             if results:
                 taken.append((m.start(), m.end()))
             for s, e, value, granularity in results:
-                found.append(Mention(s, e, text[s:e].strip(), value, granularity))
+                if int(value[:4]) in MENTION_YEARS:
+                    found.append(Mention(s, e, text[s:e].strip(), value, granularity))
     found.sort(key=lambda x: x.start)
     return tuple(_outside_names(text, found))
 

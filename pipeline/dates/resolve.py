@@ -10,6 +10,10 @@ from datetime import date, timedelta
 
 from pipeline.dates.vocabulary import _DEVANAGARI
 
+# A date whose year is outside these is not one a report means ("0000-00-00", "31 December 9999");
+# inside them, resolving relative dates against it stays within the calendar.
+MENTION_YEARS = range(1000, 3000)
+
 
 @dataclass(frozen=True)
 class Mention:

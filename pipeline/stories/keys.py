@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from pipeline.article import Article
-from pipeline.dates import event_days
+from pipeline.dates import MENTION_YEARS, event_days
 from pipeline.entities import gazetteer
 from pipeline.stories.names import NAME, ROUND, name_key  # noqa: F401
 
@@ -30,12 +30,15 @@ _HI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 
 
 def _day(value: str | None) -> dt.date | None:
+    """The day of an ISO date or instant, or None (also for a year outside MENTION_YEARS: such a
+    value was not read by the dates stage, and day arithmetic on it would leave the calendar)."""
     if not value or len(value) < 10:
         return None
     try:
-        return dt.date.fromisoformat(value[:10])
+        day = dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
+    return day if day.year in MENTION_YEARS else None
 
 
 def lead_text(article: Article) -> str:
