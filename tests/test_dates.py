@@ -309,7 +309,8 @@ def test_a_naive_or_broken_fetch_time():
         ("The 2023 meeting on August 13 recalled the Galwan clash of June 15, 2020.", None),
         # a plan or deadline year does not make the printed date a recollection
         (
-            "On 9 September 2024 the sides agreed to settle the matter by 2030. Talks resume on September 20.",
+            "On 9 September 2024 the sides agreed to settle the matter by 2030. Talks resume on "
+            "September 20.",
             "2024-09-09",
         ),
         ("10 सितंबर 2024 को बैठक हुई; 2030 तक समाधान का लक्ष्य है।", "2024-09-10"),
@@ -438,7 +439,8 @@ UNDATED_CASES = [
     (
         "2024-12-20T06:00:00Z",
         None,
-        "The Special Representatives met two days ago in Beijing, five years after their last meeting in December 2019.",
+        "The Special Representatives met two days ago in Beijing, five years after their last "
+        "meeting in December 2019.",
         [("2024-12-18", "day"), ("2019-12", "month")],
     ),
 ]
@@ -514,7 +516,8 @@ EVENT_DAY_CASES = [
     ),
     (
         "2022-12-13T18:00:00+05:30",
-        "Defence Minister Rajnath Singh told Parliament on Tuesday that Chinese troops tried to transgress the LAC in Yangtse on December 9 and were pushed back.",
+        "Defence Minister Rajnath Singh told Parliament on Tuesday that Chinese troops tried to "
+        "transgress the LAC in Yangtse on December 9 and were pushed back.",
         "2022-12-09",
     ),
     (
@@ -535,7 +538,8 @@ EVENT_DAY_CASES = [
     ),
     (
         "2024-10-23T10:00:00+05:30",
-        "India and China reached a patrolling agreement on Monday, Foreign Secretary Vikram Misri said on Tuesday.",
+        "India and China reached a patrolling agreement on Monday, Foreign Secretary Vikram Misri "
+        "said on Tuesday.",
         "2024-10-21",
     ),
     (
@@ -593,3 +597,56 @@ def test_a_wire_dateline_day_is_the_reference_for_today_when_published_next_morn
 def test_a_year_split_over_two_calendar_years_is_not_a_year_mention():
     text = "The allocation for 2025-26 rose, after the 2024–25 budget; वर्ष 2023-24 में भी; the 2020 clash."
     assert [m.value for m in find_dates(text, None)] == ["2020"]
+
+
+# An instant outside [1990, fetch time + 1 day] is not a publication date: the fetch time replaces it.
+WIRE = "NEW DELHI, Feb 20 (PTI) – India and China held talks on Monday."
+
+
+@pytest.mark.parametrize(
+    "published,source",
+    [
+        ("0001-01-01T00:00:00Z", "example.org"),  # a CMS's "empty" date: OverflowError before
+        ("0001-01-01T00:00:00Z", "ndtv.com"),  # ... also when moved to IST
+        ("-0001-01-01", "example.org"),  # read as year 1 at a +05:53 offset before
+        ("1900-01-01T10:00:00Z", "example.org"),  # indexed as is before
+        ("9999-12-31T23:59:59Z", "ndtv.com"),  # OverflowError moving it to IST before
+        ("Mon, 01 Jan 0001 00:00:00 GMT", "example.org"),  # read as 2001 before
+    ],
+)
+def test_an_implausible_publication_instant_falls_back_to_the_fetch_time(published, source):
+    from pipeline import stories
+
+    a = Article(input="x", source=source, published=published, fetched_at="2025-03-01T10:00:00Z", text=WIRE)
+    out = normalise(a)
+    assert (out.published_at, out.published_at_source, out.published, out.date_reference) == (
+        "2025-03-01T10:00:00+00:00",
+        "fetched",
+        published,
+        "2025-03-01",
+    )
+    assert stories.with_story_key(out).story_date == "2025-02-24"  # the Monday before, not year 1
+
+
+def test_the_story_stage_takes_a_year_one_publication_instant_without_overflow():
+    from pipeline import stories
+
+    # An article that reached the stories stage with such an instant (an older index, another writer).
+    a = Article(input="x", published_at="0001-01-01T00:00:00+00:00", dates=[], text=WIRE)
+    assert stories.story_dates(a) == (None, [])
+
+
+def test_a_plausible_old_date_is_kept_and_the_window_starts_in_1990():
+    keep = Article(input="x", published="1990-01-02T00:00:00Z", fetched_at="2025-03-01T10:00:00Z", text="x")
+    drop = Article(input="x", published="1989-12-31T00:00:00Z", fetched_at="2025-03-01T10:00:00Z", text="x")
+    assert normalise(keep).published_at == "1990-01-02T00:00:00+00:00"
+    assert normalise(drop).published_at_source == "fetched"
+
+
+def test_date_mentions_outside_the_calendar_a_report_means_are_left_out():
+    # "0000-00-00" and "31 December 9999" are placeholders; a yearless date resolved against them
+    # would leave the calendar.
+    text = "Valid until 31 December 9999; created 0000-00-00; the talks on 12 March 2024; on March 14."
+    assert [m.value for m in find_dates(text, None)] == ["2024-03-12"]
+    out = normalise(Article(input="x", text="Valid until December 31, 9999, renewed on December 30."))
+    assert out.dates == [] and out.date_reference is None

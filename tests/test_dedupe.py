@@ -37,7 +37,10 @@ def with_other_debris(text: str) -> str:
     return (
         "Menu Explore Home India World Videos\nFollow us on X and Instagram\n"
         + text
-        + "\nREAD | Army chief visits forward posts in Ladakh\nThis story is now available on WhatsApp. Click to join.\n"
+        + (
+            "\nREAD | Army chief visits forward posts in Ladakh\nThis story is now available on "
+            "WhatsApp. Click to join.\n"
+        )
     )
 
 
@@ -205,7 +208,8 @@ def test_a_bucket_keeps_its_most_recent_values_and_one_value_as_itself():
 def wire_copy(text: str) -> str:
     """A copy as another outlet serves a wire report: site debris, a first line and a tail added."""
     return (
-        "Menu Home India World\nFollow us on X\nNEW DELHI, (Agency): Officials confirmed the details late in the evening.\n"
+        "Menu Home India World\nFollow us on X\nNEW DELHI, (Agency): Officials confirmed the details "
+        "late in the evening.\n"
         + text
         + "\nAlso read: other stories from the region today.\n(With inputs from agencies)\nShare this article"
     )

@@ -150,3 +150,66 @@ def test_dates_never_crash(text, published):
         normalise,
         Article(input="fuzz#0", text=text, published=published, fetched_at="2024-11-20T10:00:00+00:00"),
     )
+
+
+# Extreme instants, printed in the shapes feeds and pages use: years 0-9999, offsets within ±24 h.
+MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@st.composite
+def extreme_instant(draw) -> str:
+    y, mo, d = draw(st.integers(0, 9999)), draw(st.integers(1, 12)), draw(st.integers(1, 28))
+    hh, mm = draw(st.integers(0, 23)), draw(st.integers(0, 59))
+    minutes = draw(st.integers(-24 * 60 + 1, 24 * 60 - 1))
+    sign, off = ("+" if minutes >= 0 else "-"), abs(minutes)
+    shape = draw(st.integers(0, 5))
+    if shape == 0:
+        return f"{y:04d}-{mo:02d}-{d:02d}T{hh:02d}:{mm:02d}:00{sign}{off // 60:02d}:{off % 60:02d}"
+    if shape == 1:
+        return f"{y:04d}-{mo:02d}-{d:02d}T{hh:02d}:{mm:02d}:00Z"
+    if shape == 2:
+        zone = f"{sign}{off // 60:02d}{off % 60:02d}"
+        return f"Mon, {d:02d} {MONTH_ABBR[mo - 1]} {y:04d} {hh:02d}:{mm:02d}:00 {zone}"
+    if shape == 3:
+        return f"{MONTH_ABBR[mo - 1]} {d}, {y:04d} {hh:02d}:{mm:02d} IST"
+    if shape == 4:
+        return f"-{y:04d}-{mo:02d}-{d:02d}"
+    return f"{d} {MONTH_ABBR[mo - 1]} {y:04d}"
+
+
+FETCHED = "2024-11-20T10:00:00+00:00"
+
+
+@FUZZ
+@given(extreme_instant(), st.sampled_from(["example.org", "ndtv.com"]), st.sampled_from([FETCHED, None]))
+def test_extreme_publication_dates_fall_back_to_the_fetch_time(published, source, fetched_at):
+    """Any printed instant: no exception in the dates or the stories stage, and `published_at` lies in
+    [1990, fetch time + 1 day] (a replaced one is the fetch time, "fetched"), or is None."""
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline.stories import with_story_key
+
+    bounded(parse_published, published)
+    text = f"NEW DELHI: Talks were held on {published} and on Monday, the ministry said."
+    out = normalise(
+        Article(input="fuzz#0", source=source, text=text, published=published, fetched_at=fetched_at)
+    )
+    with_story_key(out)
+    if out.published_at is not None:
+        at = datetime.fromisoformat(out.published_at)
+        seen = datetime.fromisoformat(fetched_at) if fetched_at else datetime.now(UTC)
+        assert datetime(1990, 1, 1, tzinfo=UTC) <= at <= seen + timedelta(days=1)
+    for mention in out.dates:
+        assert 1000 <= int(mention["value"][:4]) <= 2999
+
+
+@FUZZ
+@given(extreme_instant(), st.integers(0, 9999))
+def test_date_mentions_with_extreme_years_never_crash(printed, year):
+    """Mentions and references at the ends of the calendar (a text whose only full date is in year
+    9999 or 1 is its own reference when nothing else is known)."""
+    text = f"On 31 December {year:04d} and {printed}, then on Monday, 3 days ago, last month and tomorrow."
+    bounded(find_dates, text, None)
+    out = normalise(Article(input="fuzz#0", text=text))
+    for mention in out.dates:
+        assert 1000 <= int(mention["value"][:4]) <= 2999

@@ -27,7 +27,10 @@ def test_mixed_text_gets_the_majority_language_hindi():
 
 
 def test_mixed_text_gets_the_majority_language_english():
-    text = "Defence Minister Rajnath Singh met his Chinese counterpart; he later posted 'बहुत उत्पादक मुलाकात' on X."
+    text = (
+        "Defence Minister Rajnath Singh met his Chinese counterpart; he later posted 'बहुत "
+        "उत्पादक मुलाकात' on X."
+    )
     assert detect_language(text) == "en"
 
 

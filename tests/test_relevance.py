@@ -56,7 +56,10 @@ def test_india_china_trade_is_not_relevant():
     a = score(
         Article(
             title="India's trade deficit with China widens to $85 billion",
-            text="Imports from China of smartphones and electronics rose while exports fell, the ministry said.",
+            text=(
+                "Imports from China of smartphones and electronics rose while exports fell, the "
+                "ministry said."
+            ),
         )
     )
     assert a.relevant is False
@@ -105,8 +108,10 @@ def test_a_border_place_stands_for_china_when_china_is_not_named():
     a = score(
         Article(
             title="Four years after Galwan, Army keeps vigil",
-            text="Four years after the Galwan Valley clash, in which 20 Indian soldiers were killed, the Indian Army "
-            "holds positions along the Line of Actual Control in eastern Ladakh.",
+            text=(
+                "Four years after the Galwan Valley clash, in which 20 Indian soldiers were killed, "
+                "the Indian Army holds positions along the Line of Actual Control in eastern Ladakh."
+            ),
         )
     )
     assert a.relevant is True

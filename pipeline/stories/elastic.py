@@ -1,0 +1,118 @@
+"""Stories of the indexed articles, looked up in Elasticsearch, and of the current batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from elastic_transport import TransportError
+from elasticsearch import Elasticsearch, NotFoundError
+
+from pipeline.article import Article
+from pipeline.errors import TransientError
+from pipeline.settings import Settings
+from pipeline.stories.keys import _day, with_story_key
+from pipeline.stories.memory import MemoryStoryIndex, _key, best_match
+from pipeline.stories.similarity import StoryKey
+
+STAGE = "stories"
+
+
+class ElasticsearchStoryIndex:
+    """Stories of the indexed articles (looked up in Elasticsearch) and of the current batch."""
+
+    CANDIDATES = 30
+    WINDOW_DAYS = 7  # candidates' story_date within this many days of the article's
+
+    def __init__(self, es: Elasticsearch, settings: Settings) -> None:
+        self.es = es
+        self.settings = settings
+        self.batch = MemoryStoryIndex()
+        self.lookups = 0
+
+    def _search(self, query: dict[str, Any], size: int, article: Article) -> list[dict[str, Any]]:
+        self.lookups += 1
+        try:
+            response = self.es.search(
+                index=self.settings.read_alias,
+                query=query,
+                size=size,
+                source=["story_id", "story_entities", "story_date", "story_dates"],
+            )
+        except NotFoundError:
+            return []
+        except TransportError as exc:
+            raise TransientError(STAGE, f"story lookup failed: {exc}", item=article.input) from exc
+        return response["hits"]["hits"]
+
+    def indexed_lookup(self, article: Article) -> tuple[str | None, list[StoryKey]]:
+        """One search: the story of `article` itself if it is already indexed (a re-run keeps its
+        story), and the indexed articles sharing an entity with it in its date window (or undated),
+        best first."""
+        clauses: list[dict[str, Any]] = []
+        if article.id:
+            clauses.append({"ids": {"values": [article.id], "boost": 1000}})
+        if article.story_entities:
+            candidates: dict[str, Any] = {
+                "bool": {"filter": [{"terms": {"story_entities": article.story_entities}}]}
+            }
+            day = _day(article.story_date)
+            if day is not None:
+                window = dt.timedelta(days=self.WINDOW_DAYS)
+                candidates["bool"]["filter"].append(
+                    {
+                        "bool": {
+                            "should": [
+                                {
+                                    "range": {
+                                        "story_date": {
+                                            "gte": (day - window).isoformat(),
+                                            "lte": (day + window).isoformat(),
+                                        }
+                                    }
+                                },
+                                {
+                                    "terms": {
+                                        "story_dates": [
+                                            (day + dt.timedelta(days=n)).isoformat() for n in (-1, 0, 1)
+                                        ]
+                                    }
+                                },
+                                {"bool": {"must_not": {"exists": {"field": "story_date"}}}},
+                            ],
+                            "minimum_should_match": 1,
+                        }
+                    }
+                )
+            # More shared entities score higher: the best candidates come first.
+            candidates["bool"]["should"] = [{"term": {"story_entities": e}} for e in article.story_entities]
+            clauses.append(candidates)
+        if not clauses:
+            return None, []
+        query = {"bool": {"should": clauses, "minimum_should_match": 1}}
+        own, found = None, []
+        for hit in self._search(query, self.CANDIDATES + 1, article):
+            if hit["_id"] == article.id:
+                own = hit["_source"].get("story_id") or hit["_id"]
+            else:
+                found.append(StoryKey.from_source(hit["_id"], hit["_source"]))
+        return own, found[: self.CANDIDATES]
+
+    def _indexed_story_of(self, article_id: str, article: Article) -> str | None:
+        hits = self._search({"ids": {"values": [article_id]}}, 1, article)
+        return (hits[0]["_source"].get("story_id") or hits[0]["_id"]) if hits else None
+
+    def assign(self, article: Article) -> Article:
+        """Set the story key fields and `story_id`: an indexed story first, else one of this batch."""
+        article = with_story_key(article)
+        key = _key(article)
+        story_id = self.batch.story_of(article.duplicate_of)
+        if story_id is None and article.duplicate_of:
+            story_id = self._indexed_story_of(article.duplicate_of, article)
+        if story_id is None:
+            story_id, candidates = self.indexed_lookup(article)
+            if story_id is None:
+                match = best_match(key, candidates) or best_match(key, self.batch.candidates(key))
+                story_id = match.story_id if match else key.id
+        self.batch.add(_key(article, story_id))
+        return article.replace(story_id=story_id)
