@@ -165,7 +165,8 @@ def decode_feed(content: bytes, content_type: str | None = None) -> tuple[str, s
     bad = max(1, len(text) - len(content.decode(name, errors="ignore")))
     warnings.append(
         f"{bad} invalid {name} byte(s) "
-        f"{'read as Windows-1252' if name.startswith('utf-8') else 'replaced by U+FFFD'}; the rest decoded as {name}"
+        f"{'read as Windows-1252' if name.startswith('utf-8') else 'replaced by U+FFFD'}; "
+        f"the rest decoded as {name}"
     )
     return _normalise_text(text), name, warnings
 
@@ -250,8 +251,8 @@ def _not_a_feed(data: bytes, reason: Any, feed_name: str, url: str | None) -> Ba
         )
         return BadInputError(
             STAGE,
-            f"not a parsable feed: the server returned an HTML page, not RSS/Atom; the feed may have moved{hint}. "
-            "Fix the URL in the feed list",
+            "not a parsable feed: the server returned an HTML page, not RSS/Atom; the feed may have "
+            f"moved{hint}. Fix the URL in the feed list",
             feed=feed_name,
             item=url,
         )
@@ -276,16 +277,58 @@ def _last_entry_is_cut(data: bytes) -> bool:
     return opened > closed
 
 
-def read_feed(
-    content: bytes,
-    *,
-    feed_name: str,
-    base_url: str | None = None,
-    outlet: str | None = None,
-    content_type: str | None = None,
-    max_entries: int | None = None,
-) -> ParsedFeed:
-    """Parse RSS/Atom bytes safely into raw articles (feed order) and the problems met on the way."""
+def _truncation_problem(entries: list, feed_name: str) -> FeedProblem:
+    """Drop the cut-off last entry of a truncated feed (from `entries`) and report it."""
+    cut = entries.pop()
+    return FeedProblem(
+        BadInputError(
+            STAGE,
+            f"feed is truncated: its last entry is cut off and was not kept ({len(entries)} complete "
+            "entries kept); check the feed if this repeats",
+            feed=feed_name,
+            item=cut.get("link") or f"{feed_name}#{len(entries)}",
+        ),
+        input={"title": cut.get("title"), "link": cut.get("link")},
+    )
+
+
+def _over_limit_problem(over: list, seen: int, max_entries: int, feed_name: str, base_url: str | None):
+    """The entries beyond `max_entries`, reported with their links (not silently dropped)."""
+    return FeedProblem(
+        BadInputError(
+            STAGE,
+            f"feed has {seen} entries, more than the {max_entries}-entry limit per fetch "
+            f"(BORDER_FEED_MAX_ENTRIES): {len(over)} entries not processed, listed in the input",
+            feed=feed_name,
+            item=f"{base_url or feed_name}#entries>{max_entries}",
+        ),
+        input={
+            "entries": [
+                {"n": max_entries + i, "link": e.get("link"), "title": e.get("title")}
+                for i, e in enumerate(over)
+            ]
+        },
+    )
+
+
+def _entry_article(entry: Any, n: int, feed_name: str, outlet: str | None) -> Article:
+    body, is_html = _entry_content(entry)
+    has_full = bool(entry.get("content"))
+    return Article(
+        input=f"{feed_name}#{n}",
+        feed=feed_name,
+        raw_url=entry.get("link"),
+        source=outlet,
+        raw_title=entry.get("title"),
+        published=entry.get("published") or entry.get("updated"),
+        raw_html=body if is_html else None,
+        raw_text=None if is_html else body,
+        summary=None if has_full else entry.get("summary"),
+    )
+
+
+def _parse(content: bytes, feed_name: str, base_url: str | None, content_type: str | None):
+    """(feedparser's result, the UTF-8 bytes it read, encoding, warnings) for bytes made safe first."""
     if not isinstance(content, bytes | bytearray):
         # feedparser would treat a str as a URL or a file name and open it.
         raise TypeError("read_feed takes the feed's bytes")
@@ -307,62 +350,32 @@ def read_feed(
         raise _not_a_feed(
             data, parsed.get("bozo_exception") or "no RSS/Atom root element", feed_name, base_url
         )
+    return parsed, data, encoding, warnings
+
+
+def read_feed(
+    content: bytes,
+    *,
+    feed_name: str,
+    base_url: str | None = None,
+    outlet: str | None = None,
+    content_type: str | None = None,
+    max_entries: int | None = None,
+) -> ParsedFeed:
+    """Parse RSS/Atom bytes safely into raw articles (feed order) and the problems met on the way."""
+    parsed, data, encoding, warnings = _parse(content, feed_name, base_url, content_type)
     problems = [
         FeedProblem(BadInputError(STAGE, f"encoding: {w}", feed=feed_name, item=base_url)) for w in warnings
     ]
     entries = list(parsed.entries)
     if parsed.bozo and _is_truncated(data) and entries and _last_entry_is_cut(data):
-        cut = entries.pop()
-        problems.append(
-            FeedProblem(
-                BadInputError(
-                    STAGE,
-                    f"feed is truncated: its last entry is cut off and was not kept ({len(entries)} complete "
-                    "entries kept); check the feed if this repeats",
-                    feed=feed_name,
-                    item=cut.get("link") or f"{feed_name}#{len(entries)}",
-                ),
-                input={"title": cut.get("title"), "link": cut.get("link")},
-            )
-        )
+        problems.append(_truncation_problem(entries, feed_name))
     seen = len(entries)
     if max_entries is not None and len(entries) > max_entries:
         over = entries[max_entries:]
         entries = entries[:max_entries]
-        problems.append(
-            FeedProblem(
-                BadInputError(
-                    STAGE,
-                    f"feed has {seen} entries, more than the {max_entries}-entry limit per fetch "
-                    f"(BORDER_FEED_MAX_ENTRIES): {len(over)} entries not processed, listed in the input",
-                    feed=feed_name,
-                    item=f"{base_url or feed_name}#entries>{max_entries}",
-                ),
-                input={
-                    "entries": [
-                        {"n": max_entries + i, "link": e.get("link"), "title": e.get("title")}
-                        for i, e in enumerate(over)
-                    ]
-                },
-            )
-        )
-    articles = []
-    for n, entry in enumerate(entries):
-        body, is_html = _entry_content(entry)
-        has_full = bool(entry.get("content"))
-        articles.append(
-            Article(
-                input=f"{feed_name}#{n}",
-                feed=feed_name,
-                raw_url=entry.get("link"),
-                source=outlet,
-                raw_title=entry.get("title"),
-                published=entry.get("published") or entry.get("updated"),
-                raw_html=body if is_html else None,
-                raw_text=None if is_html else body,
-                summary=None if has_full else entry.get("summary"),
-            )
-        )
+        problems.append(_over_limit_problem(over, seen, max_entries, feed_name, base_url))
+    articles = [_entry_article(entry, n, feed_name, outlet) for n, entry in enumerate(entries)]
     return ParsedFeed(articles=articles, problems=problems, encoding=encoding, entries_seen=seen)
 
 

@@ -67,7 +67,8 @@ def _is_tracking(name: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def canonical_url(url: str | None) -> str | None:
-    """The canonical form of `url` (None or '' stays None; a string that is not a URL is returned stripped)."""
+    """The canonical form of `url` (None or '' stays None; a string that is not a URL is returned
+    stripped)."""
     if not url:
         return None
     url = "".join(url.split())  # pretty-printed feeds break long links over lines; a URL has no whitespace
