@@ -24,7 +24,7 @@ def _story_lines(n: int, story: dict) -> list[str]:
         span += f" .. {story['last_seen']}"
     lines = [
         f"{n:>2}. {story.get('headline') or '(untitled)'}",
-        f"    {story['article_count']} articles ({languages})"
+        f"    {story['article_count']} article{'' if story['article_count'] == 1 else 's'} ({languages})"
         + (f", {story['duplicate_count']} duplicates" if story.get("duplicate_count") else "")
         + f" | event day {story.get('event_day') or 'unknown'} | seen {span}",
         f"    outlets: {', '.join(story.get('sources') or []) or '?'}",
