@@ -358,10 +358,15 @@ def article_charts() -> list[dict]:
     stories = bars_over_time("story-timeline", "Story timeline: the 10 largest stories", "story_id", "story")
     dates = visualization(
         "dates-mentioned",
-        "Dates mentioned: which days and months coverage refers to",
+        "Dates mentioned: the months coverage refers to",
         "histogram",
         [count(), date_histogram("2", "dates_mentioned", interval="M")],
         xy_params("histogram", [("1", "Articles")]),
+    )
+    top_dates = table(
+        "top-dates-mentioned",
+        "Dates mentioned most (day, month or year as written)",
+        [count(), terms("2", "dates.value", "bucket", 20, "date")],
     )
     date_from = table(
         "publication-date-from",
@@ -378,7 +383,7 @@ def article_charts() -> list[dict]:
             terms("4", "language", "bucket", 3, "language"),
         ],
     )
-    return [*by, events, stories, dates, date_from, new_names]
+    return [*by, events, stories, dates, top_dates, date_from, new_names]
 
 
 def largest_stories() -> dict:
@@ -715,9 +720,10 @@ def dashboards(panel_objects: list[dict]) -> list[dict]:
         (p["people-by-places"], 24, 14),
         (p["places-map"], 28, 20),
         (p["dates-mentioned"], 20, 20),
-        (p["articles-over-time-by-sector"], 16, 14),
-        (p["new-names"], 16, 14),
-        (p["publication-date-from"], 16, 14),
+        (p["top-dates-mentioned"], 12, 14),
+        (p["articles-over-time-by-sector"], 12, 14),
+        (p["new-names"], 12, 14),
+        (p["publication-date-from"], 12, 14),
         (p["latest-articles"], 48, 18),
     ]
     health = [

@@ -37,7 +37,7 @@ def _aggs(obj_id: str) -> list[dict]:
 def test_the_committed_export_is_what_the_builder_writes():
     builder = runpy.run_path(str(PROJECT_ROOT / "scripts" / "build_kibana_objects.py"))
     assert builder["objects"]() == OBJECTS
-    assert len(OBJECTS) == 30
+    assert len(OBJECTS) == 31
 
 
 def test_every_reference_resolves_to_an_object_of_the_export():
@@ -90,7 +90,7 @@ def test_the_analysts_dashboard_has_the_filter_controls_and_no_run_panel():
     assert {c["type"] for c in controls.values()} == {"optionsListControl"}
     views = {view for obj in _panel_objects(dash) for view in ko.fields_by_view(obj)}
     assert views == {ARTICLES, STORIES}
-    assert len(_panel_objects(dash)) == 18
+    assert len(_panel_objects(dash)) == 19
 
 
 def test_the_health_dashboard_reads_only_runs_and_dead_letters():
@@ -215,7 +215,7 @@ def _mapping_types(view_id: str) -> dict[str, dict]:
     return ko.with_runtime_fields(types, BY_ID[view_id])
 
 
-@pytest.mark.parametrize(("view_id", "expected"), [(ARTICLES, 19), (STORIES, 3), (RUNS, 5), (DEADLETTER, 3)])
+@pytest.mark.parametrize(("view_id", "expected"), [(ARTICLES, 20), (STORIES, 3), (RUNS, 5), (DEADLETTER, 3)])
 def test_every_field_a_panel_uses_exists_and_is_aggregatable_where_aggregated(view_id, expected):
     on_view = ko.objects_on(OBJECTS, view_id)
     assert len(on_view) == expected

@@ -34,7 +34,7 @@ def _check(es, view_id: str, index_name: str, expected: int) -> None:
 
 def test_every_field_the_article_objects_use_exists_in_the_real_mapping(es, settings):
     name = index.ensure_main_index(es, settings)
-    _check(es, "border-news-articles", name, 19)
+    _check(es, "border-news-articles", name, 20)
     assert _real_types(es, name)["locations_geo"]["type"] == "geo_point"
 
 
