@@ -1,4 +1,4 @@
-"""Kibana saved objects (kibana/*.ndjson): read them, list the fields they use, and load them into a
+"""Kibana saved objects (kibana/*.ndjson): read them, move them to an index prefix, and load them into a
 Kibana through its saved-objects import API (`POST /api/saved_objects/_import?overwrite=true`,
 multipart/form-data with one `file` part, header `kbn-xsrf`).
 
@@ -9,7 +9,6 @@ Elasticsearch.
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,6 @@ from pipeline.settings import PROJECT_ROOT
 
 OBJECTS_FILE = PROJECT_ROOT / "kibana" / "border-news.ndjson"
 DEFAULT_PREFIX = "border-news"  # the index prefix the objects are written for
-_KQL_FIELD = re.compile(r"([A-Za-z_][\w.]*)\s*:")
 
 
 def load_objects(path: Path = OBJECTS_FILE) -> list[dict[str, Any]]:
@@ -36,93 +34,39 @@ def load_objects(path: Path = OBJECTS_FILE) -> list[dict[str, Any]]:
     return objects
 
 
+# The attribute people pick an object by, which says the prefix when it is not the default one.
+_PREFIXED_LABEL = {"index-pattern": "name", "dashboard": "title"}
+
+
+def _moved(value: str, prefix: str) -> str:
+    if value == DEFAULT_PREFIX or value.startswith(DEFAULT_PREFIX + "-"):
+        return prefix + value[len(DEFAULT_PREFIX) :]
+    return value
+
+
 def for_prefix(objects: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
-    """The objects with their data views pointed at the indices of `prefix` instead of `border-news`."""
+    """The objects for the indices of `prefix` instead of `border-news`: object ids, reference ids and
+    data view titles start with `prefix`, and dashboard and data view names say which prefix, so two
+    deployments with different prefixes can share a Kibana space without overwriting each other."""
     if prefix == DEFAULT_PREFIX:
         return objects
     out = []
     for obj in objects:
+        attributes = dict(obj["attributes"])
         if obj["type"] == "index-pattern":
-            title = obj["attributes"]["title"]
-            obj = {**obj, "attributes": {**obj["attributes"], "title": prefix + title[len(DEFAULT_PREFIX) :]}}
-        out.append(obj)
+            attributes["title"] = _moved(attributes["title"], prefix)
+        label = _PREFIXED_LABEL.get(obj["type"])
+        if label and attributes.get(label):
+            attributes[label] = f"{attributes[label]} [{prefix}]"
+        references = [{**ref, "id": _moved(ref["id"], prefix)} for ref in obj.get("references", [])]
+        out.append(
+            {**obj, "id": _moved(obj["id"], prefix), "attributes": attributes, "references": references}
+        )
     return out
 
 
 def to_ndjson(objects: list[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(o, ensure_ascii=False, sort_keys=True) + "\n" for o in objects).encode("utf-8")
-
-
-def _search_source(obj: dict[str, Any]) -> dict[str, Any]:
-    meta = obj.get("attributes", {}).get("kibanaSavedObjectMeta", {})
-    return json.loads(meta.get("searchSourceJSON") or "{}")
-
-
-def _map_layers(obj: dict[str, Any]) -> list[dict[str, Any]]:
-    """The layers of a `map` object (Kibana Maps), else []."""
-    if obj["type"] != "map":
-        return []
-    return json.loads(obj.get("attributes", {}).get("layerListJSON") or "[]")
-
-
-def data_view_of(obj: dict[str, Any]) -> str | None:
-    """The id of the data view a search, visualization or map (its first data layer) reads."""
-    ref_names = [_search_source(obj).get("indexRefName")]
-    ref_names += [layer.get("sourceDescriptor", {}).get("indexPatternRefName") for layer in _map_layers(obj)]
-    for ref_name in filter(None, ref_names):
-        for ref in obj.get("references", []):
-            if ref["name"] == ref_name and ref["type"] == "index-pattern":
-                return ref["id"]
-    return None
-
-
-def fields_used(obj: dict[str, Any]) -> set[str]:
-    """Every index field one saved object names (time field and labelled fields of a data view,
-    columns, sort, query, aggregations, the geo field of a map layer)."""
-    attrs = obj.get("attributes", {})
-    used: set[str] = set()
-    if obj["type"] == "index-pattern":
-        if attrs.get("timeFieldName"):
-            used.add(attrs["timeFieldName"])
-        used.update(json.loads(attrs.get("fieldAttrs") or "{}"))
-    for layer in _map_layers(obj):
-        if layer.get("sourceDescriptor", {}).get("geoField"):
-            used.add(layer["sourceDescriptor"]["geoField"])
-    used.update(attrs.get("columns", []))
-    used.update(s[0] for s in attrs.get("sort", []))
-    query = _search_source(obj).get("query", {}).get("query") or ""
-    used.update(_KQL_FIELD.findall(query))
-    if attrs.get("visState"):
-        for agg in json.loads(attrs["visState"]).get("aggs", []):
-            for key in ("field", "sortField"):
-                if agg.get("params", {}).get(key):
-                    used.add(agg["params"][key])
-    return used
-
-
-def unresolved_references(objects: list[dict[str, Any]]) -> list[str]:
-    """References (and dashboard panel references) that point at no object of the set."""
-    known = {(o["type"], o["id"]) for o in objects}
-    missing = []
-    for obj in objects:
-        names = {r["name"] for r in obj.get("references", [])}
-        for ref in obj.get("references", []):
-            if (ref["type"], ref["id"]) not in known:
-                missing.append(f"{obj['type']}/{obj['id']} -> {ref['type']}/{ref['id']}")
-        if obj["type"] == "dashboard":
-            for panel in json.loads(obj["attributes"]["panelsJSON"]):
-                if panel.get("panelRefName") not in names:
-                    missing.append(
-                        f"dashboard/{obj['id']} panel {panel.get('panelIndex')} -> {panel.get('panelRefName')}"
-                    )
-        index_refs = [_search_source(obj).get("indexRefName")]
-        index_refs += [
-            layer.get("sourceDescriptor", {}).get("indexPatternRefName") for layer in _map_layers(obj)
-        ]
-        for index_ref in filter(None, index_refs):
-            if index_ref not in names:
-                missing.append(f"{obj['type']}/{obj['id']} -> {index_ref}")
-    return missing
 
 
 @dataclass

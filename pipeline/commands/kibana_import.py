@@ -1,5 +1,7 @@
 """`python -m pipeline kibana-import --url http://kibana:5601`: load the saved objects (data views,
-saved searches, visualizations, dashboard) from kibana/border-news.ndjson into Kibana."""
+visualizations, a map, the analysts' and the pipeline-health dashboards) from
+kibana/border-news.ndjson into Kibana, with ids, references and data view titles moved to
+`BORDER_INDEX_PREFIX` (pipeline.kibana.for_prefix)."""
 
 from __future__ import annotations
 
