@@ -52,6 +52,25 @@ def test_every_field_the_story_objects_use_exists_in_the_real_stories_mapping(es
     _check(es, "border-news-stories", settings.index("stories-v1"), 3)
 
 
+def _vis_agg(vis_id: str, field: str) -> dict:
+    vis = next(o for o in OBJECTS if o["id"] == vis_id)
+    return next(a for a in ko.attrs_json(vis, "visState")["aggs"] if a["params"].get("field") == field)
+
+
+def test_the_places_tables_exclusion_leaves_out_countries_in_a_real_terms_aggregation(es, settings):
+    name = index.ensure_main_index(es, settings)
+    for n, places in enumerate((["India", "Ladakh"], ["China", "Galwan Valley"], ["Ladakh", "Russia"])):
+        es.index(index=name, id=str(n), document={"locations": places})
+    es.indices.refresh(index=name)
+    for vis_id in ("border-news-top-places", "border-news-people-by-places"):
+        exclude = _vis_agg(vis_id, "locations")["params"]["exclude"]
+        answer = es.search(
+            index=name, size=0, aggs={"places": {"terms": {"field": "locations", "exclude": exclude}}}
+        )
+        buckets = {b["key"]: b["doc_count"] for b in answer["aggregations"]["places"]["buckets"]}
+        assert buckets == {"Ladakh": 2, "Galwan Valley": 1}
+
+
 def _parse_multipart(received) -> list:
     head = f"Content-Type: {received.headers['content-type']}\r\n\r\n".encode()
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + received.body)
