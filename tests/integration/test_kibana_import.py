@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from pipeline import deadletter, index, kibana, runs
+from pipeline import index, kibana
 from pipeline.__main__ import main
 from pipeline.mappings import DATA_DIR, load_mapping
 from tests import kibana_objects as ko
@@ -39,8 +39,8 @@ def test_every_field_the_article_objects_use_exists_in_the_real_mapping(es, sett
 
 
 def test_every_field_the_health_objects_use_exists_in_the_runs_and_dead_letter_indices(es, settings):
-    index.ensure_index(es, settings.index("runs"), runs.MAPPING)
-    index.ensure_index(es, settings.index("deadletter"), deadletter.MAPPING)
+    index.ensure_index(es, settings.index("runs"), ko.index_mapping("runs"))
+    index.ensure_index(es, settings.index("deadletter"), ko.index_mapping("deadletter"))
     _check(es, "border-news-runs", settings.index("runs"), 5)
     _check(es, "border-news-deadletter", settings.index("deadletter"), 3)
 
