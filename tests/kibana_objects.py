@@ -8,9 +8,12 @@ check this list against it.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from typing import Any
+
+from pipeline.mappings import load_mapping, mapping_names
 
 INDEX_REF = "kibanaSavedObjectMeta.searchSourceJSON.index"
 _KQL_FIELD = re.compile(r"([A-Za-z_][\w.]*)\s*:")
@@ -65,6 +68,15 @@ STORY_FIELDS = {
 }
 
 STORY_FIELDS_SPEC = {name: {"type": field_type} for name, field_type in STORY_FIELDS.items()}
+
+
+def index_mapping(kind: str) -> dict[str, Any]:
+    """The mapping of the `runs` or `deadletter` index: its file under pipeline/data/ when there is
+    one (`mapping-<kind>.json` or `mapping-<kind>-v<n>.json`), else the module's MAPPING."""
+    files = [n for n in mapping_names() if n == kind or re.fullmatch(rf"{kind}-v\d+", n)]
+    if files:
+        return load_mapping(sorted(files)[-1])
+    return importlib.import_module(f"pipeline.{kind}").MAPPING
 
 
 def attrs_json(obj: dict[str, Any], key: str, default: str = "{}") -> Any:

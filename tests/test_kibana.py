@@ -9,7 +9,7 @@ import runpy
 
 import pytest
 
-from pipeline import deadletter, kibana, runs
+from pipeline import kibana
 from pipeline.entities import load_gazetteer
 from pipeline.mappings import DATA_DIR, load_mapping
 from pipeline.settings import PROJECT_ROOT
@@ -208,8 +208,8 @@ def test_the_map_shows_article_places_and_story_places():
 def _mapping_types(view_id: str) -> dict[str, dict]:
     mappings = {
         ARTICLES: load_mapping("v1"),
-        RUNS: runs.MAPPING,
-        DEADLETTER: deadletter.MAPPING,
+        RUNS: ko.index_mapping("runs"),
+        DEADLETTER: ko.index_mapping("deadletter"),
     }
     types = ko.STORY_FIELDS_SPEC if view_id == STORIES else ko.field_types(mappings[view_id])
     return ko.with_runtime_fields(types, BY_ID[view_id])

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from pipeline import deadletter, index, kibana, runs
+from pipeline import index, kibana
 from pipeline.__main__ import main
 from pipeline.mappings import DATA_DIR, load_mapping
 from tests import kibana_objects as ko
@@ -39,8 +39,8 @@ def test_every_field_the_article_objects_use_exists_in_the_real_mapping(es, sett
 
 
 def test_every_field_the_health_objects_use_exists_in_the_runs_and_dead_letter_indices(es, settings):
-    index.ensure_index(es, settings.index("runs"), runs.MAPPING)
-    index.ensure_index(es, settings.index("deadletter"), deadletter.MAPPING)
+    index.ensure_index(es, settings.index("runs"), ko.index_mapping("runs"))
+    index.ensure_index(es, settings.index("deadletter"), ko.index_mapping("deadletter"))
     _check(es, "border-news-runs", settings.index("runs"), 5)
     _check(es, "border-news-deadletter", settings.index("deadletter"), 3)
 
@@ -50,6 +50,25 @@ def test_every_field_the_story_objects_use_exists_in_the_real_stories_mapping(es
         pytest.skip("the stories mapping is not on this branch yet (tests/test_kibana.py checks the list)")
     index.ensure_index(es, settings.index("stories-v1"), load_mapping("stories-v1"))
     _check(es, "border-news-stories", settings.index("stories-v1"), 3)
+
+
+def _vis_agg(vis_id: str, field: str) -> dict:
+    vis = next(o for o in OBJECTS if o["id"] == vis_id)
+    return next(a for a in ko.attrs_json(vis, "visState")["aggs"] if a["params"].get("field") == field)
+
+
+def test_the_places_tables_exclusion_leaves_out_countries_in_a_real_terms_aggregation(es, settings):
+    name = index.ensure_main_index(es, settings)
+    for n, places in enumerate((["India", "Ladakh"], ["China", "Galwan Valley"], ["Ladakh", "Russia"])):
+        es.index(index=name, id=str(n), document={"locations": places})
+    es.indices.refresh(index=name)
+    for vis_id in ("border-news-top-places", "border-news-people-by-places"):
+        exclude = _vis_agg(vis_id, "locations")["params"]["exclude"]
+        answer = es.search(
+            index=name, size=0, aggs={"places": {"terms": {"field": "locations", "exclude": exclude}}}
+        )
+        buckets = {b["key"]: b["doc_count"] for b in answer["aggregations"]["places"]["buckets"]}
+        assert buckets == {"Ladakh": 2, "Galwan Valley": 1}
 
 
 def _parse_multipart(received) -> list:
