@@ -92,6 +92,9 @@ def test_stories_readable_refresh_and_follow_commands(ingested, capsys):
     readable = capsys.readouterr().out
     assert readable.splitlines()[0].startswith("2 stories in ")
     assert "search --story " in readable
+    story_id = readable.split("search --story ")[1].split(")")[0]
+    assert main(["search", "--story", story_id]) == 0
+    assert capsys.readouterr().out.startswith(f"story {story_id}: ")
     assert main(["stories", "refresh", "--all"]) == 0
     assert json.loads(capsys.readouterr().out)["written"] == 0
     assert main(["stories", "follow", "--until-idle"]) == 0
