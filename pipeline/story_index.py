@@ -305,3 +305,12 @@ def list_stories(
         track_total_hits=True,
     )
     return response["hits"]["total"]["value"], [h["_source"] for h in response["hits"]["hits"]]
+
+
+def get_stories(es: Elasticsearch, settings: Settings, story_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The stored documents of the given stories that exist, in the order asked."""
+    ids = list(dict.fromkeys(story_ids))
+    if not ids or not es.indices.exists_alias(name=stories_alias(settings)):
+        return []
+    docs = es.mget(index=stories_alias(settings), ids=ids)["docs"]
+    return [d["_source"] for d in docs if d.get("found")]

@@ -24,6 +24,7 @@ from pipeline.search import (
     search,
 )
 from pipeline.settings import Settings
+from pipeline.story_index import get_stories
 
 
 def checked(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -51,13 +52,25 @@ def filters_from(args: argparse.Namespace) -> Filters:
     )
 
 
+def story_header(story: dict[str, Any]) -> str:
+    """One line naming a story `--story` asks for: headline, articles and languages, event day."""
+    languages = ", ".join(story.get("languages") or []) or "?"
+    return (
+        f"story {story['story_id']}: {story.get('headline') or '(no articles left)'} | "
+        f"{story['article_count']} articles ({languages}) | event day {story.get('event_day') or 'unknown'}"
+    )
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     filters = filters_from(args)
-    result = search(index.client(settings), settings, filters, size=args.size)
+    es = index.client(settings)
+    result = search(es, settings, filters, size=args.size)
     if args.json:
         data = {"total": result.total, "timed_out": result.timed_out, "hits": result.hits}
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
+    for story in get_stories(es, settings, filters.stories):
+        print(story_header(story))
     print(
         f"{result.total} articles in {settings.read_alias}"
         + (f", showing {len(result.hits)}" if result.hits else "")

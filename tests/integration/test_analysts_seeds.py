@@ -85,3 +85,20 @@ def test_stories_lists_the_vientiane_meeting_in_2_languages_and_the_dushanbe_mee
 def test_the_vientiane_story_has_all_4_reports_of_the_meeting(ingested, capsys):
     vientiane, _ = listed_stories(capsys)
     assert [(s["article_count"], sorted(s["languages"])) for s in vientiane] == [(4, ["en", "hi"])]
+
+
+def test_stories_readable_refresh_and_follow_commands(ingested, capsys):
+    assert main(["stories", "--lang", "hi", "--entity", "वांग यी"]) == 0
+    readable = capsys.readouterr().out
+    assert readable.splitlines()[0].startswith("2 stories in ")
+    assert "search --story " in readable
+    story_id = readable.split("search --story ")[1].split(")")[0]
+    assert main(["search", "--story", story_id]) == 0
+    assert capsys.readouterr().out.startswith(f"story {story_id}: ")
+    assert main(["stories", "refresh", "--all"]) == 0
+    assert json.loads(capsys.readouterr().out)["written"] == 0
+    assert main(["stories", "follow", "--until-idle"]) == 0
+    changes = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(changes) == 3 and [c["cursor"] for c in changes] == sorted(c["cursor"] for c in changes)
+    assert main(["stories", "follow", "--until-idle", "--cursor", str(changes[-1]["cursor"])]) == 0
+    assert capsys.readouterr().out == ""

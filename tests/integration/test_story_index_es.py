@@ -124,3 +124,24 @@ def test_a_story_whose_articles_all_left_is_dissolved_and_followers_see_each_cha
     assert read_changes(es, settings, cursor)[0] == []
     refresh_all(es, settings)
     assert read_changes(es, settings, cursor)[0] == []  # recomputing changed nothing: nothing to follow
+
+
+def test_concurrent_writers_of_one_story_leave_it_exact(es, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.integration.articles import numbered_articles
+
+    articles = [a.replace(story_id="shared") for a in numbered_articles("c", 12)]
+    index_and_refresh(es, settings, articles[:1])
+
+    def writer(part):
+        client = index.client(settings)
+        for article in part:
+            index_and_refresh(client, settings, [article])
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(writer, [articles[1 + k :: 4] for k in range(4)]))
+    story = stored(es, settings)["shared"]
+    assert story["article_ids"] == sorted(a.id for a in articles)
+    assert (story["article_count"], story["languages"]) == (12, ["en", "hi"])
+    assert refresh_stories(es, settings, ["shared"]).written == 0
