@@ -80,7 +80,8 @@ download() {
   fi
   local zip="$CACHE/elasticsearch-$ES_VERSION.zip"
   if [[ ! -f "$zip" ]]; then
-    log "downloading org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION from Maven Central"
+    log "downloading org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION" \
+      "from Maven Central"
     mvn -q -B dependency:copy \
       -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
       -DoutputDirectory="$CACHE" -Dmaven.repo.local="$CACHE/m2" >&2
@@ -117,7 +118,8 @@ start() {
     as_user=(as_node_user)
   fi
   local t0; t0=$(date +%s.%N)
-  log "starting $ES_VERSION on 127.0.0.1:$http_port with Java $(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$java/release") (heap $HEAP)"
+  local java_version; java_version=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$java/release")
+  log "starting $ES_VERSION on 127.0.0.1:$http_port with Java $java_version (heap $HEAP)"
   "${as_user[@]}" env ES_JAVA_HOME="$java" ES_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP" ES_TMPDIR="$RUN" \
     "$HOME_DIR/bin/elasticsearch" -d -p "$RUN/es.pid" \
     -E cluster.name=border-watch-local -E node.name=local \
@@ -134,7 +136,9 @@ start() {
       log "healthy at $(url) after $(python3 -c "print(f'{$(date +%s.%N)-$t0:.1f}')") s"
       url; return
     fi
-    running || { log "node exited during start-up:"; tail -20 "$NODE/logs/border-watch-local.log" >&2; exit 1; }
+    if ! running; then
+      log "node exited during start-up:"; tail -20 "$NODE/logs/border-watch-local.log" >&2; exit 1
+    fi
     sleep 0.5
   done
   log "not healthy after 60 s"; exit 1
@@ -144,12 +148,19 @@ stop() {
   if ! running; then rm -f "$RUN/es.pid"; return 0; fi
   local pid; pid=$(cat "$RUN/es.pid")
   kill "$pid"
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || { log "stopped (pid $pid)"; rm -f "$RUN/es.pid"; return 0; }; sleep 0.5; done
+  for _ in $(seq 1 60); do
+    if ! kill -0 "$pid" 2>/dev/null; then log "stopped (pid $pid)"; rm -f "$RUN/es.pid"; return 0; fi
+    sleep 0.5
+  done
   log "pid $pid did not stop in 30 s; killing"; kill -9 "$pid" || true; rm -f "$RUN/es.pid"
 }
 
 status() {
-  if running && health >/dev/null 2>&1; then echo "running at $(url)"; health; echo; else echo "not running"; return 1; fi
+  if running && health >/dev/null 2>&1; then
+    echo "running at $(url)"; health; echo
+  else
+    echo "not running"; return 1
+  fi
 }
 
 case "${1:-}" in
@@ -159,6 +170,8 @@ case "${1:-}" in
   url) running && url ;;
   download) download ;;
   dir) echo "$NODE" ;;
-  clean) stop; rm -rf "$NODE/data" "$NODE/logs" "$RUN"; if [[ "$NODE" != "$CACHE" ]]; then rm -rf "$NODE"; fi ;;
+  clean)
+    stop; rm -rf "$NODE/data" "$NODE/logs" "$RUN"
+    if [[ "$NODE" != "$CACHE" ]]; then rm -rf "$NODE"; fi ;;
   *) echo "usage: $0 start|stop|status|url|download|dir|clean" >&2; exit 2 ;;
 esac
