@@ -25,6 +25,7 @@ from pipeline.decoding import html_text
 from pipeline.errors import BadInputError
 
 # Re-exported: the names other modules and tests import from the clean stage.
+from pipeline.heading import DATE_LINE as _DATE_LINE  # noqa: F401
 from pipeline.heading import DATELINE_LEAD as _DATELINE_LEAD  # noqa: F401
 from pipeline.heading import LEAD_TITLE_CHARS, Head, lead_title, read_head  # noqa: F401
 from pipeline.pagedates import HTMLDATE_PARAMS, htmldate_published, page_published, printed_date  # noqa: F401

@@ -88,6 +88,22 @@ def utf16_without_bom(content: bytes) -> str | None:
     return None
 
 
+def utf16_by_nul_parity(content: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when the NUL bytes of `content` all sit in one parity, as in UTF-16
+    text without a byte-order mark (the high byte of every Latin character, space, digit and
+    punctuation mark is NUL; Devanagari's is 0x09), else None. For plain text, where markup's mostly
+    ASCII bytes cannot be relied on (`utf16_without_bom` is for pages)."""
+    if len(content) < 2 or len(content) % 2:
+        return None
+    even, odd = content[0::2].count(0), content[1::2].count(0)
+    enough = max(1, len(content) // 40)  # NUL in 1 code unit of 20 at least: spaces alone give more
+    if odd >= enough and even <= odd // 50:
+        return "utf-16-le"
+    if even >= enough and odd <= even // 50:
+        return "utf-16-be"
+    return None
+
+
 def html_text(text: str, item: str | None = None, stage: str = STAGE) -> str:
     """Decoded HTML made safe for lxml: XML declaration removed; NUL-laced text refused."""
     if text.startswith("\ufeff"):

@@ -126,9 +126,10 @@ def _sniff_bom(content: bytes) -> str | None:
     ):
         if content.startswith(bom):
             return name
-    if content.startswith(b"<\x00?\x00"):
+    # No mark: "<" of the root or the declaration with a NUL byte beside it can only be UTF-16.
+    if content.startswith(b"<\x00"):
         return "utf-16-le"
-    if content.startswith(b"\x00<\x00?"):
+    if content.startswith(b"\x00<"):
         return "utf-16-be"
     return None
 

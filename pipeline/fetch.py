@@ -76,6 +76,11 @@ def decode_page(content: bytes, content_type: str | None) -> str:
     return decode_html(content, content_type, stage=STAGE)
 
 
+def _bad(message: str, feed: str | None, url: str) -> BadInputError:
+    """A permanent fetch error: dead-lettered at once, with the feed and the URL."""
+    return BadInputError(STAGE, message, feed=feed, item=url)
+
+
 class Fetcher:
     """A small, hardened HTTP client for feeds and article pages."""
 
@@ -147,14 +152,9 @@ class Fetcher:
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             where = "" if url == origin else f" (redirected from {origin})"
-            raise BadInputError(
-                STAGE,
-                f"refusing URL scheme {scheme!r}{where}: only http and https are fetched",
-                feed=feed,
-                item=url,
-            )
+            raise _bad(f"refusing URL scheme {scheme!r}{where}: only http and https are fetched", feed, url)
         if not parts.hostname:
-            raise BadInputError(STAGE, "URL has no host name; fix it in the feed list", feed=feed, item=url)
+            raise _bad("URL has no host name; fix it in the feed list", feed, url)
 
     def _follow(
         self, url: str, headers: dict[str, str], allow: outbound.AllowPrivate, feed: str | None, t0: float
@@ -174,12 +174,11 @@ class Fetcher:
             except httpx.TransportError as exc:
                 raise self._transport_error(exc, visited, feed, url, t0) from exc
         chain = " -> ".join(visited)
-        raise BadInputError(
-            STAGE,
+        raise _bad(
             f"more than {self.settings.fetch_max_redirects} redirects: {chain}; put the final URL in the "
             "feed list",
-            feed=feed,
-            item=url,
+            feed,
+            url,
         )
 
     @staticmethod
@@ -187,9 +186,7 @@ class Fetcher:
         target = str(response.url.join(response.headers["Location"]))
         if target in visited:
             chain = " -> ".join([*visited, target])
-            raise BadInputError(
-                STAGE, f"redirect loop: {chain}; fix the URL in the feed list", feed=feed, item=url
-            )
+            raise _bad(f"redirect loop: {chain}; fix the URL in the feed list", feed, url)
         return target
 
     def _transport_error(
@@ -199,12 +196,11 @@ class Fetcher:
         current = visited[-1]
         if isinstance(exc, ForbiddenDestination):
             via = f" after redirect from {visited[-2]}" if len(visited) > 1 else ""
-            return BadInputError(
-                STAGE,
+            return _bad(
                 f"refusing to fetch {current}{via}: {exc}. Private and local networks are not fetched "
                 "unless the feed sets allow_private_network (or BORDER_ALLOW_PRIVATE_NETWORKS=true)",
-                feed=feed,
-                item=url,
+                feed,
+                url,
             )
         if isinstance(exc, UnresolvableHost):
             return TransientError(
@@ -263,16 +259,11 @@ class Fetcher:
                 STAGE, f"HTTP {status} from the server{hint}; retried later", feed=feed, item=url
             )
         if status >= 400:
-            raise BadInputError(
-                STAGE,
-                f"HTTP {status}; check the URL in the feed list (the page may have moved or gone)",
-                feed=feed,
-                item=url,
+            raise _bad(
+                f"HTTP {status}; check the URL in the feed list (the page may have moved or gone)", feed, url
             )
         if status in REDIRECT_STATUSES:
-            raise BadInputError(
-                STAGE, f"HTTP {status} redirect without a Location header", feed=feed, item=url
-            )
+            raise _bad(f"HTTP {status} redirect without a Location header", feed, url)
 
     def _read_body(self, response: httpx.Response, feed: str | None) -> bytes:
         """The decoded body, refused past the size cap as received or as decompressed."""
@@ -280,15 +271,14 @@ class Fetcher:
         cap = self.settings.fetch_max_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise BadInputError(
-                STAGE,
+            raise _bad(
                 f"body of {int(declared):,} bytes exceeds the {cap:,}-byte limit (BORDER_FETCH_MAX_BYTES)",
-                feed=feed,
-                item=url,
+                feed,
+                url,
             )
         encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
         if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
-            raise BadInputError(STAGE, f"unsupported Content-Encoding {encoding!r}", feed=feed, item=url)
+            raise _bad(f"unsupported Content-Encoding {encoding!r}", feed, url)
         decoder = BoundedDecoder(encoding, cap)
         chunks: list[bytes] = []
         received = 0
@@ -296,25 +286,17 @@ class Fetcher:
             for raw in response.iter_raw():
                 received += len(raw)
                 if received > cap:
-                    raise BadInputError(
-                        STAGE,
-                        f"body exceeds the {cap:,}-byte limit (BORDER_FETCH_MAX_BYTES)",
-                        feed=feed,
-                        item=url,
-                    )
+                    raise _bad(f"body exceeds the {cap:,}-byte limit (BORDER_FETCH_MAX_BYTES)", feed, url)
                 chunks.append(decoder.feed(raw))
                 if decoder.produced > cap:
-                    raise BadInputError(
-                        STAGE,
+                    raise _bad(
                         f"body decompresses to more than the {cap:,}-byte limit "
                         f"({received:,} bytes received, {encoding}): refused as a decompression bomb",
-                        feed=feed,
-                        item=url,
+                        feed,
+                        url,
                     )
         except zlib.error as exc:
-            raise BadInputError(
-                STAGE, f"body is not valid {encoding} data: {exc}", feed=feed, item=url
-            ) from exc
+            raise _bad(f"body is not valid {encoding} data: {exc}", feed, url) from exc
         return b"".join(chunks)
 
     @staticmethod

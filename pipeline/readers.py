@@ -8,8 +8,10 @@
 
 An `.html` file is decoded like a fetched page (`pipeline.decoding.decode_html`: BOM, `<meta charset>`,
 XML declaration, UTF-16 without BOM, else UTF-8 with Windows-1252 for stray bytes); `.txt` and `.jsonl`
-must be UTF-8 (JSON Lines are by definition). JSON Lines are split at LF (and CRLF) only: U+2028,
-U+2029, U+0085 and the other characters `str.splitlines` breaks at are legal inside a JSON string.
+must be UTF-8 (JSON Lines are by definition): a file with NUL bytes (UTF-16 or UTF-32 without a
+byte-order mark, binary data) is refused with what it looks like, never read as NUL-laced text.
+JSON Lines are split at LF (and CRLF) only: U+2028, U+2029, U+0085 and the other characters
+`str.splitlines` breaks at are legal inside a JSON string.
 
 `input` is the path, with `#N` for the N-th entry (from 0) of a feed or .jsonl file; a path given as
 `file.jsonl#3` reads only that entry. A broken file or entry becomes a `BadInputError` *value* in the
@@ -18,13 +20,14 @@ stream, so one bad input never stops the rest; `read_file` raises it instead for
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.article import Article
-from pipeline.decoding import decode_html
+from pipeline.decoding import decode_html, utf16_by_nul_parity
 from pipeline.errors import BadInputError
 from pipeline.feeds import parse_feed
 
@@ -46,11 +49,38 @@ JSONL_KEYS = {
 }
 
 
+_BOM_NAMES = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),  # before UTF-16: FF FE 00 00 starts both
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
 def _decode(data: bytes, path: str) -> str:
+    """A text or JSON Lines file as UTF-8 text. Anything else is refused with what it looks like:
+    UTF-16 or UTF-32 with a byte-order mark, UTF-16 without one (recognised by where its NUL bytes sit,
+    `utf16_by_nul_parity`), or other data with NUL bytes (UTF-8 allows NUL: decoded, it would be
+    NUL-laced text)."""
+    if b"\x00" in data and not data.startswith(tuple(bom for bom, _ in _BOM_NAMES)):
+        guess = utf16_by_nul_parity(data)
+        what = (
+            f"{guess.upper()} text without a byte-order mark (NUL bytes in every other position)"
+            if guess
+            else f"binary data or text in an encoding that is not UTF-8 ({data.count(0):,} NUL bytes)"
+        )
+        raise BadInputError(
+            STAGE,
+            f"not UTF-8 text: the file looks like {what}; .txt and .jsonl inputs must be UTF-8, convert "
+            "it first (for example with iconv -t UTF-8)",
+            item=path,
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BadInputError(STAGE, f"not UTF-8 text: {exc}", item=path) from exc
+        bom = next((name for mark, name in _BOM_NAMES if data.startswith(mark)), None)
+        hint = f" (it starts with a {bom} byte-order mark; convert it to UTF-8)" if bom else ""
+        raise BadInputError(STAGE, f"not UTF-8 text: {exc}{hint}", item=path) from exc
 
 
 def _jsonl_article(line: str, item: str) -> Article:

@@ -141,28 +141,37 @@ def test_feed_html_content_is_cleaned():
     assert a.text == "Troops disengaged."
 
 
+TALKS = (
+    "India and China held a round of military talks on the Line of Actual Control in eastern Ladakh "
+    "on Wednesday."
+)
+AGREED = (
+    "Both sides agreed to maintain peace and tranquillity in the border areas, the statement said "
+    "after the meeting."
+)
+
+
 def test_full_page_goes_through_trafilatura_with_metadata():
-    page = """<!doctype html><html><head><title>Talks at the LAC | Example</title>
+    page = f"""<!doctype html><html><head><title>Talks at the LAC | Example</title>
     <meta property="article:published_time" content="2024-11-20T22:04:00+05:30"></head><body>
     <nav>Home Menu Explore</nav><article><h1>Talks at the LAC</h1>
-    <p>India and China held a round of military talks on the Line of Actual Control in eastern Ladakh on Wednesday.</p>
-    <p>Both sides agreed to maintain peace and tranquillity in the border areas, the statement said after the meeting.</p>
+    <p>{TALKS}</p>
+    <p>{AGREED}</p>
     </article><footer>Copyright 2024</footer></body></html>"""
     a = clean(Article(raw_html=page))
     assert a.title == "Talks at the LAC"
     assert a.published == "2024-11-20T22:04:00+05:30"
     assert a.published_at_source == "page"
-    assert a.text == (
-        "India and China held a round of military talks on the Line of Actual Control in eastern Ladakh on Wednesday.\n\n"
-        "Both sides agreed to maintain peace and tranquillity in the border areas, the statement said after the meeting."
-    )
+    assert a.text == f"{TALKS}\n\n{AGREED}"
 
 
 def test_feed_date_wins_over_the_printed_date_line():
     a = clean(
         Article(
             published="Wed, 20 Nov 2024 22:04:00 +0530",
-            raw_text="Headline of the story here\nNov 21, 2024 10:04 PM IST\nBody text of the story, long enough.",
+            raw_text=(
+                "Headline of the story here\nNov 21, 2024 10:04 PM IST\nBody text of the story, long enough."
+            ),
         )
     )
     assert a.published == "Wed, 20 Nov 2024 22:04:00 +0530"
@@ -195,9 +204,14 @@ def test_titles_broken_over_lines_are_joined():
 
 
 def test_a_page_without_a_known_link_takes_its_canonical_link():
-    page = """<html><head><link rel="canonical" href="https://www.ndtv.com/india-news/story-1/amp?utm_source=x">
-    <title>Army completes patrolling in Depsang</title></head><body><article><h1>Army completes patrolling in Depsang</h1>
-    <p>The Indian Army completed patrolling to a key point in Depsang in eastern Ladakh, officials said on Friday evening.</p>
+    body = (
+        "The Indian Army completed patrolling to a key point in Depsang in eastern Ladakh, officials said "
+        "on Friday evening."
+    )
+    page = f"""<html><head><link rel="canonical" href="https://www.ndtv.com/india-news/story-1/amp?utm_source=x">
+    <title>Army completes patrolling in Depsang</title></head><body><article>
+    <h1>Army completes patrolling in Depsang</h1>
+    <p>{body}</p>
     </article></body></html>"""
     a = clean(Article(raw_html=page))
     assert (a.url, a.source) == ("https://www.ndtv.com/india-news/story-1", "ndtv.com")

@@ -41,8 +41,8 @@ def test_article_that_is_one_huge_line_is_refused_with_its_size():
     with pytest.raises(BadInputError) as info:
         clean(page(f"<p>{line}</p>"))
     assert str(info.value) == (
-        f"[clean] cleaned text is {len(line.strip()):,} characters, over the {MAX_TEXT_CHARS:,} limit: not a single "
-        "news article (a broken or hostile page) (feed=f, item=https://example.com/a)"
+        f"[clean] cleaned text is {len(line.strip()):,} characters, over the {MAX_TEXT_CHARS:,} limit: "
+        "not a single news article (a broken or hostile page) (feed=f, item=https://example.com/a)"
     )
 
 

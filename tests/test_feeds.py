@@ -60,3 +60,16 @@ def test_feed_urls_are_filled_from_environment(tmp_path):
         True,
         False,
     )
+
+
+def test_utf16_feed_without_mark_or_declaration_is_decoded():
+    from pipeline.feeds import read_feed
+
+    feed = (
+        '<rss version="2.0"><channel><title>t</title><item><title>सीमा वार्ता का नया दौर</title>'
+        "<link>https://news.example/a</link><description>Talks resume.</description></item>"
+        "</channel></rss>"
+    )
+    for codec in ("utf-16-le", "utf-16-be"):
+        parsed = read_feed(feed.encode(codec), feed_name="f")
+        assert [a.raw_title for a in parsed.articles] == ["सीमा वार्ता का नया दौर"], codec

@@ -9,7 +9,10 @@ import pytest
 from pipeline.errors import BadInputError
 from pipeline.feeds import decode_feed, parse_feed, read_feed
 
-RSS = '<?xml version="1.0" encoding="{enc}"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+RSS = (
+    '<?xml version="1.0" encoding="{enc}"?><rss version="2.0"><channel><title>t</title>{items}'
+    "</channel></rss>"
+)
 
 
 def rss(items: str, enc: str = "utf-8") -> str:
@@ -47,7 +50,8 @@ def test_billion_laughs_is_refused_without_expanding_anything():
     t0 = time.monotonic()
     with pytest.raises(
         BadInputError,
-        match=r'\[parse\] feed refused: entity .lol1. refers to other entities: an entity-expansion \("billion laughs"\) attempt',
+        match=r"\[parse\] feed refused: entity .lol1. refers to other entities: "
+        r'an entity-expansion \("billion laughs"\) attempt',
     ):
         read_feed(BILLION_LAUGHS, feed_name="evil")
     assert time.monotonic() - t0 < 1.0
@@ -145,7 +149,8 @@ def test_truncated_feed_keeps_complete_entries_and_reports_the_cut_one():
     result = read_feed(doc, feed_name="f")
     assert [(a.raw_title, a.raw_url) for a in result.articles] == [("A", "https://e.com/1")]
     assert [p.error.message for p in result.problems] == [
-        "feed is truncated: its last entry is cut off and was not kept (1 complete entries kept); check the feed if this repeats"
+        "feed is truncated: its last entry is cut off and was not kept (1 complete entries kept); "
+        "check the feed if this repeats"
     ]
     assert result.problems[0].input == {"title": "B", "link": None}
 

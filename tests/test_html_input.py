@@ -25,7 +25,8 @@ ACCENTED = "The café owner in Zürich said the minister’s “frank” remarks
 
 def page(body: str, head: str = "", declaration: str = "") -> str:
     return (
-        f"{declaration}<!DOCTYPE html><html><head>{head}<title>Talks at the border point resume</title></head>"
+        f"{declaration}<!DOCTYPE html><html><head>{head}"
+        "<title>Talks at the border point resume</title></head>"
         f"<body><nav><a href='/'>Home</a> <a href='/india'>India</a></nav>{body}</body></html>"
     )
 
@@ -127,7 +128,10 @@ PROSE_TABLE = (
     f"<table><tr><td><p>{PARA.replace('Tuesday', 'Monday')}</p>"
     f"<p>{PARA.replace('winter', 'summer')}</p></td></tr></table>"
 )
-LINK_TABLE = "<table><tr><td><a href='/s1'>Share</a></td><td><a href='/s2'>Tweet</a></td><td><a href='/s3'>Email</a></td></tr></table>"
+LINK_TABLE = (
+    "<table><tr><td><a href='/s1'>Share</a></td><td><a href='/s2'>Tweet</a></td>"
+    "<td><a href='/s3'>Email</a></td></tr></table>"
+)
 DATA_TABLE = (
     "<table><tr><th>Round</th><th>Venue</th></tr><tr><td>21st</td><td>Chushul-Moldo</td></tr>"
     "<tr><td>22nd</td><td>Beijing</td></tr></table>"
@@ -315,7 +319,8 @@ def test_article_whose_own_class_names_a_share_bar_keeps_its_time():
 
 def test_article_cards_that_do_not_hold_the_text_are_not_the_article():
     cards = "".join(
-        f"<article class='card'><a href='/c{i}'>Story {i}</a><time datetime='2022-01-0{i}'>Jan</time></article>"
+        f"<article class='card'><a href='/c{i}'>Story {i}</a>"
+        f"<time datetime='2022-01-0{i}'>Jan</time></article>"
         for i in range(1, 4)
     )
     html = page(

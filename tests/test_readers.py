@@ -122,3 +122,53 @@ def test_jsonl_fetched_at_is_read(tmp_path):
     )
     (article,) = read_file(str(path))
     assert article.fetched_at == "2024-11-20T04:00:00Z"
+
+
+TEXT_EN_HI = (
+    "Patrols resume along the eastern sector after the talks.\nसीमा पर गश्त फिर शुरू होगी, अधिकारियों ने बताया।\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "codec", "looks_like"),
+    [
+        ("a.txt", "utf-16-le", "UTF-16-LE text without a byte-order mark"),
+        ("b.txt", "utf-16-be", "UTF-16-BE text without a byte-order mark"),
+        ("c.jsonl", "utf-16-le", "UTF-16-LE text without a byte-order mark"),
+        ("d.txt", "utf-32-le", "binary data or text in an encoding that is not UTF-8"),
+    ],
+)
+def test_text_in_a_wide_encoding_without_a_mark_is_refused_not_read_nul_laced(
+    tmp_path, name, codec, looks_like
+):
+    path = tmp_path / name
+    body = json.dumps({"text": TEXT_EN_HI}) + "\n" if name.endswith(".jsonl") else TEXT_EN_HI
+    path.write_bytes(body.encode(codec))
+    with pytest.raises(BadInputError, match=f"not UTF-8 text: the file looks like {looks_like}"):
+        read_file(str(path))
+
+
+def test_text_with_a_utf16_mark_is_refused_naming_the_mark(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(TEXT_EN_HI.encode("utf-16"))
+    with pytest.raises(BadInputError, match="not UTF-8 text: .* UTF-16 byte-order mark"):
+        read_file(str(path))
+
+
+def test_utf8_text_is_still_read_with_or_without_its_mark(tmp_path):
+    for codec in ("utf-8", "utf-8-sig"):
+        path = tmp_path / f"{codec}.txt"
+        path.write_bytes(TEXT_EN_HI.encode(codec))
+        (article,) = read_file(str(path))
+        assert article.raw_text == TEXT_EN_HI
+
+
+def test_cli_exits_non_zero_on_a_utf16_file_without_a_mark_and_prints_no_nul_text(tmp_path):
+    from tests.test_process_cli import run_cli
+
+    path = tmp_path / "wide.txt"
+    path.write_bytes(TEXT_EN_HI.encode("utf-16-le"))
+    result = run_cli(str(path))
+    assert result.returncode == 1
+    assert "UTF-16-LE text without a byte-order mark" in result.stderr
+    assert result.stdout == ""

@@ -60,7 +60,8 @@ def test_http_404_is_permanent_and_names_the_url(fast, http_server):
         fetch(fast, url)
     assert (
         str(info.value)
-        == f"[fetch] HTTP 404; check the URL in the feed list (the page may have moved or gone) (feed=hostile, item={url})"
+        == "[fetch] HTTP 404; check the URL in the feed list (the page may have moved or gone) "
+        f"(feed=hostile, item={url})"
     )
 
 
@@ -168,7 +169,8 @@ def test_feed_allowed_on_a_private_host_cannot_redirect_to_another_private_host(
         with pytest.raises(BadInputError) as info:
             fetch(strict, start, allow_private=True)
         assert info.value.message.startswith(
-            f"refusing to fetch {target} after redirect from {start}: localhost resolves to a non-public address"
+            f"refusing to fetch {target} after redirect from {start}: "
+            "localhost resolves to a non-public address"
         )
         assert (http_server.hits, internal.hits) == ({"/feed.xml": 1}, {})
 
@@ -216,7 +218,8 @@ def test_gzip_bomb_is_refused_at_the_cap(fast, http_server):
     url = http_server.add("/bomb.xml", bomb, headers={"Content-Encoding": "gzip"})
     with pytest.raises(
         BadInputError,
-        match=r"body decompresses to more than the 5,000,000-byte limit \(.* bytes received, gzip\): refused as a decompression bomb",
+        match=r"body decompresses to more than the 5,000,000-byte limit \(.* bytes received, gzip\): "
+        r"refused as a decompression bomb",
     ):
         fetch(fast, url)
 
@@ -278,13 +281,15 @@ TEXTS = {
     ),
     "tawang": (
         "Tawang",
-        "India and China discussed the situation in the Tawang sector of Arunachal Pradesh at the WMCC meeting "
-        "in Beijing; the Ministry of External Affairs said the Line of Actual Control must be respected.",
+        "India and China discussed the situation in the Tawang sector of Arunachal Pradesh at the WMCC "
+        "meeting in Beijing; the Ministry of External Affairs said the Line of Actual Control must be "
+        "respected.",
     ),
     "galwan": (
         "Galwan",
-        "Five years after the Galwan clash, the Indian Army and the People's Liberation Army of China resumed "
-        "coordinated patrolling in eastern Ladakh, officials in New Delhi said on the border agreement.",
+        "Five years after the Galwan clash, the Indian Army and the People's Liberation Army of China "
+        "resumed coordinated patrolling in eastern Ladakh, officials in New Delhi said on the border "
+        "agreement.",
     ),
 }
 
@@ -329,7 +334,8 @@ def _page_feed(http_server) -> bytes:
     for name, (body, ctype) in pages.items():
         link = http_server.add(f"/p/{name}", body, content_type=ctype)
         items.append(
-            f"<item><title>Page {name}</title><link>{link}</link><description>Summary of {name}.</description></item>"
+            f"<item><title>Page {name}</title><link>{link}</link>"
+            f"<description>Summary of {name}.</description></item>"
         )
     return rss("".join(items))
 
@@ -342,8 +348,10 @@ def test_hostile_feeds_and_pages_are_dead_lettered_and_the_good_feeds_land(
 
     never, drip = RawServer(never_answers), RawServer(lambda c: drips_body(c, interval=1.0))
     billion = (
-        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss version="2.0"><channel><item><title>&c;</title></item></channel></rss>'
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        b'<rss version="2.0"><channel><item><title>&c;</title></item></channel></rss>'
     )
     xxe = (
         b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
@@ -359,8 +367,9 @@ def test_hostile_feeds_and_pages_are_dead_lettered_and_the_good_feeds_land(
     ).replace(b"QQok", b"\x93ok\x94")
     future = rss(
         seed_item("galwan", "https://fixtures.example/future/1", "Thu, 01 Jan 2150 00:00:00 +0000")
-        + "<item><title>India and China border talks at Depsang on the LAC, no link, no date</title><content:encoded>"
-        "India and China held talks on the LAC at Depsang in eastern Ladakh; patrolling resumes.</content:encoded></item>"
+        + "<item><title>India and China border talks at Depsang on the LAC, no link, no date</title>"
+        "<content:encoded>India and China held talks on the LAC at Depsang in eastern Ladakh; "
+        "patrolling resumes.</content:encoded></item>"
     )
     many = rss(
         "".join(
