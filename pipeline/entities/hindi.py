@@ -18,6 +18,7 @@ from pipeline.entities.words import (
     HI_EVENT_HEADS,
     HI_GENERIC_SABHA,
     HI_LOC_HEADS,
+    HI_NAME_ADJECTIVES,
     HI_NAMING_VERBS,
     HI_NEVER_IN_NAME,
     HI_ORG_HEADS,
@@ -144,7 +145,33 @@ class _HindiScan:
             and zipf(self.word(i - 1), "hi") < _HI_NAME_WORD_MAX_ZIPF
         ):
             i -= 1
+        if i == k:
+            return i
+        if (
+            i > 0
+            and self.tokens[i - 1][0] in HI_NAME_ADJECTIVES
+            and not self.covered[i - 1]
+            and self.spaced(i - 1, i)
+        ):
+            i -= 1  # "पूर्वी थिएटर कमान": the adjective is part of the name
         return i
+
+    def known_place_before(self, i: int, k: int, etype: str) -> int:
+        """A known place right before a head-word name of a body or an event is part of it ("सिक्किम
+        क्रांतिकारी मोर्चा"): the token the name starts at then."""
+        prev = self.by_end.get(self.tokens[i][1] - 1)
+        if (
+            etype not in ("organization", "event")
+            or i == 0
+            or not (prev and prev.entity_id and self.spaced(i - 1, i))
+            or self.gaz.entities[prev.entity_id].type != "location"
+        ):
+            return i
+        start = next((q for q in range(i - 1, -1, -1) if self.tokens[q][1] == prev.start), None)
+        if start is None:
+            return i
+        prev.dropped = True
+        return start
 
     def place_named(self, k: int, last: int, etype: str, head: str) -> None:
         """A known place right before an organisation or event head names a new one: "दिल्ली पुलिस"."""
@@ -184,7 +211,7 @@ class _HindiScan:
                 continue
             if etype == "event" and not all(hi_name_evidence(self.word(q))[1] for q in range(i, k)):
                 continue  # "सहयोग समझौता", "सीमा पर झड़प": a kind of agreement or fight, not a named one
-            self.add(i, last, etype, head, k)
+            self.add(self.known_place_before(i, k, etype), last, etype, head, k)
 
     # ----------------------------------------------------------------------- initials
     def initials_at(self, k: int) -> int:

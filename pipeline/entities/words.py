@@ -122,5 +122,7 @@ HI_AREA_NOUNS = frozenset(_hi("area_nouns"))
 HI_DESIGNATION_FIRST = _hi("designation_first")
 HI_AGENT_BEFORE = _hi("agent_before")
 HI_PRESENT = _hi("present")
+HI_NAME_ADJECTIVES = _hi("name_adjectives")
+HI_AGENT_CUES = [tuple(fold_devanagari(w) for w in c.split()) for c in _HI["agent_cues"]]
 HI_AND = _hi("and_words")
 COMMON_HI_FIRST = _hi("common_first_words")
