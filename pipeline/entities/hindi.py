@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from pipeline.entities.gazetteer_index import Gazetteer, fuzzy_link, one_word_link
 from pipeline.entities.hindi_people import hi_name_evidence, hindi_agent_names
+from pipeline.entities.hindi_scan import HindiScan
 from pipeline.entities.linked import Found, type_of
-from pipeline.entities.romanise import display_name, romanize
+from pipeline.entities.romanise import display_name
 from pipeline.entities.text import Token, is_devanagari
 from pipeline.entities.words import (
     HI_AFTER_LA,
     HI_AREA_NOUNS,
     HI_EVENT_HEADS,
     HI_GENERIC_SABHA,
+    HI_KIND_HEADS,
     HI_LOC_HEADS,
+    HI_LOCATIVES,
+    HI_NAME_ADJECTIVES,
     HI_NAMING_VERBS,
     HI_NEVER_IN_NAME,
     HI_ORG_HEADS,
@@ -34,70 +38,15 @@ from pipeline.entities.words import (
 # Nullah"); function words, verbs and generic nouns ("सभी", "सरकार", "लोग", "कहा") are at 6.0 and above.
 _HI_NAME_WORD_MAX_ZIPF = 6.0
 _HI_COMMON_ZIPF = 5.0
+# A word before a locative is a place only when it is rare in Hindi: common nouns are at 4 and above
+# ("बैठक", "गांव", "पहाड़"); names of small places are at 0-2.
+_HI_RARE_PLACE_ZIPF = 3.0
 _HI_SABHA = "सभा"
 _HI_CONJUNCTIONS = ("और", "तथा", "व", "एवं")
 
 
-class _HindiScan:
-    """State of one Hindi pass over a text: tokens taken, names found, names of earlier passes."""
-
-    def __init__(
-        self, gaz: Gazetteer, text: str, tokens: list[Token], covered: list[bool], found: list[Found]
-    ):
-        self.gaz, self.text, self.tokens, self.covered = gaz, text, tokens, covered
-        self.n = len(tokens)
-        self.out: list[Found] = []
-        self.found = found
-        self.by_end = {f.end: f for f in found if not f.dropped}
-        self.by_start: dict[int, Found] = {}
-
-    def word(self, k: int) -> str:
-        return self.text[self.tokens[k][1] : self.tokens[k][2]]
-
-    def spaced(self, a: int, b: int) -> bool:
-        return self.text[self.tokens[a][2] : self.tokens[b][1]] == " "
-
-    def boundary_after(self, j: int) -> bool:
-        """The word after token j ends a name: a postposition or function word, punctuation, or the end."""
-        if j + 1 >= self.n or not self.spaced(j, j + 1):
-            return True
-        return self.tokens[j + 1][0] in HI_STOPS or self.covered[j + 1]
-
-    def take(self, i: int, j: int) -> None:
-        for k in range(i, j + 1):
-            self.covered[k] = True
-
-    def add(self, i: int, j: int, etype: str, head: str, head_from: int | None) -> None:
-        """Tokens i..j as a name of `etype` (the head word from token head_from), linked if close to one."""
-        gaz, text, tokens = self.gaz, self.text, self.tokens
-        start, end = tokens[i][1], tokens[j][2]
-        name_end = tokens[head_from - 1][2] if head_from is not None and head_from > i else end
-        base = " ".join(w.capitalize() for w in romanize(text[start:name_end]).split())
-        name = f"{base} {head}" if head and head_from is not None and head_from > i else base
-        item = Found(start, end, text[start:end], unlinked_name=name, unlinked_type=etype)
-        # A spelling the gazetteer does not list may still be a known name ("गलवाँ वैली").
-        eid = fuzzy_link(gaz, name) or fuzzy_link(gaz, text[start:end])
-        if eid is None and name_end == tokens[i][2]:
-            eid = one_word_link(gaz, text[start:name_end])
-        if eid and gaz.entities[eid].type in (etype, "location" if etype == "location" else etype):
-            item.entity_id = eid
-        self.out.append(item)
-        self.take(i, j)
-
-    def found_type(self, k: int) -> str | None:
-        f = self.by_end.get(self.tokens[k][2]) if 0 <= k < self.n else None
-        return type_of(f, self.gaz) if f and f.entity_id else None
-
-    def stop(self, k: int) -> bool:
-        """Token k cannot be a name word: out of range, taken, a function word or not Devanagari."""
-        tokens = self.tokens
-        return (
-            k < 0
-            or k >= self.n
-            or self.covered[k]
-            or tokens[k][0] in HI_STOPS
-            or not is_devanagari(tokens[k][0])
-        )
+class _HindiPasses(HindiScan):
+    """The Hindi passes, in the order `hindi_open_pass` runs them."""
 
     # ----------------------------------------------------------------------- head words
     def head_at(self, k: int) -> tuple[str | None, str | None, int]:
@@ -144,7 +93,33 @@ class _HindiScan:
             and zipf(self.word(i - 1), "hi") < _HI_NAME_WORD_MAX_ZIPF
         ):
             i -= 1
+        if i == k:
+            return i
+        if (
+            i > 0
+            and self.tokens[i - 1][0] in HI_NAME_ADJECTIVES
+            and not self.covered[i - 1]
+            and self.spaced(i - 1, i)
+        ):
+            i -= 1  # "पूर्वी थिएटर कमान": the adjective is part of the name
         return i
+
+    def known_place_before(self, i: int, k: int, etype: str) -> int:
+        """A known place right before a head-word name of a body or an event is part of it ("सिक्किम
+        क्रांतिकारी मोर्चा"): the token the name starts at then."""
+        prev = self.by_end.get(self.tokens[i][1] - 1)
+        if (
+            etype not in ("organization", "event")
+            or i == 0
+            or not (prev and prev.entity_id and self.spaced(i - 1, i))
+            or self.gaz.entities[prev.entity_id].type != "location"
+        ):
+            return i
+        start = next((q for q in range(i - 1, -1, -1) if self.tokens[q][1] == prev.start), None)
+        if start is None:
+            return i
+        prev.dropped = True
+        return start
 
     def place_named(self, k: int, last: int, etype: str, head: str) -> None:
         """A known place right before an organisation or event head names a new one: "दिल्ली पुलिस"."""
@@ -179,12 +154,20 @@ class _HindiScan:
             if not etype:
                 continue
             i = self.name_start(k)
+            if i == k and k > 0 and self.tokens[k - 1][0] in HI_NAME_ADJECTIVES and self.spaced(k - 1, k):
+                i = self.name_start(k - 1)  # "गुवाहाटी उच्च न्यायालय": the adjective inside the name
+                before = self.by_end.get(self.tokens[k - 1][1] - 1)
+                i = i if i < k - 1 or (before and before.entity_id) else k
             if i == k:
                 self.place_named(k, last, etype, head)
                 continue
             if etype == "event" and not all(hi_name_evidence(self.word(q))[1] for q in range(i, k)):
                 continue  # "सहयोग समझौता", "सीमा पर झड़प": a kind of agreement or fight, not a named one
-            self.add(i, last, etype, head, k)
+            if self.tokens[k][0] in HI_KIND_HEADS and not any(
+                hi_name_evidence(self.word(q))[1] for q in range(i, k)
+            ):
+                continue  # "शोध संस्थान", "दूरसंचार कंपनी": a kind of body, no name word in front
+            self.add(self.known_place_before(i, k, etype), last, etype, head, k)
 
     # ----------------------------------------------------------------------- initials
     def initials_at(self, k: int) -> int:
@@ -327,16 +310,53 @@ class _HindiScan:
                     self.out.append(Found(self.tokens[k][1], self.tokens[k][2], word, entity_id=eid))
                     self.covered[k] = True
 
+    def locative(self, k: int) -> bool:
+        """Token k is followed by a word that says where ("में", "के पास"), or is one end of "X से Y तक"."""
+        tokens = self.tokens
+        after = tuple(t[0] for t in tokens[k + 1 : k + 3])
+        if any(after[: len(cue)] == cue for cue in HI_LOCATIVES):
+            return True
+        if after[:1] == ("से",):
+            return any(t[0] == "तक" for t in tokens[k + 2 : k + 5])
+        return after[:1] == ("तक",) and any(t[0] == "से" for t in tokens[max(0, k - 4) : k])
+
+    def locative_places(self) -> None:
+        """A rare, name-like word the gazetteer does not hold, alone before a locative: a place ("हानले में",
+        "सासोमा से मुर्गो तक"). The word before it must not be a name word (a longer name is not guessed)."""
+        for k in range(self.n):
+            key = self.tokens[k][0]
+            if (
+                self.stop(k)
+                or key in HI_LOC_HEADS
+                or key in HI_ORG_HEADS
+                or key in HI_TITLES
+                or len(key) < 3
+                or not self.spaced(k, k + 1 if k + 1 < self.n else k)
+                or not self.locative(k)
+            ):
+                continue
+            if (
+                k > 0
+                and not self.stop(k - 1)
+                and self.spaced(k - 1, k)
+                and hi_name_evidence(self.word(k - 1))[1]
+            ):
+                continue  # "नया गांव में" or a two-word name: not a one-word place
+            word = self.word(k)
+            if zipf(word, "hi") < _HI_RARE_PLACE_ZIPF and hi_name_evidence(word)[1]:
+                self.add(k, k, "location", "", None)
+
 
 def hindi_open_pass(
     gaz: Gazetteer, text: str, tokens: list[Token], covered: list[bool], found: list[Found]
 ) -> list[Found]:
     """Hindi names before a head word ("श्योक नदी", "समाजवादी पार्टी"), after possessive, list and naming
     cues, and people named by the grammar."""
-    scan = _HindiScan(gaz, text, tokens, covered, found)
+    scan = _HindiPasses(gaz, text, tokens, covered, found)
     scan.head_names()
     scan.initialled_names()
     scan.one_word_names()
+    scan.locative_places()
     starts = {start: k for k, (_, start, _) in enumerate(tokens)}
     weak = {starts[f.start]: f for f in found if f.weak_candidates and f.start in starts}
     return scan.out + hindi_agent_names(gaz, text, tokens, covered, weak)

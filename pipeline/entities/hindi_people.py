@@ -12,6 +12,7 @@ from pipeline.entities.romanise import display_name, romanize_word
 from pipeline.entities.text import Token, is_devanagari
 from pipeline.entities.words import (
     HI_AGENT_BEFORE,
+    HI_AGENT_CUES,
     HI_AND,
     HI_DESIGNATION_FIRST,
     HI_LOC_HEADS,
@@ -30,6 +31,28 @@ from pipeline.entities.words import (
 _HI_NAME_MAX_ZIPF = 5.9
 _HI_RARE_ZIPF = 3.0
 _EN_ROMANISED_NAME_ZIPF = 2.0
+_EN_ROMANISED_MIN_ZIPF = 1.2
+_NAME_ZIPF_GAP = 2.5
+
+
+def _english_zipf(word: str) -> float:
+    """Frequency in English of a Devanagari word romanised the ways English text spells Indian names: the
+    schwa kept at the end ("surendr" is written "Surendra"), व as w ("Rawat")."""
+    roman = romanize_word(word)
+    forms = {roman, roman.replace("v", "w")}
+    if roman[-1:] not in "aeiou":
+        forms |= {f + "a" for f in forms}
+    return max(zipf(f, "en") for f in forms)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def written_in_english(word: str) -> bool:
+    """A Devanagari word that, romanised, is a word of English text about as often as of Hindi text (a
+    name: "राजीव", "चौहान"), unlike a Hindi common noun ("यात्री", "पर्यटक")."""
+    hi, en = zipf(word, "hi"), _english_zipf(word)
+    # A name is used in English text about as much as in Hindi text; a common Hindi noun is not ("पक्ष"
+    # hi 5.1, "paksha" en 1.3): names measured are within 2.5 of each other ("बिष्ट" 3.8 / 1.4).
+    return en >= _EN_ROMANISED_NAME_ZIPF or en >= _EN_ROMANISED_MIN_ZIPF and en - hi >= -_NAME_ZIPF_GAP
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -38,7 +61,7 @@ def hi_name_evidence(word: str) -> tuple[bool, bool]:
     hi = zipf(word, "hi")
     if hi >= _HI_NAME_MAX_ZIPF or word.endswith(("ों", "ओं")):
         return False, False  # a frequent word, or a plural oblique noun ("ग्रामीणों"): never a name
-    return True, hi < _HI_RARE_ZIPF or zipf(romanize_word(word), "en") >= _EN_ROMANISED_NAME_ZIPF
+    return True, hi < _HI_RARE_ZIPF or written_in_english(word)
 
 
 class _Agents:
@@ -77,14 +100,21 @@ class _Agents:
             k -= 1
         return k + 1 if k < end else None
 
+    def evident(self, k: int) -> bool:
+        return hi_name_evidence(self.text[self.tokens[k][1] : self.tokens[k][2]])[1]
+
     def take(self, k: int, j: int) -> bool:
         """Tag tokens k..j as a person if the run qualifies; True when tagged."""
-        tokens, text, size = self.tokens, self.text, j - k + 1
+        tokens, text = self.tokens, self.text
+        trimmed = False
+        while j - k >= 2 and k not in self.weak and not self.evident(k):
+            k, trimmed = k + 1, True  # "उपमुख्यमंत्री तागे ताकी ने": a common word before the name
+        size = j - k + 1
         if k in self.weak or not (
             2 <= size <= 3 or size == 1 and k > 0 and tokens[k - 1][0] in HI_AGENT_BEFORE
         ):
             return False  # a family name (a weak alias) may end a name, not start one
-        if k > 0 and text[tokens[k - 1][2] : tokens[k][1]] == " " and self.nameable(k - 1):
+        if not trimmed and k > 0 and text[tokens[k - 1][2] : tokens[k][1]] == " " and self.nameable(k - 1):
             return False  # the run is longer than a name: a clause
         words = [text[tokens[q][1] : tokens[q][2]] for q in range(k, j + 1)]
         evident = sum(hi_name_evidence(w)[1] for w in words)
@@ -119,8 +149,11 @@ class _Agents:
         gap = self.text[tokens[c - 1][2] : tokens[c][1]]
         if gap == " (" and (key in HI_TITLES or key in HI_DESIGNATION_FIRST):
             return True
-        according = key == "के" and c + 1 < len(tokens) and tokens[c + 1][0] == "अनुसार"
-        return gap == " " and (key == "ने" or key in HI_PRESENT or according)
+        if gap != " ":
+            return False
+        if key == "ने" or key in HI_PRESENT:
+            return True
+        return any(tuple(t[0] for t in tokens[c : c + len(cue)]) == cue for cue in HI_AGENT_CUES)
 
 
 def hindi_agent_names(
