@@ -12,7 +12,7 @@ from pipeline.article import Article
 from pipeline.errors import TransientError
 from pipeline.settings import Settings
 from pipeline.stories.keys import _day, with_story_key
-from pipeline.stories.memory import MemoryStoryIndex, _key, best_match
+from pipeline.stories.memory import MemoryStoryIndex, _key
 from pipeline.stories.similarity import StoryKey
 
 STAGE = "stories"
@@ -112,7 +112,16 @@ class ElasticsearchStoryIndex:
         if story_id is None:
             story_id, candidates = self.indexed_lookup(article)
             if story_id is None:
-                match = best_match(key, candidates) or best_match(key, self.batch.candidates(key))
-                story_id = match.story_id if match else key.id
+                # Indexed stories keep their ids: two of them are not merged here (their articles
+                # would have to be rewritten), stories of this batch are (see MemoryStoryIndex).
+                self.batch.fixed.update(c.story_id for c in candidates)
+                story_id = self.batch.join(
+                    key, self.batch.linked_stories(key, candidates + self.batch.candidates(key))
+                )
         self.batch.add(_key(article, story_id))
         return article.replace(story_id=story_id)
+
+    def relabel(self, articles: list[Article]) -> list[Article]:
+        """`articles` of this batch with the story ids they go by now (a later article of the batch
+        may have merged two of its stories); call before indexing them."""
+        return self.batch.relabel(articles)
