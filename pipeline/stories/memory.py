@@ -68,7 +68,8 @@ class MemoryStoryIndex:
         self._label: dict[str, str] = {}  # article id -> story id it was given (follow `merged`)
         self._members: dict[str, list[str]] = {}  # story id -> article ids
         self.merged: dict[str, str] = {}  # absorbed story id -> the story id it was merged into
-        self.fixed: set[str] = set()  # story ids that must not be absorbed (see `join`)
+        self.fixed: set[str] = set()  # story ids written elsewhere (see `join`)
+        self.merge_fixed = False  # whether two of them may merge (their articles are then relabelled)
         # Buckets of the most recent ids (see dedupe.push: not deques, which cost ~600 bytes each).
         self._by_day: dict[tuple[str, str], str | list[str]] = {}  # (entity, any day B mentions)
         self._by_story_date: dict[tuple[str, str], str | list[str]] = {}  # (entity, B's story date)
@@ -152,11 +153,11 @@ class MemoryStoryIndex:
 
     def join(self, key: StoryKey, linked: list[str]) -> str:
         """The story `key` belongs to, merging the linked stories that are compatible (see class doc).
-        Of the `fixed` stories (already written elsewhere, e.g. indexed) at most one takes part, and
-        it keeps its id."""
+        A `fixed` story (already written elsewhere, e.g. indexed) is never absorbed by one that is
+        not, and of two fixed ones the second takes part only with `merge_fixed`."""
         group: list[str] = []
         for story in linked:
-            if story in self.fixed and any(g in self.fixed for g in group):
+            if story in self.fixed and not self.merge_fixed and any(g in self.fixed for g in group):
                 continue
             if not group:
                 if self._compatible([key], story, merging=False):
@@ -170,7 +171,7 @@ class MemoryStoryIndex:
         if not group:
             return key.id
         fixed = [g for g in group if g in self.fixed]
-        survivor = fixed[0] if fixed else min(group, key=self._earliest)
+        survivor = min(fixed or group, key=self._earliest)
         for story in group:
             if story != survivor:
                 self.merged[story] = survivor
