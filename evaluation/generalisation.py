@@ -323,7 +323,8 @@ def run_pipeline(path: str, n_records: int) -> list[Prediction]:
     for i, item in enumerate(items):
         if isinstance(item, BadInputError):
             predictions[i].error = f"read: {item}"
-    results = process((a for _, a in good), registry=MemoryDedupeIndex(), clusters=MemoryStoryIndex())
+    clusters = MemoryStoryIndex()
+    results = process((a for _, a in good), registry=MemoryDedupeIndex(), clusters=clusters)
     for (i, _), result in zip(good, results, strict=True):
         if isinstance(result, Failure):
             predictions[i].error = f"{result.stage}: {result.error}"
@@ -337,6 +338,10 @@ def run_pipeline(path: str, n_records: int) -> list[Prediction]:
             article_id=getattr(result, "id", None),
             duplicate_of=getattr(result, "duplicate_of", None),
         )
+    # A later report can merge two stories: the story ids are the ones the run ends with.
+    for prediction in predictions:
+        if prediction.article_id and (story := clusters.story_of(prediction.article_id)):
+            prediction.story_id = story
     return predictions[:n_records]
 
 

@@ -157,4 +157,5 @@ def process_batch(
     failures: list[Failure] = []
     for result in process(articles, registry=registry, clusters=clusters, timings=timings):
         (failures if isinstance(result, Failure) else done).append(result)
-    return BatchResult(done, failures, timings)
+    relabel = getattr(clusters, "relabel", None)  # a later article may have merged two stories
+    return BatchResult(relabel(done) if relabel else done, failures, timings)

@@ -650,3 +650,43 @@ def test_date_mentions_outside_the_calendar_a_report_means_are_left_out():
     assert [m.value for m in find_dates(text, None)] == ["2024-03-12"]
     out = normalise(Article(input="x", text="Valid until December 31, 9999, renewed on December 30."))
     assert out.dates == [] and out.date_reference is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Posted On: 12 MAR 2025 5:30PM by PIB Delhi",
+        "First published: March 12, 2025, 10:04 IST",
+        "Last Updated: March 12, 2025 22:04 IST",
+        "Mar 12, 2025 | 10:04 PM",
+        "By Staff Reporter | 12 March 2025 10:04 IST",
+        "प्रकाशित: 12 मार्च 2025, 10:04 PM (IST)",
+        "प्रकाशित तिथि: बुधवार, 12 मार्च 2025",
+    ],
+)
+def test_a_publication_line_inside_the_text_is_not_a_date_the_report_mentions(line):
+    text = f"India and China held talks in Beijing on Monday.\n{line}\nThe talks were constructive."
+    a = normalise(clean(Article(input="x", raw_text=text, fetched_at="2025-03-12T18:00:00Z")))
+    assert [d["value"] for d in a.dates] == ["2025-03-10"]
+
+
+def test_a_date_in_a_sentence_next_to_a_publication_line_is_kept():
+    text = (
+        "The talks were held on March 11, 2025 in Beijing.\nUpdated: Mar 12, 2025 10:04 IST\nMore talks soon."
+    )
+    a = normalise(clean(Article(input="x", raw_text=text, fetched_at="2025-03-12T18:00:00Z")))
+    assert [d["value"] for d in a.dates] == ["2025-03-11"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The file is in room 2020 of South Block.",
+        "Call the helpline 1800 2000 100; PIN 2025.",
+        "The patrol returned at 2030 hours.",
+        "The ITBP trained 1998 recruits and 2019 jawans.",
+        "सीमा पर 2000 जवान और 1500 वाहन तैनात हैं।",
+    ],
+)
+def test_numbers_that_count_label_or_time_things_are_not_years(text):
+    assert find_dates(text, WED_20_NOV) == []

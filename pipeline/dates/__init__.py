@@ -46,6 +46,7 @@ from pipeline.dates.mentions import (  # noqa: F401
     _month_years,
     find_dates,
     latest_full_date,
+    publication_lines,
     text_reference,
 )
 from pipeline.dates.patterns import _patterns  # noqa: F401
@@ -88,7 +89,10 @@ def normalise(article: Article) -> Article:
         ref_source = "text" if inferred else None
     seen: set[tuple[str, str, str]] = set()
     dates = []
+    furniture = publication_lines(text)
     for mention in find_dates(text, ref):
+        if any(s <= mention.start < e for s, e in furniture):
+            continue
         key = (mention.text.lower(), mention.value, mention.granularity)
         if key not in seen:
             seen.add(key)

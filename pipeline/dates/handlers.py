@@ -21,17 +21,24 @@ Found = list[tuple[int, int, str, str]]
 Handler = Callable[[re.Match[str], Reference | None], Found]
 MonthOf = Callable[[re.Match[str]], int]
 
-# A four-digit number followed by one of these counts things; it is not a year.
+# A four-digit number followed by one of these counts things or is a clock time ("2030 hours"); it
+# is not a year.
 _NOT_YEAR_AFTER = re.compile(
     r"\s*(?:%|per ?cent|troops|soldiers|personnel|people|km|kms|kilomet|metres|meters|m\b|ft\b|feet|"
     r"crore|lakh|million|billion|tonnes|tons|MW|units|cases|votes|runs|sq|hectares|acres|"
-    r"किमी|किलोमीटर|सैनिक|करोड़|लाख|मीटर|लोग)",
+    r"recruits|jawans|vehicles|villages|families|pilgrims|tourists|tents|posts\b|aircraft|tanks|"
+    r"hours\b|hrs\b|बजे|"
+    r"किमी|किलोमीटर|सैनिक|करोड़|लाख|मीटर|लोग|जवान|वाहन|गांव|गाँव|यात्री|श्रद्धालु|परिवार)",
     re.IGNORECASE,
 )
 # "2025-26", "2024–25", "2023/24": a year split over two calendar years (budgets, academic years).
 _SPLIT_YEAR = re.compile(r"\s?[-–/]\s?(\d{2})(?!\d)")
+# ... nor after a currency, a label of numbered things ("Room 2020", "Flight AI 2025", "PIN 2025"),
+# or another group of digits (a phone number "1800 2000 100").
 _NOT_YEAR_BEFORE = re.compile(
-    r"(?:Rs\.?|INR|USD|US\$|\$|₹|€|£|No\.?|number|G|Class|Rule|Section|Article)\s*$", re.IGNORECASE
+    r"(?:Rs\.?|INR|USD|US\$|\$|₹|€|£|No\.?|number|G|Class|Rule|Section|Article|Room|Flight|Train|"
+    r"PIN|Code|Box|Gate|Pillar|Helpline|नंबर|संख्या|कमरा)\s*$|\d[ -]$",
+    re.IGNORECASE,
 )
 _REL_YEAR = {"last": -1, "previous": -1, "this": 0, "next": 1, "पिछले": -1, "गत": -1, "इस": 0, "अगले": 1}
 _DAY_WORDS = {"yesterday": -1, "today": 0, "tomorrow": 1, "आज": 0}

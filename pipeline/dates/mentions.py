@@ -137,3 +137,27 @@ def _month_years(text: str) -> Reference | None:
             years.setdefault(int(mention.value[5:7]), set()).add(int(mention.value[:4]))
     found = tuple(sorted((mon, ys.pop()) for mon, ys in years.items() if len(ys) == 1))
     return Reference(None, False, found) if found else None
+
+
+_LINE = re.compile(r"[^\n]+")
+_PIPE = re.compile(r"\s*\|\s*")
+_HI_WEEKDAY = re.compile(r"[\u0900-\u097F]+वार,?\s+")
+
+
+def publication_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the lines of `text` that only print when the article was published or updated
+    ("Updated: Mar 12, 2025 10:04 IST", "Posted On: 12 MAR 2025 5:30PM by PIB Delhi", "By Staff
+    Reporter | 12 March 2025 10:04 IST"): the clean stage takes such a line at the top as the
+    publication date; elsewhere it is page furniture, and its date is not one the report mentions."""
+    from pipeline.clean import _DATE_LINE  # the clean stage's date-line pattern: one definition
+
+    spans = []
+    for m in _LINE.finditer(text):
+        line = m.group().strip()
+        if not line or len(line) > 100 or not any(c.isdigit() for c in line):
+            continue
+        line = _HI_WEEKDAY.sub("", line)  # "प्रकाशित तिथि: बुधवार, 12 मार्च 2025"
+        variants = (line, _PIPE.sub(" ", line), line.rsplit("|", 1)[-1].strip())
+        if any(_DATE_LINE.match(v) for v in variants):
+            spans.append((m.start(), m.end()))
+    return spans

@@ -27,8 +27,11 @@ Two articles are in the same story when
   share a recurring mechanism (talks, meetings, summits: `recurring_ids`), the two story dates
   themselves must agree. When either has no `story_date` (a preview without a date), dates cannot
   tell, and the entity similarity must reach UNDATED_ENTITY_THRESHOLD instead.
-The article joins the story of its best-scoring match; otherwise it starts a story whose id is its
-own id. A duplicate joins the story of the article it duplicates.
+They also cannot be one story when they name meetings with different counterparts (see `vetoed`).
+A story is a connected component of these links: an article joins every story it links to, merging
+them when no two of their articles veto each other and their event days are close (see
+`MemoryStoryIndex`), so the grouping does not depend on the order of arrival; otherwise it starts a
+story whose id is its own id. A duplicate joins the story of the article it duplicates.
 
 `MemoryStoryIndex` matches within the given inputs; `ElasticsearchStoryIndex` looks candidates up in
 the index (a `terms` query on `story_entities` filtered by a date window, so the cost does not grow
@@ -68,6 +71,7 @@ from pipeline.stories.similarity import (  # noqa: F401
     entity_similarity,
     recurring_ids,
     story_score,
+    vetoed,
     wide_place_ids,
 )
 

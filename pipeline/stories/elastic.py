@@ -12,22 +12,31 @@ from pipeline.article import Article
 from pipeline.errors import TransientError
 from pipeline.settings import Settings
 from pipeline.stories.keys import _day, with_story_key
-from pipeline.stories.memory import MemoryStoryIndex, _key, best_match
+from pipeline.stories.memory import MemoryStoryIndex, _key
 from pipeline.stories.similarity import StoryKey
 
 STAGE = "stories"
 
 
 class ElasticsearchStoryIndex:
-    """Stories of the indexed articles (looked up in Elasticsearch) and of the current batch."""
+    """Stories of the indexed articles (looked up in Elasticsearch) and of the current batch.
+
+    Stories of the batch merge as in `MemoryStoryIndex`, and a batch story merges into an indexed one
+    (the indexed id survives). Two indexed stories merge only with `merge_indexed`: the caller then
+    calls `relabel_indexed()` once the batch is indexed, which re-indexes the absorbed stories'
+    articles under the surviving id (each under a new `ingest_seq`: followers see the change) and
+    returns absorbed id -> surviving id, the stories whose documents must be rebuilt."""
 
     CANDIDATES = 30
     WINDOW_DAYS = 7  # candidates' story_date within this many days of the article's
+    RELABEL_MAX = 10_000  # articles re-indexed per absorbed story (a story is a few dozen at most)
 
-    def __init__(self, es: Elasticsearch, settings: Settings) -> None:
+    def __init__(self, es: Elasticsearch, settings: Settings, *, merge_indexed: bool = False) -> None:
         self.es = es
         self.settings = settings
         self.batch = MemoryStoryIndex()
+        self.batch.merge_fixed = merge_indexed
+        self.merge_indexed = merge_indexed
         self.lookups = 0
 
     def _search(self, query: dict[str, Any], size: int, article: Article) -> list[dict[str, Any]]:
@@ -112,7 +121,44 @@ class ElasticsearchStoryIndex:
         if story_id is None:
             story_id, candidates = self.indexed_lookup(article)
             if story_id is None:
-                match = best_match(key, candidates) or best_match(key, self.batch.candidates(key))
-                story_id = match.story_id if match else key.id
+                # Indexed stories keep their ids; two of them merge only with `merge_indexed`.
+                self.batch.fixed.update(c.story_id for c in candidates)
+                if self.merge_indexed:  # their articles take part in the checks before a merge
+                    for candidate in candidates:
+                        self.batch.add(candidate)
+                story_id = self.batch.join(
+                    key, self.batch.linked_stories(key, candidates + self.batch.candidates(key))
+                )
         self.batch.add(_key(article, story_id))
         return article.replace(story_id=story_id)
+
+    def relabel(self, articles: list[Article]) -> list[Article]:
+        """`articles` of this batch with the story ids they go by now (a later article of the batch
+        may have merged two of its stories); call before indexing them."""
+        return self.batch.relabel(articles)
+
+    def relabel_indexed(self) -> dict[str, str]:
+        """Re-index the indexed articles of the indexed stories this batch merged into another, under
+        the surviving story id; returns absorbed story id -> surviving id (empty without
+        `merge_indexed`). Call after the batch itself is indexed."""
+        from pipeline.index import index_articles  # the index module does not import this one
+
+        absorbed = {s: self.batch.current(s) for s in self.batch.merged if s in self.batch.fixed}
+        if not absorbed:
+            return {}
+        hits = self.es.search(
+            index=self.settings.read_alias,
+            query={"terms": {"story_id": sorted(absorbed)}},
+            size=self.RELABEL_MAX,
+        )["hits"]["hits"]
+        moved = [
+            Article.from_dict(h["_source"]).replace(story_id=absorbed[h["_source"]["story_id"]]) for h in hits
+        ]
+        if moved:
+            report = index_articles(self.es, self.settings, moved)
+            if report.failed:
+                raise TransientError(STAGE, f"relabelling {len(report.failed)} articles failed")
+        self.batch.fixed -= set(absorbed)
+        for story in absorbed:
+            self.batch.merged.pop(story, None)
+        return absorbed

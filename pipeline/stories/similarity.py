@@ -14,7 +14,7 @@ from pipeline.stories.keys import EVENT_WINDOW_DAYS, _day
 from pipeline.stories.names import NAME, ROUND, _fuzzy_pairs, _type_of, _unlinked  # noqa: F401
 
 DATE_TOLERANCE_DAYS = 1
-ENTITY_THRESHOLD = 0.25
+ENTITY_THRESHOLD = 0.2
 UNDATED_ENTITY_THRESHOLD = 0.4
 TYPE_WEIGHTS = {"person": 3.0, "event": 2.0, "organization": 1.0, "location": 1.0, "round": 2.0}
 # Names the gazetteer does not know weigh less than linked ones: the name finder can be wrong.
@@ -145,23 +145,42 @@ def _dates_agree(a: StoryKey, b: StoryKey, *, strict: bool = False) -> bool | No
     return any(abs(da - d) <= tolerance for d in days_b) or any(abs(db - d) <= tolerance for d in days_a)
 
 
-def story_score(a: StoryKey, b: StoryKey) -> float:
-    """Entity similarity of two articles if they can be the same story, else 0."""
-    persons_a = {i for i in a.entities if i.startswith("person/")}
-    persons_b = {i for i in b.entities if i.startswith("person/")}
-    if persons_a and persons_b and not persons_a & persons_b:
-        return 0.0
+def _persons(key: StoryKey) -> set[str]:
+    return {i for i in key.entities if i.startswith("person/")}
+
+
+def vetoed(a: StoryKey, b: StoryKey) -> bool:
+    """Whether two articles cannot be one story whatever else they share: they name linked people and
+    none in common, or meetings with different counterparts (each names two people or more, they
+    share one, and each names one the other does not: "Jaishankar met Wang Yi", "Doval met Wang
+    Yi"), different rounds, or different border places and none in common."""
+    persons_a, persons_b = _persons(a), _persons(b)
+    if persons_a and persons_b:
+        shared = persons_a & persons_b
+        if not shared:
+            return True
+        if len(shared) == 1 and len(persons_a) >= 2 and len(persons_b) >= 2 and persons_a != persons_b:
+            if persons_a - shared and persons_b - shared:
+                return True
     rounds_a = {i for i in a.entities if i.startswith(ROUND)}
     rounds_b = {i for i in b.entities if i.startswith(ROUND)}
     if rounds_a and rounds_b and not rounds_a & rounds_b:
-        return 0.0  # the 21st and the 22nd round of the same talks
+        return True  # the 21st and the 22nd round of the same talks
     places_a = border_place_ids().intersection(a.entities)
     places_b = border_place_ids().intersection(b.entities)
-    if places_a and places_b and not places_a & places_b:
-        return 0.0  # patrols at Depsang and at Demchok, meetings at Bum La and at Kibithu
+    # patrols at Depsang and at Demchok, meetings at Bum La and at Kibithu
+    return bool(places_a and places_b and not places_a & places_b)
+
+
+def story_score(a: StoryKey, b: StoryKey) -> float:
+    """Entity similarity of two articles if they can be the same story, else 0."""
+    if vetoed(a, b):
+        return 0.0
     similarity = entity_similarity(a.entities, b.entities)
     if not similarity:
         return 0.0
+    places_a = border_place_ids().intersection(a.entities)
+    places_b = border_place_ids().intersection(b.entities)
     # Talks that recur, and events at different border places (patrols resuming at one friction point,
     # then at the next, a report naming both), are one story only when their own days agree, not when
     # one recalls the other's day.

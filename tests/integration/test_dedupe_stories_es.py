@@ -165,3 +165,46 @@ def test_story_cases_group_the_same_through_the_index_as_in_memory(es, settings)
     for i in range(len(articles)):
         for j in range(i + 1, len(articles)):
             assert (story[i] == story[j]) == (events[i] == events[j]), (i, j, events[i], events[j])
+
+
+def test_a_report_linking_two_indexed_stories_merges_them_and_relabels_the_absorbed_articles(es, settings):
+    from tests.test_stories import _story_article
+
+    by_mechanism = _story_article(
+        0,
+        "The Special Representatives of India and China met in New Delhi today for their 24th round, "
+        "the Ministry of External Affairs said.",
+        "2025-08-19T22:15:00+05:30",
+    )
+    by_people = _story_article(
+        1,
+        "NSA Ajit Doval received Chinese Foreign Minister Wang Yi in New Delhi on Tuesday for talks.",
+        "2025-08-19T21:00:00+05:30",
+    )
+    both = _story_article(
+        2,
+        "National Security Adviser Ajit Doval and Chinese Foreign Minister Wang Yi held the 24th round "
+        "of the Special Representatives' talks in New Delhi on Tuesday.",
+        "2025-08-19T20:00:00+05:30",
+    )
+    first = ElasticsearchStoryIndex(es, settings)
+    earlier = [first.assign(by_mechanism), first.assign(by_people)]
+    assert earlier[0].story_id != earlier[1].story_id
+    index_batch(es, settings, earlier)
+    seq_before = {
+        h["_id"]: h["_source"]["ingest_seq"] for h in es.search(index=settings.read_alias)["hits"]["hits"]
+    }
+    # Without merge_indexed the indexed stories stay as they are.
+    assert ElasticsearchStoryIndex(es, settings).relabel_indexed() == {}
+    later = ElasticsearchStoryIndex(es, settings, merge_indexed=True)
+    linking = later.assign(both)
+    index_batch(es, settings, later.relabel([linking]))
+    changed = later.relabel_indexed()
+    assert len(changed) == 1 and set(changed.values()) == {linking.story_id}
+    es.indices.refresh(index=settings.read_alias)
+    docs = {h["_id"]: h["_source"] for h in es.search(index=settings.read_alias)["hits"]["hits"]}
+    assert {d["story_id"] for d in docs.values()} == {linking.story_id}
+    (absorbed_article,) = [a for a in earlier if a.story_id in changed]
+    assert docs[absorbed_article.id]["ingest_seq"] > seq_before[absorbed_article.id]
+    (kept,) = [a for a in earlier if a.story_id not in changed]
+    assert docs[kept.id]["ingest_seq"] == seq_before[kept.id]  # unchanged: not rewritten
