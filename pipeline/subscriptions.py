@@ -67,7 +67,7 @@ from pipeline.webhooks import (  # noqa: F401 - re-exported
     signed_headers,
 )
 
-DEFAULT_BUDGET_S = 60.0
+DEFAULT_BUDGET_S = 30.0
 
 
 def _now() -> str:
@@ -104,7 +104,7 @@ def deliver_new(
     batch_size: int = 100,
     timeout_s: float = 10.0,
     budget_s: float = DEFAULT_BUDGET_S,
-    post_deadline_s: float = 15.0,
+    post_deadline_s: float = 10.0,
     max_refusals: int = 3,
     workers: int = 4,
 ) -> DeliveryReport:

@@ -187,7 +187,7 @@ class Policy:
     max_attempts: int = 4  # tries of one document per call when the failures are retried ones
     max_refusals: int = 3  # 4xx answers to one document before it is parked
     backoff_s: float = 1.0  # first wait; doubled after each try
-    post_deadline_s: float = 15.0  # total time of one POST
+    post_deadline_s: float = 10.0  # total time of one POST
     read_timeout_s: float = 10.0
 
 

@@ -31,6 +31,7 @@ def test_listing_subscriptions_never_returns_the_secret(es, settings):
     subscriptions.add_subscription(es, settings, "app", "http://127.0.0.1:9/hook", SECRET)
     listed = subscriptions.list_subscriptions(es, settings)
     assert [s["name"] for s in listed] == ["app"]
+    assert set(listed[0]) == {"name", "url", "filters", "cursor", "created_at", "updated_at", "health"}
     assert SECRET not in json.dumps(listed)
 
 
