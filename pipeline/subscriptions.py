@@ -26,9 +26,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, NotFoundError
 
 from pipeline import subscription_store as store
+from pipeline.article_index import current_index
 from pipeline.changes import (  # noqa: F401 - re-exported
     CURSORS_MAPPING,
     Change,
@@ -196,7 +197,9 @@ def _deliver_one(
     http: httpx.Client,
     policy: Policy,
     deadline: float,
+    previous: dict[str, Any] | None = None,
 ) -> Outcome:
+    """Deliver one document; log it (merged with its `previous` log record when it is re-driven)."""
     name, url = record["name"], record["url"]
     delivery = delivery_id(name, change.document)
     body = delivery_body(name, change.cursor, change.document, delivery)
@@ -226,6 +229,10 @@ def _deliver_one(
         }
         if status == "parked":
             log["parked_at"] = log["last_attempt_at"]
+        if previous:  # a re-driven parked delivery keeps its history
+            log["attempts"] += int(previous.get("attempts") or 0)
+            log["first_attempt_at"] = previous.get("first_attempt_at") or started
+            log.setdefault("parked_at", previous.get("parked_at"))
         es.index(index=settings.index("deliveries"), id=delivery, document=log)
     return outcome
 
@@ -254,6 +261,76 @@ def _count(report: DeliveryReport, name: str, change: Change, outcome: Outcome) 
             f"subscription {name}: time budget used up at document {doc_id} ({outcome.error}); "
             "the next call goes on from there"
         )
+
+
+def parked_deliveries(es: Elasticsearch, settings: Settings, name: str, size: int = 1000) -> list[dict]:
+    """The subscription's dead-letter list: its parked delivery records, oldest document first."""
+    index = settings.index("deliveries")
+    if not es.indices.exists(index=index):
+        return []
+    es.indices.refresh(index=index)
+    query = {"bool": {"filter": [{"term": {"subscription": name}}, {"term": {"status": "parked"}}]}}
+    hits = es.search(index=index, query=query, sort=[{"ingest_seq": "asc"}], size=size)["hits"]["hits"]
+    return [h["_source"] for h in hits]
+
+
+def redeliver_parked(
+    es: Elasticsearch,
+    settings: Settings,
+    name: str,
+    *,
+    http: httpx.Client | None = None,
+    budget_s: float = DEFAULT_BUDGET_S,
+    policy: Policy | None = None,
+) -> DeliveryReport:
+    """Try the parked documents of a subscription again (after the receiver was fixed), within
+    `budget_s`. Delivered ones leave the dead-letter list (status `delivered`, their attempts and
+    `parked_at` kept); refused again, they stay parked. A parked version that a newer one of the same
+    document has replaced is marked `superseded`: the newer one went through the cursor."""
+    record = store.get_record(es, settings, check_name(name))
+    if record is None:
+        raise ValueError(f"no subscription named {name}")
+    policy = policy or Policy()
+    report = DeliveryReport(subscriptions=1)
+    check_target_url(record["url"], settings)
+    secret = store.signing_secret(es, settings, record)
+    deadline = time.monotonic() + budget_s
+    client = http or http_client(policy.read_timeout_s)
+    stop: Outcome | None = None
+    try:
+        for parked in parked_deliveries(es, settings, name):
+            change = _current_version(es, settings, parked)
+            if change is None:
+                es.update(
+                    index=settings.index("deliveries"), id=parked["delivery_id"], doc={"status": "superseded"}
+                )
+                continue
+            outcome = _deliver_one(es, settings, record, secret, change, client, policy, deadline, parked)
+            _count(report, name, change, outcome)
+            if outcome.kind in ("failed", "budget"):
+                stop = outcome
+                break
+    finally:
+        if http is None:
+            client.close()
+    _save_health(es, settings, store.get_record(es, settings, name) or record, report, stop)
+    return report
+
+
+def _current_version(es: Elasticsearch, settings: Settings, parked: dict[str, Any]) -> Change | None:
+    """The parked document as a change, if the index still holds that very version."""
+    target = current_index(es, settings)
+    if target is None:
+        return None
+    try:
+        source = es.get(index=target, id=parked["document_id"], source_excludes=["minhash"])["_source"]
+    except NotFoundError:
+        return None
+    if source.get("ingest_seq") != parked["ingest_seq"]:
+        return None
+    return Change(
+        document=source, cursor=str(Position(source["ingest_seq"], target)), seq=source["ingest_seq"]
+    )
 
 
 def parked_count(es: Elasticsearch, settings: Settings, name: str) -> int:

@@ -120,3 +120,14 @@ def test_no_key_or_a_malformed_key_is_a_clear_error_that_does_not_repeat_the_val
     with pytest.raises(secretbox.SecretKeyError) as caught:
         secretbox.seal("s", {secretbox.KEY_ENV: "not-a-fernet-key-123"})
     assert "not-a-fernet-key-123" not in str(caught.value)
+
+
+def test_the_delivery_client_ignores_proxies_from_the_environment(monkeypatch):
+    from tests.integration.receiver import Receiver
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens: a proxied POST would fail
+    monkeypatch.setenv("NO_PROXY", "")
+    with Receiver() as receiver, webhooks.http_client() as client:
+        response = webhooks.post(client, receiver.url("/hook"), BODY, {}, deadline_s=5.0)
+    assert (response.status_code, [r.body for r in receiver.received]) == (200, [BODY])

@@ -1,4 +1,4 @@
-"""`python -m pipeline subscriptions add|list|remove|deliver|rotate-key|new-secret|new-key`: webhooks.
+"""`python -m pipeline subscriptions add|list|remove|deliver|parked|redeliver|rotate-key|new-secret|new-key`.
 
 The secret is read from a file or an environment variable (never from the command line, where it
 would land in shell history and process lists), stored encrypted (`BORDER_SECRET_KEY`, else Airflow's
@@ -59,6 +59,14 @@ def _deliver(es, settings: Settings, budget_s: float) -> int:
     return 1 if report.failed or report.parked else 0
 
 
+def _parked(es, settings: Settings, name: str) -> None:
+    for p in subscriptions.parked_deliveries(es, settings, name):
+        print(
+            f"{p['document_id']}  ingest_seq={p['ingest_seq']}  parked_at={p.get('parked_at')}  "
+            f"attempts={p['attempts']}  {p.get('error') or ''}"
+        )
+
+
 def _seconds(value: str) -> float:
     seconds = float(value)
     if not 0 < seconds <= 3600:
@@ -101,6 +109,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"removed {args.name}")
     elif args.action == "deliver":
         return _deliver(es, settings, args.budget)
+    elif args.action == "parked":
+        _parked(es, settings, args.name)
+    elif args.action == "redeliver":
+        report = subscriptions.redeliver_parked(es, settings, args.name, budget_s=args.budget)
+        print(f"redelivered {report.delivered}, still parked {report.parked}, failed {report.failed}")
+        for line in report.errors:
+            print(f"  {line}")
+        return 1 if report.failed or report.parked else 0
     elif args.action == "rotate-key":
         print(
             f"re-encrypted {subscriptions.rotate_key(es, settings)} subscription secrets with the newest key"
@@ -133,6 +149,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=subscriptions.DEFAULT_BUDGET_S,
         help="seconds each subscription may take in this call (the rest goes out next time)",
     )
+    parked = actions.add_parser("parked", help="list a subscription's parked documents (its dead letters)")
+    parked.add_argument("name", type=_name)
+    again = actions.add_parser("redeliver", help="try a subscription's parked documents again")
+    again.add_argument("name", type=_name)
+    again.add_argument("--budget", type=_seconds, default=subscriptions.DEFAULT_BUDGET_S)
     actions.add_parser("rotate-key", help="re-encrypt every stored secret with the first BORDER_SECRET_KEY")
     actions.add_parser("new-secret", help="print a fresh whsec_ signing secret (not stored)")
     actions.add_parser("new-key", help="print a fresh key for BORDER_SECRET_KEY (not stored)")

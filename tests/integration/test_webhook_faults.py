@@ -143,6 +143,56 @@ def test_a_document_the_receiver_refuses_is_parked_after_n_tries_and_delivery_go
     assert "a-1 refused by the receiver (HTTP 400)" in health["last_error"]
 
 
+def test_parked_documents_are_redelivered_once_the_receiver_is_fixed_with_their_history_kept(es, settings):
+    state = {"fixed": False}
+
+    def refuses_a1_until_fixed(n, path, headers, body):
+        refused = json.loads(body)["document"]["id"] == "a-1" and not state["fixed"]
+        return (400, b"bad") if refused else (200, b"{}")
+
+    with Receiver(refuses_a1_until_fixed) as receiver:
+        subscriptions.add_subscription(es, settings, "desk", receiver.url("/hook"), SECRET)
+        index.index_articles(es, settings, numbered_articles("a", 3))
+        subscriptions.deliver_new(es, settings, backoff_s=0.01)
+        parked = [p["document_id"] for p in subscriptions.parked_deliveries(es, settings, "desk")]
+        state["fixed"] = True
+        again = subscriptions.redeliver_parked(es, settings, "desk")
+        nothing_left = subscriptions.redeliver_parked(es, settings, "desk")
+    es.indices.refresh(index=settings.index("deliveries"))
+    log = {
+        h["_source"]["document_id"]: h["_source"]
+        for h in es.search(index=settings.index("deliveries"))["hits"]["hits"]
+    }
+    assert parked == ["a-1"]
+    assert (again.delivered, again.parked, nothing_left.delivered) == (1, 0, 0)
+    assert [(i, r.status) for i, r in zip(_ids(receiver.received), receiver.received, strict=True)][-1] == (
+        "a-1",
+        200,
+    )
+    assert _ids(receiver.accepted()) == ["a-0", "a-2", "a-1"]
+    assert (log["a-1"]["status"], log["a-1"]["attempts"], bool(log["a-1"]["parked_at"])) == (
+        "delivered",
+        4,
+        True,
+    )
+    assert _record(es, settings, "desk")["health"]["status"] == "ok"
+    assert subscriptions.parked_deliveries(es, settings, "desk") == []
+
+
+def test_a_parked_version_replaced_by_a_newer_one_is_superseded_not_redelivered(es, settings):
+    articles = numbered_articles("a", 1)
+    with Receiver(lambda n, path, headers, body: (400, b"bad") if n < 3 else (200, b"{}")) as receiver:
+        subscriptions.add_subscription(es, settings, "desk", receiver.url("/hook"), SECRET)
+        index.index_articles(es, settings, articles)
+        subscriptions.deliver_new(es, settings, backoff_s=0.01)  # a-0 version 1: parked
+        index.index_articles(es, settings, [articles[0].replace(title="Corrected")])
+        subscriptions.deliver_new(es, settings, backoff_s=0.01)  # version 2 through the cursor
+        again = subscriptions.redeliver_parked(es, settings, "desk")
+    assert [json.loads(r.body)["document"]["ingest_seq"] for r in receiver.accepted()] == [2]
+    assert again.delivered == 0
+    assert _deliveries(es, settings, "desk") == [("a-0", "superseded", 3), ("a-0", "delivered", 1)]
+
+
 # --- 5xx, 429 and Retry-After ------------------------------------------------------------------------
 
 
