@@ -14,27 +14,12 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from pipeline import mappings
+from pipeline.elastic import bulk_index, ensure_index
 from pipeline.errors import PipelineError
-from pipeline.index import bulk_index, ensure_index
 from pipeline.settings import Settings
 
-MAPPING: dict[str, Any] = {
-    "dynamic": False,
-    "properties": {
-        "stage": {"type": "keyword"},
-        "feed": {"type": "keyword"},
-        "item": {"type": "keyword"},
-        "error_type": {"type": "keyword"},
-        "error": {"type": "text"},
-        "transient": {"type": "boolean"},
-        "run_id": {"type": "keyword"},
-        "first_seen_at": {"type": "date"},
-        "last_seen_at": {"type": "date"},
-        "attempts": {"type": "integer"},
-        "hint": {"type": "text"},
-        "input": {"type": "object", "enabled": False},
-    },
-}
+MAPPING: dict[str, Any] = mappings.load_mapping("deadletter")
 
 
 # A keyword longer than 32,766 bytes is refused by Elasticsearch ("immense term"), which would make the
@@ -89,11 +74,14 @@ def record_for(
 
 
 HINTS = {
-    "fetch": "check the URL in the feed list and whether the site is up; transient errors are retried by the next run",
-    "page": "the article page could not be fetched or read; the article was kept with its feed summary (permanent) "
-    "or will be retried by the next run (transient)",
-    "parse": "the feed is not valid RSS/Atom: open the URL in a browser; fix or remove the feed in the feed list",
-    "index": "Elasticsearch refused the document: see the error; fix the mapping or the stage, then re-run the DAG",
+    "fetch": "check the URL in the feed list and whether the site is up; "
+    "transient errors are retried by the next run",
+    "page": "the article page could not be fetched or read; the article was kept with its feed summary "
+    "(permanent) or will be retried by the next run (transient)",
+    "parse": "the feed is not valid RSS/Atom: open the URL in a browser; "
+    "fix or remove the feed in the feed list",
+    "index": "Elasticsearch refused the document: see the error; "
+    "fix the mapping or the stage, then re-run the DAG",
 }
 
 
@@ -136,6 +124,7 @@ def record(es: Elasticsearch, settings: Settings, records: list[tuple[str, dict[
     report = bulk_index(es, index, list(merged.items()), refresh="wait_for")
     if report.failed:
         raise RuntimeError(
-            f"could not store {len(report.failed)} dead-letter records in {index}: {report.failed[0]['error']}"
+            f"could not store {len(report.failed)} dead-letter records in {index}: "
+            f"{report.failed[0]['error']}"
         )
     return report.ok

@@ -25,6 +25,7 @@ from typing import Any
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
+from pipeline import mappings
 from pipeline.settings import Settings
 
 COUNTER_ID = "ingest_seq"
@@ -52,7 +53,7 @@ def ensure_counter(es: Elasticsearch, settings: Settings) -> None:
         try:
             es.indices.create(
                 index=index,
-                mappings={"enabled": False},
+                mappings=mappings.load_mapping("sequence"),
                 settings={"number_of_shards": 1, "number_of_replicas": 0},
             )
         except Exception as exc:  # a concurrent writer created it first

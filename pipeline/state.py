@@ -14,28 +14,11 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from pipeline.index import ensure_index
+from pipeline import mappings
+from pipeline.elastic import ensure_index
 from pipeline.settings import Settings
 
-MAPPING: dict[str, Any] = {
-    "dynamic": False,
-    "properties": {
-        "feed": {"type": "keyword"},
-        "url": {"type": "keyword"},
-        "etag": {"type": "keyword", "index": False},
-        "last_modified": {"type": "keyword", "index": False},
-        "last_status": {"type": "keyword"},  # fetched | not_modified | failed
-        "last_fetch_at": {"type": "date"},
-        "last_success_at": {"type": "date"},
-        "last_error_at": {"type": "date"},
-        "last_error": {"type": "text"},
-        "last_error_stage": {"type": "keyword"},
-        "consecutive_failures": {"type": "integer"},
-        "last_entries": {"type": "integer"},
-        "last_new": {"type": "integer"},
-        "run_id": {"type": "keyword"},
-    },
-}
+MAPPING: dict[str, Any] = mappings.load_mapping("state")
 
 
 def _now() -> str:

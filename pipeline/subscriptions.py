@@ -1,379 +1,97 @@
-"""Downstream apps receive what is new: a change feed (pull) and webhooks (push).
+"""Downstream apps receive what is new: a change feed (pull, `pipeline.changes`) and webhooks (push).
 
-Change feed: documents of the read alias in `ingest_seq` order, from a cursor (the last number seen),
-never past the sequence watermark (`pipeline.sequence`), so a concurrent writer whose documents are
-not yet searchable can never be overtaken: nothing is skipped, and nothing is repeated because the
-cursor only moves forward over numbers every one of which was looked at.
+Webhooks: subscriptions (name, filters, target URL, encrypted secret: `pipeline.subscription_store`)
+in `<prefix>-subscriptions`. `deliver_new` POSTs each new matching document, in ingest order, signed
+per Standard Webhooks with a delivery id that is the same on every retry (`pipeline.webhooks`), and
+logs every delivery in `<prefix>-deliveries`. Per outcome: delivered (2xx) moves the subscription's
+cursor; retried failures (timeouts, network errors, 408/425/429/5xx) are retried with backoff and,
+when they persist, stop that subscription for this call with its cursor before the document; a
+document the receiver refuses (other 4xx) `max_refusals` times is parked (status `parked` in the
+delivery log: the subscription's own dead-letter list), the cursor moves past it and the subscription
+is marked unhealthy. Each subscription has a time budget per call and each POST a total deadline, so
+one slow receiver delays neither the others nor the caller for more than that.
 
-Webhooks: subscriptions (name, filters, target URL, secret) in `<prefix>-subscriptions`. `deliver_new`
-POSTs each new matching document, signed with HMAC-SHA256 over the raw body, with a delivery id that is
-the same on every retry (receivers de-duplicate on it), retries with exponential backoff, logs every
-delivery in `<prefix>-deliveries`, and moves a subscription's cursor only past delivered documents.
-The secret is stored to sign with, and never returned by any function or command here.
+This module also re-exports the change feed and the subscription records, so `from
+pipeline.subscriptions import follow, add_subscription, ...` keeps working.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import ipaddress
-import json
-import socket
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from elasticsearch import Elasticsearch, NotFoundError
 
-from pipeline import sequence
-from pipeline.index import current_index, ensure_index
-from pipeline.search import Filters, es_query
+from pipeline import subscription_store as store
+from pipeline.article_index import current_index
+from pipeline.changes import (  # noqa: F401 - re-exported
+    CURSORS_MAPPING,
+    Change,
+    ChangePage,
+    Position,
+    consume,
+    current_cursor,
+    follow,
+    load_cursor,
+    parse_cursor,
+    read_changes,
+    save_cursor,
+)
+from pipeline.search import Filters
 from pipeline.settings import Settings
+from pipeline.subscription_store import (  # noqa: F401 - re-exported
+    DELIVERIES_MAPPING,
+    SUBSCRIPTIONS_MAPPING,
+    SubscriptionExists,
+    add_subscription,
+    check_name,
+    check_target_url,
+    list_subscriptions,
+    remove_subscription,
+    rotate_key,
+)
+from pipeline.webhooks import (  # noqa: F401 - re-exported
+    DELIVERY_HEADER,
+    SUBSCRIPTION_HEADER,
+    Outcome,
+    Policy,
+    attempt_delivery,
+    delivery_body,
+    delivery_id,
+    http_client,
+    signed_headers,
+)
 
-SIGNATURE_HEADER = "X-Border-Watch-Signature"
-DELIVERY_HEADER = "X-Border-Watch-Delivery"
-SUBSCRIPTION_HEADER = "X-Border-Watch-Subscription"
-
-SUBSCRIPTIONS_MAPPING: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "name": {"type": "keyword"},
-        "url": {"type": "keyword"},
-        "secret": {"type": "keyword", "index": False, "doc_values": False},
-        "filters": {"type": "object", "enabled": False},
-        "cursor": {"type": "keyword"},
-        "created_at": {"type": "date"},
-        "updated_at": {"type": "date"},
-    },
-}
-DELIVERIES_MAPPING: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "delivery_id": {"type": "keyword"},
-        "subscription": {"type": "keyword"},
-        "document_id": {"type": "keyword"},
-        "ingest_seq": {"type": "long"},
-        "url": {"type": "keyword"},
-        "status": {"type": "keyword"},  # delivered | failed
-        "attempts": {"type": "integer"},
-        "http_status": {"type": "integer"},
-        "error": {"type": "text"},
-        "first_attempt_at": {"type": "date"},
-        "last_attempt_at": {"type": "date"},
-    },
-}
-CURSORS_MAPPING: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "consumer": {"type": "keyword"},
-        "cursor": {"type": "keyword"},
-        "updated_at": {"type": "date"},
-    },
-}
+DEFAULT_BUDGET_S = 30.0
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-# --- Change feed -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where a reader is: the last sequence number it has passed, in which concrete index."""
-
-    seq: int = 0
-    index: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.seq}@{self.index}" if self.index else str(self.seq)
-
-
-def parse_cursor(cursor: str | int | None) -> Position:
-    """The position a cursor stands for: `<seq>@<index>`, or a bare `<seq>` (None/"" = the beginning)."""
-    if cursor is None or cursor == "":
-        return Position()
-    seq, _, index_name = str(cursor).partition("@")
-    if not seq.isdigit():
-        raise ValueError(f"not a change-feed cursor: {cursor!r} (expected <number> or <number>@<index>)")
-    return Position(int(seq), index_name or None)
-
-
-@dataclass(frozen=True)
-class Change:
-    document: dict[str, Any]
-    cursor: str  # resume after this document with this cursor
-    seq: int = 0  # the document's ingest_seq
-
-
-@dataclass
-class ChangePage:
-    changes: list[Change] = field(default_factory=list)
-    cursor: str = "0"  # resume after this page with this cursor (may be past the last document)
-
-
-def current_cursor(es: Elasticsearch, settings: Settings) -> str:
-    """A cursor at 'now': following from it yields only documents indexed later."""
-    return str(Position(sequence.watermark(es, settings), current_index(es, settings)))
-
-
-def read_changes(
-    es: Elasticsearch,
-    settings: Settings,
-    cursor: str | int | None = None,
-    filters: Filters | None = None,
-    size: int = 100,
-) -> ChangePage:
-    """One page of the change feed: matching documents after `cursor`, oldest first.
-
-    Reads the concrete index behind the read alias. When the alias has moved since the cursor was
-    made (a reprocess filled a new index version and switched), the reader goes back to just before the
-    first number of the new index: it receives every reprocessed document once more (a new version),
-    and none that first appeared in the new index is skipped."""
-    position = parse_cursor(cursor)
-    limit = sequence.watermark(es, settings)  # read BEFORE searching: all below it is searchable
-    target = current_index(es, settings)
-    if target is None:
-        return ChangePage(cursor=str(position))
-    after = position.seq
-    if position.index and position.index != target:
-        first = es.search(index=target, size=0, aggs={"first": {"min": {"field": "ingest_seq"}}})[
-            "aggregations"
-        ]["first"]["value"]
-        # A number below `first` not yet searchable is above `limit` (everything up to it is
-        # searchable), so it is still ahead of the reader.
-        after = min(after, limit, int(first) - 1 if first is not None else limit)
-    if limit <= after:
-        return ChangePage(cursor=str(Position(after, target)))
-    query = es_query(filters or Filters())
-    query["bool"]["filter"].append({"range": {"ingest_seq": {"gt": after, "lte": limit}}})
-    hits = es.search(
-        index=target,
-        query=query,
-        sort=[{"ingest_seq": "asc"}],
-        size=size,
-        source_excludes=["minhash"],
-    )["hits"]["hits"]
-    changes = [
-        Change(
-            document=h["_source"],
-            cursor=str(Position(h["_source"]["ingest_seq"], target)),
-            seq=h["_source"]["ingest_seq"],
-        )
-        for h in hits
-    ]
-    # A full page may have more after it; a short one means every number up to the watermark was seen.
-    return ChangePage(
-        changes=changes, cursor=changes[-1].cursor if len(hits) == size else str(Position(limit, target))
-    )
-
-
-def follow(
-    es: Elasticsearch,
-    settings: Settings,
-    cursor: str | int | None = None,
-    filters: Filters | None = None,
-    *,
-    batch_size: int = 100,
-    poll_interval_s: float = 2.0,
-    stop_when_idle: bool = False,
-) -> Iterator[Change]:
-    """Every new matching document, in ingest order, for ever (or until caught up with
-    `stop_when_idle`); resume later from the `cursor` of the last change you handled."""
-    position = str(parse_cursor(cursor))
-    while True:
-        page = read_changes(es, settings, position, filters, size=batch_size)
-        yield from page.changes
-        position = page.cursor
-        if not page.changes or len(page.changes) < batch_size:
-            if stop_when_idle:
-                return
-            time.sleep(poll_interval_s)
-
-
-def consume(
-    es: Elasticsearch,
-    settings: Settings,
-    consumer: str,
-    handle: Callable[[Change], None],
-    filters: Filters | None = None,
-    *,
-    batch_size: int = 100,
-) -> tuple[int, str]:
-    """Hand every document that is new for the named `consumer` to `handle`, in ingest order, then
-    return `(how many, cursor)`. The cursor is kept in Elasticsearch after each page, once `handle`
-    returned for all of it (so a crash re-hands at most that page)."""
-    cursor = load_cursor(es, settings, consumer) or "0"
-    handled = 0
-    while True:
-        page = read_changes(es, settings, cursor, filters, size=batch_size)
-        for change in page.changes:
-            handle(change)
-            handled += 1
-        if page.cursor != cursor:
-            cursor = page.cursor
-            save_cursor(es, settings, consumer, cursor)
-        if len(page.changes) < batch_size:
-            return handled, cursor
-
-
-def load_cursor(es: Elasticsearch, settings: Settings, consumer: str) -> str | None:
-    """The cursor a named consumer saved, or None."""
-    try:
-        return es.get(index=settings.index("cursors"), id=consumer)["_source"]["cursor"]
-    except NotFoundError:
-        return None
-
-
-def save_cursor(es: Elasticsearch, settings: Settings, consumer: str, cursor: str) -> None:
-    """Keep a named consumer's cursor in Elasticsearch (any worker can resume from it)."""
-    ensure_index(es, settings.index("cursors"), CURSORS_MAPPING)
-    es.index(
-        index=settings.index("cursors"),
-        id=consumer,
-        document={"consumer": consumer, "cursor": cursor, "updated_at": _now()},
-        refresh=True,
-    )
-
-
-# --- Webhook subscriptions -----------------------------------------------------------------------
-
-
-def check_target_url(url: str, settings: Settings) -> None:
-    """Refuse non-HTTP(S) targets, and private/loopback ones unless the settings allow them."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"webhook target must be an http(s) URL: {url!r}")
-    if settings.allow_private_networks:
-        return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise ValueError(f"webhook target host does not resolve: {parts.hostname} ({exc})") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            raise ValueError(f"webhook target {parts.hostname} is a private address ({address}); refused")
-
-
-def _ensure_subscription_indices(es: Elasticsearch, settings: Settings) -> None:
-    ensure_index(es, settings.index("subscriptions"), SUBSCRIPTIONS_MAPPING)
-    ensure_index(es, settings.index("deliveries"), DELIVERIES_MAPPING)
-
-
-def add_subscription(
-    es: Elasticsearch,
-    settings: Settings,
-    name: str,
-    url: str,
-    secret: str,
-    filters: Filters | None = None,
-    *,
-    from_beginning: bool = False,
-) -> dict[str, Any]:
-    """Store a subscription (replacing one of the same name); it receives documents indexed from now on,
-    or all of them with `from_beginning`. Returns it without the secret."""
-    if not name or not secret:
-        raise ValueError("a subscription needs a name and a secret")
-    check_target_url(url, settings)
-    _ensure_subscription_indices(es, settings)
-    cursor = "0" if from_beginning else current_cursor(es, settings)
-    doc = {
-        "name": name,
-        "url": url,
-        "secret": secret,
-        "filters": (filters or Filters()).to_dict(),
-        "cursor": cursor,
-        "created_at": _now(),
-        "updated_at": _now(),
-    }
-    es.index(index=settings.index("subscriptions"), id=name, document=doc, refresh=True)
-    return {k: v for k, v in doc.items() if k != "secret"}
-
-
-def list_subscriptions(es: Elasticsearch, settings: Settings) -> list[dict[str, Any]]:
-    """All subscriptions, without their secrets."""
-    if not es.indices.exists(index=settings.index("subscriptions")):
-        return []
-    hits = es.search(
-        index=settings.index("subscriptions"),
-        query={"match_all": {}},
-        sort=[{"name": "asc"}],
-        size=1000,
-        source_excludes=["secret"],
-    )["hits"]["hits"]
-    return [h["_source"] for h in hits]
-
-
-def remove_subscription(es: Elasticsearch, settings: Settings, name: str) -> bool:
-    """Delete a subscription; False if there was none of that name."""
-    try:
-        es.delete(index=settings.index("subscriptions"), id=name, refresh=True)
-    except NotFoundError:
-        return False
-    return True
-
-
-def signature(secret: str, body: bytes) -> str:
-    """The signature header value: `sha256=<hex HMAC-SHA256 of the raw body>`."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-
-
-def delivery_id(subscription: str, document: dict[str, Any]) -> str:
-    """Same for every attempt at one document version for one subscription."""
-    key = f"{subscription}\x00{document.get('id')}\x00{document.get('ingest_seq')}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
-def delivery_body(subscription: str, change: Change, delivery: str) -> bytes:
-    """The JSON body of one delivery (bytes exactly as signed and sent)."""
-    payload = {
-        "delivery_id": delivery,
-        "subscription": subscription,
-        "cursor": change.cursor,
-        "document": change.document,
-    }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
 @dataclass
 class DeliveryReport:
     delivered: int = 0
-    failed: int = 0
+    failed: int = 0  # documents tried and not delivered in this call (retried by the next one)
+    parked: int = 0  # documents refused by their receiver and parked (the cursor moved past them)
     subscriptions: int = 0
-    errors: list[str] = field(default_factory=list)  # one line per subscription stopped by a failure
+    unhealthy: list[str] = field(default_factory=list)  # names of subscriptions marked unhealthy
+    errors: list[str] = field(default_factory=list)  # one line per subscription stopped or parking
+    last_failure: Outcome | None = field(default=None, repr=False)  # the call's last undelivered outcome
 
-
-def _post_with_retries(
-    http: httpx.Client,
-    url: str,
-    body: bytes,
-    headers: dict[str, str],
-    max_attempts: int,
-    backoff_s: float,
-) -> tuple[bool, int, int | None, str | None]:
-    """(delivered, attempts, last HTTP status, last error)."""
-    status: int | None = None
-    error: str | None = None
-    for attempt in range(1, max_attempts + 1):
-        try:
-            response = http.post(url, content=body, headers=headers)
-            status, error = response.status_code, None
-            if 200 <= status < 300:
-                return True, attempt, status, None
-            error = f"HTTP {status}"
-            if 400 <= status < 500 and status not in (408, 409, 425, 429):
-                return False, attempt, status, error  # the receiver refuses this request: retrying won't help
-        except httpx.HTTPError as exc:
-            status, error = None, f"{type(exc).__name__}: {exc}"
-        if attempt < max_attempts:
-            time.sleep(backoff_s * (2 ** (attempt - 1)))
-    return False, max_attempts, status, error
+    def add(self, other: DeliveryReport) -> None:
+        self.delivered += other.delivered
+        self.failed += other.failed
+        self.parked += other.parked
+        self.subscriptions += other.subscriptions
+        self.unhealthy += other.unhealthy
+        self.errors += other.errors
 
 
 def deliver_new(
@@ -386,109 +104,272 @@ def deliver_new(
     backoff_s: float = 1.0,
     batch_size: int = 100,
     timeout_s: float = 10.0,
+    budget_s: float = DEFAULT_BUDGET_S,
+    post_deadline_s: float = 10.0,
+    max_refusals: int = 3,
+    workers: int = 4,
 ) -> DeliveryReport:
-    """Deliver every new matching document to every subscription (the ingest DAG's last step).
+    """Deliver every new matching document to every subscription, each within `budget_s` seconds
+    (subscriptions in parallel, `workers` at a time), each POST within `post_deadline_s`.
 
-    Per subscription, in ingest order; a document that cannot be delivered after `max_attempts`
-    stops that subscription for this call (its cursor stays before it, so the next call retries it)
-    while the other subscriptions go on. What is new is decided by each subscription's cursor, not by
-    `indexed_ids` (the ids the calling run indexed): a document a failed earlier call did not deliver
-    must go out now even if this run indexed nothing. `indexed_ids` is accepted for the caller's
-    convenience and not used."""
+    What is new is decided by each subscription's cursor, not by `indexed_ids` (the ids the calling run
+    indexed): a document an earlier call did not deliver must go out now even if this run indexed
+    nothing. `indexed_ids` is accepted for the caller's convenience and not used. What a call leaves
+    undelivered (budget used up, receiver down) the next call delivers, with the same delivery ids."""
     del indexed_ids
     report = DeliveryReport()
     if not es.indices.exists(index=settings.index("subscriptions")):
         return report
-    _ensure_subscription_indices(es, settings)
+    store.ensure_indices(es, settings)
+    policy = Policy(max_attempts, max_refusals, backoff_s, post_deadline_s, timeout_s)
+    es.indices.refresh(index=settings.index("subscriptions"))
+    hits = es.search(index=settings.index("subscriptions"), query={"match_all": {}}, size=1000, source=False)
+    names = [h["_id"] for h in hits["hits"]["hits"]]
     own = http is None
-    http = http or httpx.Client(timeout=timeout_s, follow_redirects=False)
+    client = http or http_client(timeout_s)
+    lock = threading.Lock()
+
+    def one(name: str) -> None:
+        part = _deliver_subscription(es, settings, name, client, policy, budget_s, batch_size)
+        with lock:
+            report.add(part)
+
     try:
-        es.indices.refresh(index=settings.index("subscriptions"))
-        hits = es.search(
-            index=settings.index("subscriptions"), query={"match_all": {}}, size=1000, source=False
-        )["hits"]["hits"]
-        for hit in hits:
-            # Real-time GET: the cursor as the last call left it, refreshed or not.
-            try:
-                sub = es.get(index=settings.index("subscriptions"), id=hit["_id"])["_source"]
-            except NotFoundError:
-                continue  # removed meanwhile
-            report.subscriptions += 1
-            _deliver_subscription(es, settings, sub, http, report, max_attempts, backoff_s, batch_size)
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(names) or 1))) as pool:
+            for future in [pool.submit(one, name) for name in names]:
+                future.result()
     finally:
         if own:
-            http.close()
+            client.close()
     return report
 
 
 def _deliver_subscription(
     es: Elasticsearch,
     settings: Settings,
-    sub: dict[str, Any],
+    name: str,
     http: httpx.Client,
-    report: DeliveryReport,
-    max_attempts: int,
-    backoff_s: float,
+    policy: Policy,
+    budget_s: float,
     batch_size: int,
-) -> None:
-    name, url, secret = sub["name"], sub["url"], sub["secret"]
+) -> DeliveryReport:
+    """Deliver what is new for one subscription, within `budget_s`; record its health."""
+    record = store.get_record(es, settings, name)
+    if record is None:
+        return DeliveryReport()  # removed meanwhile
+    report = DeliveryReport(subscriptions=1)
+    deadline = time.monotonic() + budget_s
     try:
-        check_target_url(url, settings)
-    except ValueError as exc:
-        report.failed += 1
+        check_target_url(record["url"], settings)
+        secret = store.signing_secret(es, settings, record)
+    except ValueError as exc:  # a refused target, or a secret no configured key opens
         report.errors.append(f"subscription {name}: {exc}")
-        return
-    filters = Filters.from_dict(sub.get("filters"))
-    cursor = sub.get("cursor") or "0"
-    while True:
+        _save_health(es, settings, record, report, Outcome("failed", 0, None, str(exc)), blocked=True)
+        return report
+    cursor = record.get("cursor") or "0"
+    filters = Filters.from_dict(record.get("filters"))
+    stop: Outcome | None = None
+    while stop is None:
         page = read_changes(es, settings, cursor, filters, size=batch_size)
         for change in page.changes:
-            delivery = delivery_id(name, change.document)
-            body = delivery_body(name, change, delivery)
-            headers = {
-                "Content-Type": "application/json",
-                SIGNATURE_HEADER: signature(secret, body),
-                DELIVERY_HEADER: delivery,
-                SUBSCRIPTION_HEADER: name,
-                "User-Agent": settings.user_agent,
-            }
-            started = _now()
-            ok, attempts, status, error = _post_with_retries(
-                http, url, body, headers, max_attempts, backoff_s
-            )
-            es.index(
-                index=settings.index("deliveries"),
-                id=delivery,
-                document={
-                    "delivery_id": delivery,
-                    "subscription": name,
-                    "document_id": change.document.get("id"),
-                    "ingest_seq": change.document.get("ingest_seq"),
-                    "url": url,
-                    "status": "delivered" if ok else "failed",
-                    "attempts": attempts,
-                    "http_status": status,
-                    "error": error,
-                    "first_attempt_at": started,
-                    "last_attempt_at": _now(),
-                },
-            )
-            if not ok:
-                report.failed += 1
-                report.errors.append(
-                    f"subscription {name}: document {change.document.get('id')} not delivered to {url} after "
-                    f"{attempts} attempts ({error}); it will be retried from cursor {cursor} on the next call"
-                )
-                return
-            report.delivered += 1
+            outcome = _deliver_one(es, settings, record, secret, change, http, policy, deadline)
+            _count(report, name, change, outcome)
+            if outcome.kind in ("failed", "budget"):
+                stop = outcome
+                break
             cursor = change.cursor
-            _save_subscription_cursor(es, settings, name, cursor)
-        if page.cursor != cursor:
+            store.save_cursor(es, settings, name, cursor)
+        if stop is None and page.cursor != cursor:
             cursor = page.cursor
-            _save_subscription_cursor(es, settings, name, cursor)
+            store.save_cursor(es, settings, name, cursor)
         if len(page.changes) < batch_size:
-            return
+            break
+    _save_health(es, settings, record, report, stop)
+    return report
 
 
-def _save_subscription_cursor(es: Elasticsearch, settings: Settings, name: str, cursor: str) -> None:
-    es.update(index=settings.index("subscriptions"), id=name, doc={"cursor": cursor, "updated_at": _now()})
+def _deliver_one(
+    es: Elasticsearch,
+    settings: Settings,
+    record: dict[str, Any],
+    secret: str,
+    change: Change,
+    http: httpx.Client,
+    policy: Policy,
+    deadline: float,
+    previous: dict[str, Any] | None = None,
+) -> Outcome:
+    """Deliver one document; log it (merged with its `previous` log record when it is re-driven)."""
+    name, url = record["name"], record["url"]
+    delivery = delivery_id(name, change.document)
+    body = delivery_body(name, change.cursor, change.document, delivery)
+    started = _now()
+    outcome = attempt_delivery(
+        http,
+        url,
+        body,
+        lambda: signed_headers(secret, delivery, name, body, settings.user_agent),
+        policy,
+        deadline,
+    )
+    if outcome.attempts:  # a document the budget left untried is not in the log
+        status = outcome.kind if outcome.kind in ("delivered", "parked") else "failed"
+        log = {
+            "delivery_id": delivery,
+            "subscription": name,
+            "document_id": change.document.get("id"),
+            "ingest_seq": change.document.get("ingest_seq"),
+            "url": url,
+            "status": status,
+            "attempts": outcome.attempts,
+            "http_status": outcome.http_status,
+            "error": outcome.error,
+            "first_attempt_at": started,
+            "last_attempt_at": _now(),
+        }
+        if status == "parked":
+            log["parked_at"] = log["last_attempt_at"]
+        if previous:  # a re-driven parked delivery keeps its history
+            log["attempts"] += int(previous.get("attempts") or 0)
+            log["first_attempt_at"] = previous.get("first_attempt_at") or started
+            log.setdefault("parked_at", previous.get("parked_at"))
+        es.index(index=settings.index("deliveries"), id=delivery, document=log)
+    return outcome
+
+
+def _count(report: DeliveryReport, name: str, change: Change, outcome: Outcome) -> None:
+    doc_id = change.document.get("id")
+    if outcome.kind == "delivered":
+        report.delivered += 1
+        return
+    report.last_failure = outcome
+    if outcome.kind == "parked":
+        report.parked += 1
+        report.errors.append(
+            f"subscription {name}: document {doc_id} refused by the receiver ({outcome.error}) "
+            f"{outcome.attempts} times: parked, delivery goes on with the next document"
+        )
+    elif outcome.kind == "failed":
+        report.failed += 1
+        report.errors.append(
+            f"subscription {name}: document {doc_id} not delivered after {outcome.attempts} attempts "
+            f"({outcome.error}); the next call retries it"
+        )
+    else:
+        report.failed += 1 if outcome.attempts else 0
+        report.errors.append(
+            f"subscription {name}: time budget used up at document {doc_id} ({outcome.error}); "
+            "the next call goes on from there"
+        )
+
+
+def parked_deliveries(es: Elasticsearch, settings: Settings, name: str, size: int = 1000) -> list[dict]:
+    """The subscription's dead-letter list: its parked delivery records, oldest document first."""
+    index = settings.index("deliveries")
+    if not es.indices.exists(index=index):
+        return []
+    es.indices.refresh(index=index)
+    query = {"bool": {"filter": [{"term": {"subscription": name}}, {"term": {"status": "parked"}}]}}
+    hits = es.search(index=index, query=query, sort=[{"ingest_seq": "asc"}], size=size)["hits"]["hits"]
+    return [h["_source"] for h in hits]
+
+
+def redeliver_parked(
+    es: Elasticsearch,
+    settings: Settings,
+    name: str,
+    *,
+    http: httpx.Client | None = None,
+    budget_s: float = DEFAULT_BUDGET_S,
+    policy: Policy | None = None,
+) -> DeliveryReport:
+    """Try the parked documents of a subscription again (after the receiver was fixed), within
+    `budget_s`. Delivered ones leave the dead-letter list (status `delivered`, their attempts and
+    `parked_at` kept); refused again, they stay parked. A parked version that a newer one of the same
+    document has replaced is marked `superseded`: the newer one went through the cursor."""
+    record = store.get_record(es, settings, check_name(name))
+    if record is None:
+        raise ValueError(f"no subscription named {name}")
+    policy = policy or Policy()
+    report = DeliveryReport(subscriptions=1)
+    check_target_url(record["url"], settings)
+    secret = store.signing_secret(es, settings, record)
+    deadline = time.monotonic() + budget_s
+    client = http or http_client(policy.read_timeout_s)
+    stop: Outcome | None = None
+    try:
+        for parked in parked_deliveries(es, settings, name):
+            change = _current_version(es, settings, parked)
+            if change is None:
+                es.update(
+                    index=settings.index("deliveries"), id=parked["delivery_id"], doc={"status": "superseded"}
+                )
+                continue
+            outcome = _deliver_one(es, settings, record, secret, change, client, policy, deadline, parked)
+            _count(report, name, change, outcome)
+            if outcome.kind in ("failed", "budget"):
+                stop = outcome
+                break
+    finally:
+        if http is None:
+            client.close()
+    _save_health(es, settings, store.get_record(es, settings, name) or record, report, stop)
+    return report
+
+
+def _current_version(es: Elasticsearch, settings: Settings, parked: dict[str, Any]) -> Change | None:
+    """The parked document as a change, if the index still holds that very version."""
+    target = current_index(es, settings)
+    if target is None:
+        return None
+    try:
+        source = es.get(index=target, id=parked["document_id"], source_excludes=["minhash"])["_source"]
+    except NotFoundError:
+        return None
+    if source.get("ingest_seq") != parked["ingest_seq"]:
+        return None
+    return Change(
+        document=source, cursor=str(Position(source["ingest_seq"], target)), seq=source["ingest_seq"]
+    )
+
+
+def parked_count(es: Elasticsearch, settings: Settings, name: str) -> int:
+    """How many documents wait in a subscription's dead-letter list (deliveries with status parked)."""
+    index = settings.index("deliveries")
+    es.indices.refresh(index=index)
+    query = {"bool": {"filter": [{"term": {"subscription": name}}, {"term": {"status": "parked"}}]}}
+    return int(es.count(index=index, query=query)["count"])
+
+
+def _save_health(
+    es: Elasticsearch,
+    settings: Settings,
+    record: dict[str, Any],
+    report: DeliveryReport,
+    stop: Outcome | None,
+    *,
+    blocked: bool = False,
+) -> None:
+    """Health after a call: unhealthy when documents are parked or the subscription cannot be
+    delivered at all (`blocked`), retrying when the call stopped on retried failures, else ok."""
+    name, now = record["name"], _now()
+    previous = record.get("health") or {}
+    parked = parked_count(es, settings, name)
+    status = "unhealthy" if parked or blocked else ("retrying" if stop else "ok")
+    health: dict[str, Any] = {
+        "status": status,
+        "parked": parked,
+        "consecutive_failures": int(previous.get("consecutive_failures") or 0) + 1 if stop else 0,
+        "last_call_at": now,
+        "last_call_delivered": report.delivered,
+        "last_call_parked": report.parked,
+    }
+    if report.delivered:
+        health["last_delivered_at"] = now
+    if stop is not None or report.parked:
+        failure = stop or report.last_failure
+        http_status = failure.http_status if failure is not None else None
+        health.update(last_error=report.errors[-1], last_error_at=now, last_http_status=http_status)
+    if status == "unhealthy":
+        report.unhealthy.append(name)
+    store.save_health(es, settings, name, health)

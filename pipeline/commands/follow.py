@@ -11,9 +11,9 @@ import json
 import sys
 
 from pipeline import index
+from pipeline.changes import current_cursor, follow, load_cursor, save_cursor
 from pipeline.search import Filters
 from pipeline.settings import Settings
-from pipeline.subscriptions import current_cursor, follow, load_cursor, save_cursor
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,12 +16,14 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int  # what the receiver answered
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 class Receiver:
-    """`answer(request_number, path, headers, body) -> (status, response body)`; default 200 '{}'."""
+    """`answer(request_number, path, headers, body) -> (status, response body[, response headers])`;
+    default 200 '{}'."""
 
-    def __init__(self, answer: Callable[[int, str, dict[str, str], bytes], tuple[int, bytes]] | None = None):
+    def __init__(self, answer: Callable[[int, str, dict[str, str], bytes], tuple] | None = None):
         self.received: list[Received] = []
         self.answer = answer or (lambda n, path, headers, body: (200, b"{}"))
         self._lock = threading.Lock()
@@ -33,9 +36,13 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with receiver._lock:
-                    status, payload = receiver.answer(len(receiver.received), self.path, headers, body)
-                    receiver.received.append(Received(self.path, headers, body, status))
+                    status, payload, *extra = receiver.answer(
+                        len(receiver.received), self.path, headers, body
+                    )
+                    receiver.received.append(Received(self.path, headers, body, status, time.monotonic()))
                 self.send_response(status)
+                for name, value in (extra[0] if extra else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()

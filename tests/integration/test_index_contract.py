@@ -70,7 +70,9 @@ def test_a_changed_article_is_reindexed_with_the_next_ingest_seq(es, settings):
 
 
 def test_indexed_seed_documents_read_back_from_elasticsearch_match_the_json_schema(es, settings):
-    report = index.index_articles(es, settings, seed_articles())
+    articles = seed_articles()
+    written = set().union(*(index.article_document(a)[1] for a in articles)) | {"ingest_seq"}
+    report = index.index_articles(es, settings, articles)
     assert (report.created, report.failed) == (5, [])
     hits = es.search(index=settings.read_alias, size=100)["hits"]["hits"]
     validator = jsonschema.Draft202012Validator(SCHEMA)
@@ -78,6 +80,7 @@ def test_indexed_seed_documents_read_back_from_elasticsearch_match_the_json_sche
     fields = set().union(*(h["_source"] for h in hits))
     assert len(hits) == 5
     assert errors == {h["_id"]: [] for h in hits}
+    assert fields == written  # every field written is read back, and nothing else
     # processed documents, not bare ones: the schema was checked on what the stages really produce
     assert {
         "people",
@@ -111,6 +114,29 @@ def test_init_index_command_creates_v1_behind_the_aliases_and_says_which_analyze
     assert main(["init-index"]) == 0
     p = settings.index_prefix
     assert capsys.readouterr().out == (
-        f"{p} (read) and {p}-write (write) -> {p}-v1; language sub-fields: none (this cluster has no english/hindi analyzers)\n"
+        f"{p} (read) and {p}-write (write) -> {p}-v1; "
+        "language sub-fields: none (this cluster has no english/hindi analyzers)\n"
     )
     assert sorted(es.indices.get_alias(name=settings.read_alias)) == [f"{p}-v1"]
+
+
+def _shape(mapping: dict) -> tuple:
+    """What a created index keeps of a mapping: dynamic and enabled (Elasticsearch gives booleans
+    back as strings) and the field names."""
+    flags = tuple(None if mapping.get(k) is None else str(mapping[k]).lower() for k in ("dynamic", "enabled"))
+    return (*flags, sorted(mapping.get("properties", {})))
+
+
+def test_every_mapping_file_creates_an_index_on_the_real_cluster_as_written(es, settings):
+    from pipeline import mappings
+
+    created = {}
+    for name in mappings.mapping_names():
+        mapping = mappings.load_mapping(name)
+        if name.startswith("v") or "-v" in name:  # article-like: drop analyzers this cluster lacks
+            mapping = index.mapping_for_cluster(mapping, index.available_analyzers(es))
+        target = f"{settings.index_prefix}-mapping-{name}"
+        es.indices.create(index=target, mappings=mapping, settings=index.INDEX_SETTINGS)
+        stored = es.indices.get_mapping(index=target)[target]["mappings"]
+        created[name] = _shape(stored)
+    assert created == {name: _shape(mappings.load_mapping(name)) for name in mappings.mapping_names()}

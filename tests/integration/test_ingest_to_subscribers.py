@@ -8,7 +8,7 @@ import json
 
 import jsonschema
 
-from pipeline import subscriptions
+from pipeline import secretbox, subscriptions
 from pipeline.search import Filters
 from tests.conftest import ROOT, SEEDS
 from tests.integration.conftest import run_dag, run_record
@@ -17,7 +17,10 @@ from tests.integration.receiver import Receiver
 SCHEMA = json.loads((ROOT / "schema" / "article-v1.schema.json").read_text())
 
 
-def test_ingest_dag_documents_match_the_schema_and_reach_subscribers_once(dag_env, settings, es, http_server):
+def test_ingest_dag_documents_match_the_schema_and_reach_subscribers_once(
+    dag_env, settings, es, http_server, monkeypatch
+):
+    monkeypatch.setenv(secretbox.KEY_ENV, secretbox.new_key())
     dag_env([("fixture-seeds", http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()), False)])
     with Receiver() as receiver:
         subscriptions.add_subscription(

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 
 import pytest
+from standardwebhooks import Webhook
 
-from pipeline import index, subscriptions
+from pipeline import index, secretbox, subscriptions
 from pipeline.search import Filters
 from tests.integration.articles import numbered_articles
 from tests.integration.receiver import Receiver
 
-SECRET = "s3cret-for-tests"
+SECRET = "whsec_" + "c2VjcmV0LWZvci10ZXN0cy1vbmx5LTMyLWJ5dGVzISE="
+
+
+@pytest.fixture(autouse=True)
+def secret_key(monkeypatch):
+    """The key subscription secrets are sealed with (a fresh one per test)."""
+    key = secretbox.new_key()
+    monkeypatch.setenv(secretbox.KEY_ENV, key)
+    return key
 
 
 def _bodies(received):
@@ -24,10 +31,11 @@ def test_listing_subscriptions_never_returns_the_secret(es, settings):
     subscriptions.add_subscription(es, settings, "app", "http://127.0.0.1:9/hook", SECRET)
     listed = subscriptions.list_subscriptions(es, settings)
     assert [s["name"] for s in listed] == ["app"]
+    assert set(listed[0]) == {"name", "url", "filters", "cursor", "created_at", "updated_at", "health"}
     assert SECRET not in json.dumps(listed)
 
 
-def test_new_matching_documents_are_posted_once_signed_with_hmac_sha256(es, settings):
+def test_new_matching_documents_are_posted_once_signed_per_standard_webhooks(es, settings):
     with Receiver() as receiver:
         subscriptions.add_subscription(
             es, settings, "hindi", receiver.url("/hook"), SECRET, Filters(languages=("hi",))
@@ -39,9 +47,12 @@ def test_new_matching_documents_are_posted_once_signed_with_hmac_sha256(es, sett
     assert (first.delivered, first.failed, second.delivered) == (2, 0, 0)
     assert [b["document"]["id"] for b in bodies] == ["a-0", "a-2"]
     for r in receiver.received:
-        expected = "sha256=" + hmac.new(SECRET.encode(), r.body, hashlib.sha256).hexdigest()
-        assert r.headers["x-border-watch-signature"] == expected
-        assert r.headers["x-border-watch-delivery"] == json.loads(r.body)["delivery_id"]
+        assert Webhook(SECRET).verify(r.body, r.headers) == json.loads(r.body)
+        assert (
+            r.headers["webhook-id"]
+            == r.headers["x-border-watch-delivery"]
+            == json.loads(r.body)["delivery_id"]
+        )
     es.indices.refresh(index=settings.index("deliveries"))
     log = es.search(index=settings.index("deliveries"), sort=[{"ingest_seq": "asc"}])["hits"]["hits"]
     assert [(h["_source"]["document_id"], h["_source"]["status"], h["_source"]["attempts"]) for h in log] == [
