@@ -500,9 +500,10 @@ class ElasticsearchStoryIndex:
     CANDIDATES = 30
     WINDOW_DAYS = 7  # candidates' story_date within this many days of the article's
 
-    def __init__(self, es: Elasticsearch, settings: Settings) -> None:
+    def __init__(self, es: Elasticsearch, settings: Settings, index: str | None = None) -> None:
         self.es = es
         self.settings = settings
+        self.index = index or settings.read_alias  # another index: a reprocess reads the one it fills
         self.batch = MemoryStoryIndex()
         self.lookups = 0
 
@@ -510,7 +511,7 @@ class ElasticsearchStoryIndex:
         self.lookups += 1
         try:
             response = self.es.search(
-                index=self.settings.read_alias,
+                index=self.index,
                 query=query,
                 size=size,
                 source=["story_id", "story_entities", "story_date", "story_dates"],

@@ -78,14 +78,13 @@ def test_a_batch_summary_counts_what_an_operator_needs():
     batch = process_batch(seeds + raw, registry=MemoryDedupeIndex(), clusters=MemoryStoryIndex())
     summary = batch.summary()
     assert {
-        k: summary[k]
-        for k in ("processed", "failed", "failed_by_stage", "duplicates", "rejected_not_relevant", "kept")
+        k: summary[k] for k in ("processed", "failed", "failed_by_stage", "duplicates", "rejected", "kept")
     } == {
-        "processed": 11,
+        "processed": 12,
         "failed": 1,
         "failed_by_stage": {"clean": 1},
         "duplicates": 5,
-        "rejected_not_relevant": 1,
+        "rejected": 1,
         "kept": 5,
     }
     assert [f.input for f in batch.failures] == ["empty"]
