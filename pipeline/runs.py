@@ -43,8 +43,7 @@ COUNTS = (
 _CURRENT: set[str] = set()  # runs indices this process has brought up to the mapping file
 
 
-def mapping() -> dict[str, Any]:
-    return load_mapping("runs")
+MAPPING: dict[str, Any] = load_mapping("runs")
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -152,7 +151,7 @@ class RunSummary:
 def write(es: Elasticsearch, settings: Settings, summary: RunSummary) -> None:
     """Store (or replace) the run's record."""
     index = settings.index("runs")
-    wanted = mapping()
+    wanted = MAPPING
     if not ensure_index(es, index, wanted) and index not in _CURRENT:
         es.indices.put_mapping(index=index, properties=wanted["properties"])  # a count added since
     _CURRENT.add(index)

@@ -70,7 +70,9 @@ def test_a_batch_summary_counts_what_an_operator_needs():
     raw = read_file(str(SEEDS / "feed.xml")) + [
         Article(
             input="cricket",
-            raw_text="India beat China by nine wickets in the Asian Games cricket final; the batters chased 107.",
+            raw_text=(
+                "India beat China by nine wickets in the Asian Games cricket final; the batters chased 107."
+            ),
         ),
         Article(input="empty", raw_html="<html><body></body></html>"),
     ]

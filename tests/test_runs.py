@@ -55,9 +55,9 @@ def test_summary_lines_say_what_the_run_fetched_kept_rejected_and_indexed():
 def test_the_runs_mapping_has_a_number_field_for_every_count_of_a_run_record():
     import dataclasses
 
-    from pipeline.runs import COUNTS, mapping
+    from pipeline.runs import COUNTS, MAPPING
 
-    props = mapping()["properties"]
+    props = MAPPING["properties"]
     ints = {k for k, v in props.items() if v.get("type") == "integer"}
     fields = {f.name for f in dataclasses.fields(RunSummary) if f.type in ("int", int)}
     assert (ints, set(COUNTS)) == (fields, fields)
