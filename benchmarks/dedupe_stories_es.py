@@ -87,7 +87,7 @@ def main() -> int:
     try:
         indexed = 0
         for size in sorted(args.sizes):
-            report = index_articles(es, settings, articles[indexed:size], refresh="wait_for")
+            report = index_articles(es, settings, articles[indexed:size])
             assert not report.failed, report.failed[:1]
             indexed = size
             probe = [a.replace(duplicate_of=None, story_id=None) for a in articles[size : size + LOOKUPS]]

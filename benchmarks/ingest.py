@@ -297,7 +297,7 @@ def baseline(settings: Settings, articles: int, feeds: int) -> float:
             f"baseline (no Airflow): {articles} articles from {feeds} feeds: fetch+raw {t_fetch:.1f} s, "
             f"process+index {elapsed - t_fetch:.1f} s; indexed {outcome.indexed}, duplicates "
             f"{outcome.duplicates}, "
-            f"irrelevant {outcome.irrelevant} -> {outcome.indexed / elapsed:.1f} articles/s"
+            f"rejected {outcome.rejected} -> {outcome.indexed / elapsed:.1f} articles/s"
         )
         return outcome.indexed / elapsed
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from airflow.sdk import Asset, dag, task
+from border_news_hook import BorderNewsHook
 
 from pipeline.assets import INDEX_ASSET_URI
 
@@ -16,7 +17,8 @@ indexed something, and this DAG then runs once. Its task reads every document in
 run, in ingest order, from the change feed (`pipeline.subscriptions.consume`), and logs one line per
 document. Its cursor is kept in Elasticsearch (`<prefix>-cursors`, consumer `downstream-example`), so
 a re-run or another worker resumes where it stopped, never skipping a document; clearing the task
-re-runs it safely (it logs only what came after the saved cursor).
+re-runs it safely (it logs only what came after the saved cursor). Elasticsearch: the connection
+`border_news_es` when it exists, else `ES_URL` and friends (`BorderNewsHook`).
 """
 
 
@@ -33,18 +35,17 @@ def border_news_downstream_example():
     @task
     def log_new_articles() -> dict:
         """Log each article indexed since this consumer's cursor, then move the cursor."""
-        from pipeline import index, subscriptions
-        from pipeline.settings import Settings
+        from pipeline import subscriptions
 
-        settings = Settings.from_env()
-
-        def log(change: subscriptions.Change) -> None:
+        def log(change: subscriptions.Change) -> None:  # your consumer's work goes here
             doc = change.document
             print(
                 f"new article #{change.seq}: [{doc.get('language')}] {doc.get('title')} ({doc.get('source')})"
             )
 
-        handled, cursor = subscriptions.consume(index.client(settings), settings, "downstream-example", log)
+        hook = BorderNewsHook()
+        with hook.get_conn() as es:
+            handled, cursor = subscriptions.consume(es, hook.get_settings(), "downstream-example", log)
         print(f"{handled} new articles; cursor now {cursor}")
         return {"new": handled, "cursor": cursor}
 

@@ -1,16 +1,17 @@
 """Ingest DAG: feeds -> raw index -> processing stages -> article index -> Asset event and webhooks.
-Wiring only; the logic lives in `pipeline` (ingest, state, runs, deadletter, subscriptions)."""
+Wiring only; the logic lives in `pipeline` (ingest, subscriptions), Elasticsearch comes from the hook."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, get_current_context, task
+from border_news_hook import BorderNewsHook
 
 from pipeline.assets import INDEX_ASSET_URI
-from pipeline.settings import Settings
 
-SETTINGS = Settings.from_env()
+# Read when the file is parsed (schedule, retries): the environment only, no connection lookup.
+SETTINGS = BorderNewsHook.env_settings()
 INDEX_ASSET = Asset(INDEX_ASSET_URI)
 
 DOC = f"""
@@ -20,27 +21,19 @@ Every `BORDER_SCHEDULE` (default every 5 minutes; one run at a time, no catch-up
 1. **list_feeds** reads the feed list (`BORDER_FEEDS_FILE`, default `config/feeds.yaml`).
 2. **fetch_feed** (one mapped task per feed, named after the feed) sends a conditional GET (ETag /
    Last-Modified kept in `<prefix>-state`), fetches the full page of new summary-only entries, and stores
-   new entries in the raw index `<prefix>-raw` (first copy of a link wins).
+   new entries in the raw index `<prefix>-raw` (first copy of an entry wins).
 3. **process_and_index** runs the processing stages over every raw entry still pending and bulk-indexes
-   the relevant, non-duplicate ones through the write alias under stable ids.
-4. **publish_index_asset** emits an event on the Asset `{INDEX_ASSET_URI}` when something new was indexed (downstream
-   DAGs schedule on it; skipped otherwise).
+   the kept ones (relevant, not duplicates) through the write alias under stable ids.
+4. **publish_index_asset** emits an event on the Asset `{INDEX_ASSET_URI}` when something new was indexed
+   (downstream DAGs schedule on it; skipped otherwise).
 5. **deliver_webhooks** posts new matching documents to subscribers.
 6. **run_summary** writes one record to `<prefix>-runs` and logs it; the run's note shows the same numbers.
 
+Elasticsearch: the Airflow connection `border_news_es` when it exists, else `ES_URL` and friends.
 Failures land in `<prefix>-deadletter` with the stage, feed, article and a hint, and the run goes on.
 **Re-running** is safe: clear the DAG run (or one feed's mapped task) in the UI, or
 `airflow dags test border_news_ingest`; ids are stable, so nothing is duplicated.
 """
-
-
-def _es():
-    """The Elasticsearch client: URL, credentials and TLS from the Airflow connection `border_news_es`
-    when it exists, else from the environment (ES_URL, ES_API_KEY...)."""
-    from pipeline import index
-    from pipeline.settings import settings_for_airflow
-
-    return index.client(settings_for_airflow())
 
 
 @dag(
@@ -60,14 +53,9 @@ def border_news_ingest():
 one mapped task per feed). Fails the run if the YAML is invalid: fix the file, then clear this task."""
     )
     def list_feeds() -> list[list[dict]]:
-        from dataclasses import asdict
+        from pipeline.ingest.fetching import feed_groups
 
-        from pipeline.feeds import load_feeds
-
-        feeds = [asdict(f) for f in load_feeds(SETTINGS.feeds_file)]
-        size = SETTINGS.feeds_per_task
-        print(f"{len(feeds)} feeds from {SETTINGS.feeds_file}, {size} per task")
-        return [feeds[i : i + size] for i in range(0, len(feeds), size)]
+        return feed_groups(SETTINGS)
 
     @task(
         map_index_template="{{ task.op_kwargs['feeds'] | map(attribute='name') | join(', ') }}",
@@ -82,24 +70,12 @@ last try, and at once for permanent errors (4xx, not a feed, too large), the fai
 and the task succeeds so the other feeds go on. Re-run one feed: clear its mapped task instance.""",
     )
     def fetch_feed(feeds: list[dict]) -> list[dict]:
-        from pipeline.feeds import FeedConfig
-        from pipeline.ingest import ingest_feeds
+        from pipeline.ingest.fetching import ingest_feed_group
 
-        ti = get_current_context()["ti"]
-        outcomes = ingest_feeds(
-            _es(),
-            SETTINGS,
-            [FeedConfig(**f) for f in feeds],
-            run_id=ti.run_id,
-            final_attempt=ti.try_number > ti.max_tries,
-        )
-        for o in outcomes:
-            print(
-                f"feed {o.feed}: {o.status}; {o.entries} entries, {o.new} new, {o.pages_fetched} pages fetched, "
-                f"{o.pages_failed} failed, {o.dead_lettered} dead-lettered"
-                + (f"; error: {o.error}" if o.error else "")
-            )
-        return [o.to_dict() for o in outcomes]
+        hook, ti = BorderNewsHook(), get_current_context()["ti"]
+        with hook.get_conn() as es:
+            final = ti.try_number > ti.max_tries
+            return ingest_feed_group(es, hook.get_settings(), feeds, run_id=ti.run_id, final_attempt=final)
 
     @task(
         retries=SETTINGS.task_retries,
@@ -112,13 +88,11 @@ dead-lettered and the rest go on; Elasticsearch errors fail the task (retried). 
     def process_and_index(outcomes: list[list[dict]]) -> dict:
         from pipeline.ingest import process_pending
 
-        ti = get_current_context()["ti"]
-        result = process_pending(_es(), SETTINGS, run_id=ti.run_id).to_dict(with_ids=False)
-        print(
-            f"processed {result['processed']}: irrelevant {result['irrelevant']}, duplicates {result['duplicates']}, "
-            f"indexed {result['indexed']}, failed {result['process_failed'] + result['index_failed']}"
-        )
-        return result
+        hook, ti = BorderNewsHook(), get_current_context()["ti"]
+        with hook.get_conn() as es:
+            counts = process_pending(es, hook.get_settings(), run_id=ti.run_id)
+        print(counts.line())
+        return counts.to_dict()
 
     @task(
         outlets=[INDEX_ASSET],
@@ -140,11 +114,14 @@ receiver that keeps failing stops only its own subscription; its cursor stays, s
     def deliver_webhooks(result: dict) -> dict:
         from pipeline import subscriptions
 
-        report = subscriptions.deliver_new(_es(), SETTINGS)
+        hook = BorderNewsHook()
+        with hook.get_conn() as es:
+            report = subscriptions.deliver_new(es, hook.get_settings())
         for line in report.errors:
             print(f"webhook delivery stopped: {line}")
         print(
-            f"webhooks: {report.delivered} delivered, {report.failed} failed, {report.subscriptions} subscriptions"
+            f"webhooks: {report.delivered} delivered, {report.failed} failed, "
+            f"{report.subscriptions} subscriptions"
         )
         return {"delivered": report.delivered, "failed": report.failed}
 
@@ -156,20 +133,19 @@ the run if an earlier task failed (after recording what it could).""",
     def run_summary(outcomes: list[list[dict]] | None = None) -> dict:
         from pipeline.ingest import summarize
 
-        ctx = get_current_context()
+        ctx, hook = get_current_context(), BorderNewsHook()
         ti = ctx["ti"]
-        processed = ti.xcom_pull(task_ids="process_and_index")
-        delivered = ti.xcom_pull(task_ids="deliver_webhooks")
-        summary = summarize(
-            _es(),
-            SETTINGS,
-            run_id=ti.run_id,
-            started_at=ctx["dag_run"].start_date,
-            outcomes=[o for group in outcomes or [] for o in group],
-            processed=processed,
-            delivered=delivered,
-        )
-        print("\n".join(summary.lines()))
+        with hook.get_conn() as es:
+            summary = summarize(
+                es,
+                hook.get_settings(),
+                run_id=ti.run_id,
+                started_at=ctx["dag_run"].start_date,
+                outcomes=[o for group in outcomes or [] for o in group],
+                processed=ti.xcom_pull(task_ids="process_and_index"),
+                delivered=ti.xcom_pull(task_ids="deliver_webhooks"),
+            )
+        print(summary.note())
         if summary.state != "success":
             from airflow.sdk.exceptions import AirflowFailException
 

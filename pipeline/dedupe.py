@@ -216,10 +216,15 @@ class ElasticsearchDedupeIndex:
     CANDIDATES = 20
 
     def __init__(
-        self, es: Elasticsearch, settings: Settings, threshold: float = NEAR_DUPLICATE_THRESHOLD
+        self,
+        es: Elasticsearch,
+        settings: Settings,
+        threshold: float = NEAR_DUPLICATE_THRESHOLD,
+        index: str | None = None,
     ) -> None:
         self.es = es
         self.settings = settings
+        self.index = index or settings.read_alias  # another index: a reprocess reads the one it fills
         self.threshold = threshold
         self.batch = MemoryDedupeIndex(threshold)
         self.lookups = 0  # Elasticsearch searches made, for the run report
@@ -239,7 +244,7 @@ class ElasticsearchDedupeIndex:
         self.lookups += 1
         try:
             response = self.es.search(
-                index=self.settings.read_alias,
+                index=self.index,
                 query=query,
                 size=self.CANDIDATES,
                 source=["content_hash", "minhash", "duplicate_of", "published_at"],

@@ -98,7 +98,6 @@ def index_articles(
     es: Elasticsearch,
     settings: Settings,
     articles: Iterable[Any],
-    refresh: bool | str = False,
     *,
     index: str | None = None,
     chunk_size: int = 500,
@@ -109,8 +108,7 @@ def index_articles(
 
     Numbers come from a lease (`pipeline.sequence`), released only once the documents are searchable,
     so the change feed never skips one. `ingest_seq` is also the document's external version: of two
-    concurrent writes of one id, the later number wins. Documents are searchable when it returns,
-    whatever `refresh` says (kept for callers written against the first version)."""
+    concurrent writes of one id, the later number wins. Documents are searchable when it returns."""
     ensure_main_index(es, settings)
     target = index or settings.write_alias
     report = BulkReport()

@@ -10,7 +10,6 @@ added to a `StageTimings` when one is passed (benchmarks, the DAG's run summary)
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -133,17 +132,17 @@ class BatchResult:
     timings: StageTimings
 
     def summary(self) -> dict[str, Any]:
-        """Counts an operator reads in the run summary: kept (relevant, not a duplicate), rejected, ..."""
-        duplicates = sum(1 for a in self.articles if a.duplicate_of)
-        relevant = [a for a in self.articles if a.relevant and not a.duplicate_of]
+        """The counts an operator reads (`pipeline.outcomes`: processed, kept, rejected, duplicates,
+        failed by stage), the number of stories among the kept ones, and seconds per stage."""
+        from pipeline import outcomes
+
+        results = [outcomes.classify(a.input, a) for a in self.articles]
+        counts = outcomes.tally(results + [outcomes.failure(f.input, f.stage) for f in self.failures])
+        kept = [a for a, r in zip(self.articles, results, strict=True) if r.outcome == outcomes.KEPT]
         return {
-            "processed": len(self.articles),
-            "failed": len(self.failures),
-            "failed_by_stage": dict(sorted(Counter(f.stage for f in self.failures).items())),
-            "duplicates": duplicates,
-            "rejected_not_relevant": sum(1 for a in self.articles if not a.relevant and not a.duplicate_of),
-            "kept": len(relevant),
-            "stories": len({a.story_id for a in relevant}),
+            **{k: getattr(counts, k) for k in ("processed", "kept", "rejected", "duplicates", "failed")},
+            "failed_by_stage": counts.failed_by_stage,
+            "stories": len({a.story_id for a in kept}),
             "seconds_by_stage": {k: round(v, 3) for k, v in self.timings.seconds.items()},
         }
 

@@ -2,11 +2,15 @@
 then one atomic alias switch.
 
 For use after the gazetteer, the relevance terms or a stage changed. A new index of the same
-document schema (`<prefix>-v<schema>-r<generation>`) is filled while searches keep using the old one through the read alias; then
+document schema (`<prefix>-v<schema>-r<generation>`) is filled while searches keep using the old one
+through the read alias; then
 `index.switch_aliases` moves the read and write aliases in one request, so no search ever sees an
-empty or half-filled index. Raw articles are replayed in fetch order with fresh in-memory dedupe and
-story registries (the same decisions a fresh start would make, independent of the old version).
-Articles that the ingest DAG stored while this ran are caught up after the switch.
+empty or half-filled index. Raw articles are replayed in fetch order through the same
+Elasticsearch-backed dedupe and story lookups as ingest (`pipeline.ingest.es_processor`), reading
+the new index as it fills (and the current batch in memory): the decisions ingest made, replayed,
+independent of the old version. Replayed entries that were processed before get their new outcome
+on the raw entry; pending ones are left to the ingest DAG. Articles that the ingest DAG stored while
+this ran are caught up after the switch.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from pipeline import outcomes, runs
 from pipeline.index import (
     INDEX_VERSION,
     current_index,
@@ -28,15 +33,16 @@ from pipeline.index import (
     switch_aliases,
     versioned_index,
 )
-from pipeline.ingest import Processor, ProcessOutcome, StageProcessor, ensure_raw_index, process_articles
+from pipeline.ingest import (
+    ProcessCounts,
+    Processor,
+    ensure_raw_index,
+    es_processor,
+    mark_processed,
+    process_hits,
+)
+from pipeline.runs import RunSummary
 from pipeline.settings import Settings
-
-
-def memory_processor(es: Elasticsearch, settings: Settings) -> StageProcessor:
-    """The processing stages with dedupe and story registries held in memory for one replay."""
-    from pipeline import dedupe, stories
-
-    return StageProcessor(dedupe.MemoryDedupeIndex(), stories.MemoryStoryIndex())
 
 
 def next_generation(es: Elasticsearch, settings: Settings, schema_version: int = INDEX_VERSION) -> int:
@@ -97,15 +103,32 @@ class ReprocessReport:
     new_index: str
     raw: int = 0
     caught_up: int = 0
-    outcome: ProcessOutcome = field(default_factory=ProcessOutcome)
+    counts: ProcessCounts = field(default_factory=ProcessCounts)
     old_count: int = 0
     new_count: int = 0
     duration_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        doc = {k: v for k, v in self.__dict__.items() if k != "outcome"}
-        doc.update(self.outcome.to_dict(with_ids=False))
+        doc = {k: v for k, v in self.__dict__.items() if k != "counts"}
+        doc.update(self.counts.to_dict())
         return doc
+
+
+def _replay(es, settings, batches, new: str, processor_factory, run_id, durations) -> Iterator[Any]:
+    """Each batch of raw hits through a fresh processor whose lookups read `new` (what earlier batches
+    indexed there; the batch itself in memory, so memory stays flat); the entries that were processed
+    before are marked with their new outcome."""
+    for hits in batches:
+        processor = processor_factory(es, settings, new)
+        batch = list(
+            process_hits(es, settings, hits, processor, run_id=run_id, target_index=new, durations=durations)
+        )
+        done = {h["_id"] for h in hits if h["_source"].get("processed_at")}
+        marks = [r.mark() for r in batch if r.raw_id in done and r.outcome != outcomes.PENDING]
+        mark_processed(es, settings, marks, run_id)
+        for stage, secs in getattr(getattr(processor, "timings", None), "seconds", {}).items():
+            durations[f"stage_{stage}"] = durations.get(f"stage_{stage}", 0.0) + secs
+        yield from batch
 
 
 def reprocess(
@@ -113,7 +136,7 @@ def reprocess(
     settings: Settings,
     *,
     run_id: str | None = None,
-    processor_factory: Callable[[Elasticsearch, Settings], Processor] = memory_processor,
+    processor_factory: Callable[[Elasticsearch, Settings, str], Processor] = es_processor,
     on_filled: Callable[[str], None] | None = None,
 ) -> ReprocessReport:
     """Fill a new index version from the raw index, switch the aliases to it, catch up late arrivals.
@@ -128,28 +151,66 @@ def reprocess(
     old = current_index(es, settings)
     new = create_generation(es, settings)
     report = ReprocessReport(old_index=old, new_index=new)
-    processor = processor_factory(es, settings)
+    durations: dict[str, float] = {}
     replayed: set[str] = set()
-    for hits in raw_hits(es, settings, batch_size=settings.process_batch_size):
-        report.raw += len(hits)
-        replayed.update(h["_id"] for h in hits)
-        process_articles(
-            es, settings, hits, processor, run_id=run_id, outcome=report.outcome, target_index=new
-        )
-    es.indices.refresh(index=new)
-    if on_filled:
-        on_filled(new)
-    switch_aliases(es, settings, new)
-    # Entries the ingest DAG stored while we replayed went to the old version: process them again here.
-    for hits in raw_hits(es, settings, since=started, batch_size=settings.process_batch_size):
-        hits = [h for h in hits if h["_id"] not in replayed]
-        report.caught_up += len(hits)
-        process_articles(
-            es, settings, hits, processor, run_id=run_id, outcome=report.outcome, target_index=new
-        )
-    es.indices.refresh(index=new)
-    report.outcome.durations_s["total"] = time.monotonic() - t0
+    late: list[str] = []
+
+    def first_pass() -> Iterator[list[dict[str, Any]]]:
+        for hits in raw_hits(es, settings, batch_size=settings.process_batch_size):
+            replayed.update(h["_id"] for h in hits)
+            yield hits
+
+    def catch_up() -> Iterator[list[dict[str, Any]]]:
+        # Entries the ingest DAG stored while we replayed went to the old version: process them here.
+        for hits in raw_hits(es, settings, since=started, batch_size=settings.process_batch_size):
+            hits = [h for h in hits if h["_id"] not in replayed]
+            late.extend(h["_id"] for h in hits)
+            yield hits
+
+    def replay_and_switch() -> Iterator[Any]:
+        yield from _replay(es, settings, first_pass(), new, processor_factory, run_id, durations)
+        es.indices.refresh(index=new)
+        if on_filled:
+            on_filled(new)
+        switch_aliases(es, settings, new)
+        yield from _replay(es, settings, catch_up(), new, processor_factory, run_id, durations)
+        es.indices.refresh(index=new)
+
+    report.counts = outcomes.tally(replay_and_switch())
+    report.raw, report.caught_up = len(replayed), len(late)
+    durations["total"] = time.monotonic() - t0
+    report.counts.durations_s = {k: round(v, 3) for k, v in durations.items()}
     report.old_count = es.count(index=old)["count"] if old else 0
     report.new_count = es.count(index=new)["count"]
     report.duration_s = round(time.monotonic() - t0, 3)
     return report
+
+
+def record_run(
+    es: Elasticsearch, settings: Settings, report: ReprocessReport, *, run_id: str, started_at: datetime
+) -> RunSummary:
+    """Store the reprocess run's record in the runs index, in the ingest run's words."""
+    from pipeline.ingest.summary import process_fields
+
+    counts = report.counts.to_dict()
+    summary = RunSummary(
+        run_id=run_id,
+        dag_id="border_news_reprocess",
+        started_at=started_at.isoformat(),
+        finished_at=datetime.now(UTC).isoformat(),
+        duration_s=report.duration_s,
+        entries_seen=report.raw + report.caught_up,
+        dead_lettered=counts["dead_lettered"],
+        durations_s=counts["durations_s"],
+        **process_fields(counts),
+    )
+    runs.write(es, settings, summary)
+    return summary
+
+
+def report_line(report: ReprocessReport) -> str:
+    return (
+        f"reprocessed {report.raw} raw articles (+{report.caught_up} caught up) from {report.old_index} "
+        f"({report.old_count} documents) into {report.new_index} ({report.new_count} documents); "
+        "aliases switched"
+    )

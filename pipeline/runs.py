@@ -14,8 +14,11 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 
 from pipeline.index import ensure_index
+from pipeline.mappings import load_mapping
 from pipeline.settings import Settings
 
+# The counts of a run record, in the words of `pipeline.outcomes` (each an integer field of the
+# runs index, `pipeline/data/mapping-runs.json`).
 COUNTS = (
     "feeds_total",
     "feeds_fetched",
@@ -26,56 +29,21 @@ COUNTS = (
     "pages_fetched",
     "pages_failed",
     "processed",
-    "irrelevant",
+    "kept",
+    "rejected",
     "duplicates",
     "indexed",
-    "index_failed",
-    "process_failed",
+    "failed",
+    "left_pending",
     "dead_lettered",
     "delivered",
 )
 
-MAPPING: dict[str, Any] = {
-    "dynamic": False,
-    "properties": {
-        "run_id": {"type": "keyword"},
-        "dag_id": {"type": "keyword"},
-        "state": {"type": "keyword"},
-        "started_at": {"type": "date"},
-        "finished_at": {"type": "date"},
-        "duration_s": {"type": "float"},
-        **{name: {"type": "integer"} for name in COUNTS},
-        "durations_s": {
-            "type": "object",
-            "properties": {
-                s: {"type": "float"}
-                for s in (
-                    "fetch",
-                    "pages",
-                    "raw",
-                    "process",
-                    "index",
-                    "deadletter",
-                    "deliver",
-                    "slowest_feed",
-                    "stage_clean",
-                    "stage_language",
-                    "stage_relevance",
-                    "stage_dates",
-                    "stage_entities",
-                    "stage_dedupe",
-                    "stage_registry",
-                    "stage_stories",
-                )
-            },
-        },
-        "freshness_lag_p50_s": {"type": "float"},
-        "freshness_lag_p95_s": {"type": "float"},
-        "freshness_lag_max_s": {"type": "float"},
-        "failed_feeds": {"type": "keyword"},
-        "message": {"type": "text"},
-    },
-}
+
+_CURRENT: set[str] = set()  # runs indices this process has brought up to the mapping file
+
+
+MAPPING: dict[str, Any] = load_mapping("runs")
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -87,6 +55,17 @@ def percentile(values: list[float], q: float) -> float | None:
     low = int(pos)
     high = min(low + 1, len(ordered) - 1)
     return float(ordered[low] + (ordered[high] - ordered[low]) * (pos - low))
+
+
+def processed_line(counts: Any) -> str:
+    """The processing counts (of a `RunSummary` or a `pipeline.outcomes.ProcessCounts`) in one line."""
+    by_stage = ", ".join(f"{k} {v}" for k, v in counts.failed_by_stage.items())
+    return (
+        f"processed {counts.processed}: kept {counts.kept}, rejected {counts.rejected} (not relevant), "
+        f"duplicates {counts.duplicates}; indexed {counts.indexed}, failed {counts.failed}"
+        + (f" ({by_stage})" if by_stage else "")
+        + (f", left pending {counts.left_pending}" if counts.left_pending else "")
+    )
 
 
 @dataclass
@@ -106,11 +85,13 @@ class RunSummary:
     pages_fetched: int = 0
     pages_failed: int = 0
     processed: int = 0
-    irrelevant: int = 0
+    kept: int = 0
+    rejected: int = 0
     duplicates: int = 0
     indexed: int = 0
-    index_failed: int = 0
-    process_failed: int = 0
+    failed: int = 0
+    failed_by_stage: dict[str, int] = field(default_factory=dict)
+    left_pending: int = 0
     dead_lettered: int = 0
     delivered: int = 0
     durations_s: dict[str, float] = field(default_factory=dict)
@@ -127,35 +108,34 @@ class RunSummary:
     def headline(self) -> str:
         """One line: what the run fetched, kept, rejected, deduplicated and indexed."""
         return (
-            f"feeds {self.feeds_fetched} fetched / {self.feeds_not_modified} not modified / {self.feeds_failed} failed; "
-            f"entries {self.entries_seen} seen, {self.new} new; irrelevant {self.irrelevant}, duplicates {self.duplicates}, "
-            f"indexed {self.indexed}, dead-lettered {self.dead_lettered}"
+            f"feeds {self.feeds_fetched} fetched / {self.feeds_not_modified} not modified / "
+            f"{self.feeds_failed} failed; entries {self.entries_seen} seen, {self.new} new; "
+            f"rejected {self.rejected}, duplicates {self.duplicates}, indexed {self.indexed}, "
+            f"failed {self.failed}, dead-lettered {self.dead_lettered}"
         )
+
+    def _durations_line(self) -> str:
+        outer = ", ".join(f"{k} {v:.2f} s" for k, v in self.durations_s.items() if not k.startswith("stage_"))
+        inner = ", ".join(f"{k[6:]} {v:.2f} s" for k, v in self.durations_s.items() if k.startswith("stage_"))
+        return f"- durations: {outer or 'n/a'}" + (f"; inside processing: {inner}" if inner else "")
 
     def lines(self) -> list[str]:
         """The summary as log lines (also the DAG run's note, in Markdown)."""
         lag = (
             "n/a"
             if self.freshness_lag_p50_s is None
-            else (
-                f"p50 {self.freshness_lag_p50_s:.0f} s, p95 {self.freshness_lag_p95_s:.0f} s, max {self.freshness_lag_max_s:.0f} s"
-            )
-        )
-        stages = (
-            ", ".join(f"{k} {v:.2f} s" for k, v in self.durations_s.items() if not k.startswith("stage_"))
-            or "n/a"
-        )
-        per_stage = ", ".join(
-            f"{k[6:]} {v:.2f} s" for k, v in self.durations_s.items() if k.startswith("stage_")
+            else f"p50 {self.freshness_lag_p50_s:.0f} s, p95 {self.freshness_lag_p95_s:.0f} s, "
+            f"max {self.freshness_lag_max_s:.0f} s"
         )
         out = [
             f"run summary {self.run_id} ({self.state})",
-            f"- feeds: {self.feeds_total} total, {self.feeds_fetched} fetched, {self.feeds_not_modified} not modified, {self.feeds_failed} failed",
-            f"- entries: {self.entries_seen} seen, {self.new} new; pages: {self.pages_fetched} fetched, {self.pages_failed} failed",
-            f"- processed {self.processed}: irrelevant {self.irrelevant}, duplicates {self.duplicates}, "
-            f"indexed {self.indexed}, index failures {self.index_failed}, processing failures {self.process_failed}",
+            f"- feeds: {self.feeds_total} total, {self.feeds_fetched} fetched, "
+            f"{self.feeds_not_modified} not modified, {self.feeds_failed} failed",
+            f"- entries: {self.entries_seen} seen, {self.new} new; "
+            f"pages: {self.pages_fetched} fetched, {self.pages_failed} failed",
+            f"- {processed_line(self)}",
             f"- dead-lettered: {self.dead_lettered}; webhook deliveries: {self.delivered}",
-            f"- durations: {stages}" + (f"; inside processing: {per_stage}" if per_stage else ""),
+            self._durations_line(),
             f"- freshness lag (published -> indexed): {lag}",
         ]
         if self.failed_feeds:
@@ -171,7 +151,10 @@ class RunSummary:
 def write(es: Elasticsearch, settings: Settings, summary: RunSummary) -> None:
     """Store (or replace) the run's record."""
     index = settings.index("runs")
-    ensure_index(es, index, MAPPING)
+    wanted = MAPPING
+    if not ensure_index(es, index, wanted) and index not in _CURRENT:
+        es.indices.put_mapping(index=index, properties=wanted["properties"])  # a count added since
+    _CURRENT.add(index)
     es.index(index=index, id=summary.run_id, document=summary.to_dict(), refresh="wait_for")
 
 

@@ -1,13 +1,13 @@
-"""Settings in one place: read from the environment (or an Airflow connection, in the DAGs) once,
-then passed in. No stage reads the environment itself."""
+"""Settings in one place: read from the environment once, then passed in. No stage reads the
+environment itself. (Airflow components take Elasticsearch from the connection `border_news_es`
+instead: `plugins/border_news_hook.py`; this module imports nothing of Airflow.)"""
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,6 @@ class Settings:
     feeds_file: Path = PROJECT_ROOT / "config" / "feeds.yaml"
     fetch_timeout: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
-    fetch_retries: int = 2
     fetch_connect_timeout: float = 10.0
     # Total time for one fetch, headers and body included: a server that drips bytes is cut off here.
     fetch_deadline: float = 60.0
@@ -68,7 +67,6 @@ class Settings:
             feeds_file=Path(e["BORDER_FEEDS_FILE"]) if e.get("BORDER_FEEDS_FILE") else default.feeds_file,
             fetch_timeout=float(e.get("BORDER_FETCH_TIMEOUT") or default.fetch_timeout),
             fetch_max_bytes=int(e.get("BORDER_FETCH_MAX_BYTES") or default.fetch_max_bytes),
-            fetch_retries=int(e.get("BORDER_FETCH_RETRIES") or default.fetch_retries),
             fetch_connect_timeout=float(
                 e.get("BORDER_FETCH_CONNECT_TIMEOUT") or default.fetch_connect_timeout
             ),
@@ -107,51 +105,5 @@ class Settings:
         return _URL_CREDENTIALS.sub(r"\1***@", text)
 
 
-# --- Elasticsearch settings from an Airflow connection (the DAG layer; Airflow is imported lazily) ---
-
-ES_CONNECTION_ID = "border_news_es"
+# Credentials inside a URL (scheme://user:password@host), removed by `Settings.redact`.
 _URL_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s:]+:[^/@\s]*@", re.I)
-
-
-def es_settings_from_connection(conn: Any, base: Settings | None = None) -> Settings:
-    """`base` (default: from the environment) with the Elasticsearch URL, credentials and TLS options of
-    an Airflow connection: host (with or without scheme), port, schema ('https'/'http'), login and
-    password (basic auth), extra `api_key` (wins over basic auth), `verify_certs`, `ca_certs`."""
-    base = base or Settings.from_env()
-    extra = dict(getattr(conn, "extra_dejson", None) or {})
-    host = (conn.host or "").strip()
-    if not host:
-        raise ValueError(
-            f"Airflow connection {getattr(conn, 'conn_id', '?')!r} has no host: set the Elasticsearch URL"
-        )
-    if "://" in host:
-        scheme, host = host.split("://", 1)
-    else:
-        scheme = (conn.schema or extra.get("scheme") or "https").lower()
-    host = host.rstrip("/")
-    url = f"{scheme}://{host}" + (f":{conn.port}" if conn.port and ":" not in host.rsplit("]", 1)[-1] else "")
-    api_key = extra.get("api_key") or None
-    verify = extra.get("verify_certs", base.es_verify_certs)
-    return replace(
-        base,
-        es_url=url,
-        es_api_key=api_key,
-        es_username=None if api_key else (conn.login or None),
-        es_password=None if api_key else (conn.password or None),
-        es_verify_certs=verify if isinstance(verify, bool) else _bool(str(verify), True),
-        es_ca_certs=extra.get("ca_certs") or base.es_ca_certs,
-    )
-
-
-def settings_for_airflow(conn_id: str = ES_CONNECTION_ID, env: dict[str, str] | None = None) -> Settings:
-    """Settings for a DAG task: from the environment, with Elasticsearch taken from the Airflow
-    connection `conn_id` when it exists (secrets stay in Airflow's connection store, not in files)."""
-    from airflow.sdk import Connection
-    from airflow.sdk.exceptions import AirflowNotFoundException
-
-    base = Settings.from_env(env)
-    try:
-        conn = Connection.get(conn_id)
-    except AirflowNotFoundException:
-        return base
-    return es_settings_from_connection(conn, base)

@@ -2,7 +2,8 @@
 
 Tasks cannot write a DAG run's note through the Task SDK (the execution API has no such call); a
 listener runs in the scheduler (or in `dag.test()`) on the DagRun itself, so it sets the note there
-from the run's record in the runs index, written by the `run_summary` task.
+from the run's record in the runs index, written by the `run_summary` task. Elasticsearch comes from
+`BorderNewsHook` (the connection `border_news_es`, else the environment), as in the DAG's tasks.
 """
 
 from __future__ import annotations
@@ -21,19 +22,15 @@ def set_summary_note(dag_run) -> None:
     """Set the DagRun's note to its run summary, if the runs index has one."""
     if dag_run.dag_id not in DAG_IDS:
         return
-    from pipeline import index, runs
-    from pipeline.settings import Settings
+    from border_news_hook import BorderNewsHook
 
-    settings = Settings.from_env()
-    es = index.client(settings)
-    try:
-        summary = (
-            runs.load(es, settings, dag_run.run_id)
-            if es.indices.exists(index=settings.index("runs"))
-            else None
-        )
-    finally:
-        es.close()
+    from pipeline import runs
+
+    hook = BorderNewsHook()
+    settings = hook.get_settings()
+    with hook.get_conn() as es:
+        exists = es.indices.exists(index=settings.index("runs"))
+        summary = runs.load(es, settings, dag_run.run_id) if exists else None
     if summary is None:
         return
     from sqlalchemy import inspect, select

@@ -2,8 +2,9 @@
 frequent new (unlinked) names.
 
 A FastAPI app (mounted by the API server under `/border-news`) renders the page from Elasticsearch
-(`pipeline.health`, `pipeline.discovery`); an external view puts it in the Airflow navigation, shown
-inside the Airflow UI at `/plugin/border-news`. It also serves the same data as JSON at `/border-news/api/overview`.
+(`pipeline.health`, `pipeline.discovery`; the cluster of `BorderNewsHook`); an external view puts it
+in the Airflow navigation, shown inside the Airflow UI at `/plugin/border-news`. It also serves the
+same data as JSON at `/border-news/api/overview`.
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ RUN_COLUMNS = (
     ("feeds_fetched", "fetched"),
     ("feeds_not_modified", "not modified"),
     ("feeds_failed", "failed feeds"),
-    ("entries_seen", "entries"),
+    ("entries_seen", "entries seen"),
     ("new", "new"),
-    ("irrelevant", "irrelevant"),
+    ("processed", "processed"),
+    ("kept", "kept"),
+    ("rejected", "rejected"),
     ("duplicates", "duplicates"),
     ("indexed", "indexed"),
+    ("failed", "failed"),
     ("dead_lettered", "dead-lettered"),
     ("freshness_lag_p95_s", "lag p95 (s)"),
     ("duration_s", "duration (s)"),
@@ -60,15 +64,16 @@ td.num{text-align:right}.ok{color:#0a7d32;font-weight:600}.failing{color:#b42318
 
 
 def _overview() -> dict[str, Any]:
-    from pipeline import health, index
-    from pipeline.settings import Settings
+    """What the page shows, read from the cluster of `BorderNewsHook` (the connection
+    `border_news_es`, else the environment), the one the DAG tasks write to."""
+    from border_news_hook import BorderNewsHook
 
-    settings = Settings.from_env()
-    es = index.client(settings)
-    try:
+    from pipeline import health
+
+    hook = BorderNewsHook()
+    settings = hook.get_settings()
+    with hook.get_conn() as es:
         return {**health.overview(es, settings), **new_names(es, settings)}
-    finally:
-        es.close()
 
 
 NEW_NAMES_DAYS = 7
@@ -132,14 +137,16 @@ def render(data: dict[str, Any]) -> str:
     """The page: feed health first (what is broken), then the last runs' counts, then new names."""
     feeds, recent = data["feeds"], data["runs"]
     failing = sum(1 for f in feeds if f["status"] == "failing")
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>Border news</title><style>{STYLE}</style></head>
+    prefix = html.escape(data["index_prefix"])
+    head = f'<meta charset="utf-8"><title>Border news</title><style>{STYLE}</style>'
+    return f"""<!doctype html><html><head>{head}</head>
 <body><h1>Border news — feed health</h1>
-<p id="headline">{len(feeds)} feeds, {failing} failing; indices <code>{html.escape(data["index_prefix"])}-*</code></p>
+<p id="headline">{len(feeds)} feeds, {failing} failing; indices <code>{prefix}-*</code></p>
 <h2>Feeds</h2>{_table(feeds, FEED_COLUMNS, "feed", "feed") if feeds else "<p>No feed fetched yet.</p>"}
 <h2>Last runs</h2>{_table(recent, RUN_COLUMNS, "run", "run_id") if recent else "<p>No run recorded yet.</p>"}
 <h2>New names (last {data.get("new_names_days", NEW_NAMES_DAYS)} days)</h2>
 {_names_table(data.get("new_names") or [])}
-<p>Failures with the stage, the article and what to do: index <code>{html.escape(data["index_prefix"])}-deadletter</code>.</p>
+<p>Failures with the stage, the article and what to do: index <code>{prefix}-deadletter</code>.</p>
 </body></html>"""
 
 

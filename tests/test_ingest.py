@@ -74,3 +74,17 @@ def test_freshness_lag_leaves_out_articles_the_outlet_gave_no_date():
     undated = Article(published_at="2024-12-05T17:29:00+05:30", published_at_source="fetched")
     assert freshness_lag_s(dated, now) == 1800.0
     assert freshness_lag_s(undated, now) is None
+
+
+def test_an_entry_has_the_id_its_article_gets_tracking_parameters_and_fragments_make_no_second_entry():
+    from pipeline.dedupe import fingerprint
+    from pipeline.ingest import entry_id
+    from pipeline.urls import canonical_url
+
+    link = "https://www.example.org/news/lac-talks-2024?utm_source=rss&utm_medium=feed#comments"
+    a = Article(input="feed#1", raw_url=link, raw_text="Talks on the LAC resumed.")
+    b = a.replace(raw_url="https://www.example.org/news/lac-talks-2024")
+    processed = fingerprint(a.replace(url=canonical_url(a.raw_url), text=a.raw_text))
+    assert entry_id(a) == entry_id(b) == processed.id
+    no_link = Article(input="feed#2", raw_text="No link at all.")
+    assert entry_id(no_link) == entry_id(no_link.replace(raw_text="edited")) != entry_id(a)

@@ -70,7 +70,9 @@ def test_a_batch_summary_counts_what_an_operator_needs():
     raw = read_file(str(SEEDS / "feed.xml")) + [
         Article(
             input="cricket",
-            raw_text="India beat China by nine wickets in the Asian Games cricket final; the batters chased 107.",
+            raw_text=(
+                "India beat China by nine wickets in the Asian Games cricket final; the batters chased 107."
+            ),
         ),
         Article(input="empty", raw_html="<html><body></body></html>"),
     ]
@@ -78,14 +80,13 @@ def test_a_batch_summary_counts_what_an_operator_needs():
     batch = process_batch(seeds + raw, registry=MemoryDedupeIndex(), clusters=MemoryStoryIndex())
     summary = batch.summary()
     assert {
-        k: summary[k]
-        for k in ("processed", "failed", "failed_by_stage", "duplicates", "rejected_not_relevant", "kept")
+        k: summary[k] for k in ("processed", "failed", "failed_by_stage", "duplicates", "rejected", "kept")
     } == {
-        "processed": 11,
+        "processed": 12,
         "failed": 1,
         "failed_by_stage": {"clean": 1},
         "duplicates": 5,
-        "rejected_not_relevant": 1,
+        "rejected": 1,
         "kept": 5,
     }
     assert [f.input for f in batch.failures] == ["empty"]

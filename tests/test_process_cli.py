@@ -64,7 +64,9 @@ def test_jsonl_and_feed_entries_carry_their_index_and_bad_lines_go_to_stderr(tmp
                 "url": "https://www.example.com/a?utm_source=x#top",
                 "title": "Troops pull back at Depsang",
                 "published": "Nov 1, 2024 09:00 AM IST",
-                "text": "Indian and Chinese troops completed disengagement at Depsang along the LAC on Wednesday.",
+                "text": (
+                    "Indian and Chinese troops completed disengagement at Depsang along the LAC on Wednesday."
+                ),
             }
         )
         + "\n"
@@ -114,7 +116,8 @@ def test_html_page_input(tmp_path):
         <link rel="canonical" href="https://www.example.com/india/depsang-patrols?utm_medium=social">
         <meta property="article:published_time" content="2024-11-04T18:30:00+05:30"></head>
         <body><nav>Menu Explore</nav><article><h1>Depsang patrols resume</h1>
-        <p>Indian and Chinese troops resumed patrolling in Depsang along the Line of Actual Control on Monday.</p>
+        <p>Indian and Chinese troops resumed patrolling in Depsang along the Line of Actual Control
+        on Monday.</p>
         <p>READ | Other story</p>
         <p>Disengagement at Demchok was completed late last month, the Army said in eastern Ladakh.</p>
         </article></body></html>""",
@@ -131,7 +134,8 @@ def test_html_page_input(tmp_path):
     )
     assert (r["published_at"], r["published_at_source"]) == ("2024-11-04T18:30:00+05:30", "page")
     assert r["text"] == (
-        "Indian and Chinese troops resumed patrolling in Depsang along the Line of Actual Control on Monday.\n\n"
+        "Indian and Chinese troops resumed patrolling in Depsang along the Line of Actual Control "
+        "on Monday.\n\n"
         "Disengagement at Demchok was completed late last month, the Army said in eastern Ladakh."
     )
     assert r["dates"] == [

@@ -9,8 +9,9 @@ import subprocess
 import sys
 
 from airflow.sdk import Connection
+from border_news_hook import BorderNewsHook, es_settings_from_connection
 
-from pipeline.settings import Settings, es_settings_from_connection
+from pipeline.settings import Settings
 from tests.conftest import ROOT
 
 
@@ -53,6 +54,48 @@ def test_basic_auth_comes_from_login_and_password_and_tls_is_verified_by_default
         None,
         True,
     )
+
+
+def test_the_hook_takes_elasticsearch_from_the_connection_and_the_rest_from_the_environment(monkeypatch):
+    env = {"ES_URL": "http://wrong-cluster:9200", "BORDER_INDEX_PREFIX": "p", "ES_USERNAME": "env-user"}
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_BORDER_NEWS_ES",
+        json.dumps({"conn_type": "elasticsearch", "host": "http://es.internal:9201", "login": "ingest"}),
+    )
+    s = BorderNewsHook(env=env).get_settings()
+    assert (s.es_url, s.es_username, s.index_prefix) == ("http://es.internal:9201", "ingest", "p")
+    monkeypatch.delenv("AIRFLOW_CONN_BORDER_NEWS_ES")
+    s = BorderNewsHook(env=env).get_settings()
+    assert (s.es_url, s.es_username, s.index_prefix) == ("http://wrong-cluster:9200", "env-user", "p")
+
+
+def test_pipeline_imports_nothing_of_airflow():
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in sorted((ROOT / "pipeline").rglob("*.py"))
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.match(r"\s*(from|import)\s+airflow\b", line)
+    ]
+    assert found == []
+
+
+def test_dags_import_only_the_hook_airflow_and_the_pipeline():
+    found = []
+    for p in sorted((ROOT / "dags").glob("*.py")):
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            m = re.match(r"\s*(?:from\s+(\S+)\s+import|import\s+(\S+))", line)
+            module = m and (m.group(1) or m.group(2))
+            if module and module.split(".")[0] not in {
+                "__future__",
+                "datetime",
+                "airflow",
+                "border_news_hook",
+                "pipeline",
+            }:
+                found.append(f"{p.name}:{n}: {module}")
+            if "Settings" in line or "index.client" in line:
+                found.append(f"{p.name}:{n}: Elasticsearch or settings not through the hook")
+    assert found == []
 
 
 def test_repr_hides_password_api_key_and_url_credentials():

@@ -31,9 +31,17 @@ class ElasticsearchStoryIndex:
     WINDOW_DAYS = 7  # candidates' story_date within this many days of the article's
     RELABEL_MAX = 10_000  # articles re-indexed per absorbed story (a story is a few dozen at most)
 
-    def __init__(self, es: Elasticsearch, settings: Settings, *, merge_indexed: bool = False) -> None:
+    def __init__(
+        self,
+        es: Elasticsearch,
+        settings: Settings,
+        *,
+        merge_indexed: bool = False,
+        index: str | None = None,
+    ) -> None:
         self.es = es
         self.settings = settings
+        self.index = index or settings.read_alias  # another index: a reprocess reads the one it fills
         self.batch = MemoryStoryIndex()
         self.batch.merge_fixed = merge_indexed
         self.merge_indexed = merge_indexed
@@ -43,7 +51,7 @@ class ElasticsearchStoryIndex:
         self.lookups += 1
         try:
             response = self.es.search(
-                index=self.settings.read_alias,
+                index=self.index,
                 query=query,
                 size=size,
                 source=["story_id", "story_entities", "story_date", "story_dates"],

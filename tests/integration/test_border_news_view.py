@@ -1,8 +1,10 @@
 """The "Border news" Airflow UI plugin, for real: the Airflow API server on 127.0.0.1 serves the view,
-headless Chromium opens it inside the Airflow UI, and the page shows what Elasticsearch holds."""
+headless Chromium opens it inside the Airflow UI, and the page shows what Elasticsearch holds: the
+cluster of the Airflow connection `border_news_es`, not the one the environment names."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -69,11 +71,17 @@ def feeds_with_history(settings, es, http_server):
 @pytest.fixture
 def api_server(feeds_with_history, tmp_path):
     port = _free_port()
+    # Configured through the Airflow connection alone: ES_URL names a port where nothing listens.
     env = {
         **os.environ,
-        "ES_URL": feeds_with_history.es_url,
+        "ES_URL": f"http://127.0.0.1:{_free_port()}",
+        "AIRFLOW_CONN_BORDER_NEWS_ES": json.dumps(
+            {"conn_type": "elasticsearch", "host": feeds_with_history.es_url}
+        ),
         "BORDER_INDEX_PREFIX": feeds_with_history.index_prefix,
-        "AIRFLOW__CORE__AUTH_MANAGER": "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
+        "AIRFLOW__CORE__AUTH_MANAGER": (
+            "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+        ),
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
         "AIRFLOW__CORE__LAZY_LOAD_PLUGINS": "False",
         "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",

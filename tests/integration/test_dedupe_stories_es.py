@@ -16,7 +16,7 @@ PREFIXES = ["000", "001", "002", "003", "004"]
 
 
 def index_batch(es, settings, articles: list[Article]) -> None:
-    report = index_articles(es, settings, articles, refresh="wait_for")
+    report = index_articles(es, settings, articles)
     assert (report.ok, report.failed) == (len(articles), [])
 
 

@@ -74,7 +74,7 @@ def indexed(es, settings):
     raws.append(_raw(9, OLD_TEXT, now - timedelta(days=60)))
     assert store_raw(es, settings, raws).failed == []
     outcome = process_pending(es, settings)
-    assert (outcome.indexed, outcome.irrelevant, outcome.duplicates) == (4, 0, 0)
+    assert (outcome.indexed, outcome.rejected, outcome.duplicates) == (4, 0, 0)
     return settings
 
 

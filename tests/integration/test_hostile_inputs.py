@@ -476,6 +476,7 @@ def test_hostile_feeds_and_pages_are_dead_lettered_and_the_good_feeds_land(
 
 
 def _raw_id(url: str) -> str:
-    from pipeline.index import raw_id
+    from pipeline.article import Article
+    from pipeline.ingest import entry_id
 
-    return raw_id(url, "")
+    return entry_id(Article(raw_url=url))

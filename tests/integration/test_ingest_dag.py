@@ -10,8 +10,9 @@ NEW_ITEM = """
       <title>Indian and Chinese troops complete disengagement at Depsang and Demchok in eastern Ladakh</title>
       <link>https://fixtures.border-watch.example/en/depsang-demchok-disengagement-complete</link>
       <pubDate>Wed, 30 Oct 2024 09:15:00 +0530</pubDate>
-      <content:encoded><![CDATA[<p>NEW DELHI: Indian and Chinese troops have completed disengagement at Depsang and
-      Demchok along the Line of Actual Control (LAC) in eastern Ladakh, Army officials said on Wednesday.
+      <content:encoded><![CDATA[<p>NEW DELHI: Indian and Chinese troops have completed disengagement
+      at Depsang and Demchok along the Line of Actual Control (LAC) in eastern Ladakh, Army officials
+      said on Wednesday.
       Coordinated patrolling by the two sides will begin soon, and verification of the dismantling of
       temporary structures is under way, the officials said. The India-China border agreement was
       announced by Foreign Secretary Vikram Misri last week.</p>]]></content:encoded>
@@ -52,8 +53,8 @@ def test_first_run_indexes_the_seeds_a_rerun_adds_nothing_and_one_new_item_adds_
         5,
         5,
     )
-    assert record["indexed"] + record["irrelevant"] + record["duplicates"] == 5
-    assert indexed == record["indexed"] >= 4
+    assert (record["kept"], record["rejected"], record["duplicates"], record["failed"]) == (5, 0, 0, 0)
+    assert indexed == record["indexed"] == 5  # every seed is relevant and distinct
     assert record["indexed"] == len(
         set(h["_id"] for h in es.search(index=settings.read_alias, size=20)["hits"]["hits"])
     )
@@ -99,8 +100,10 @@ def test_failing_feed_and_unparsable_page_are_dead_lettered_while_the_other_feed
         "/articles/binary", b"\x00\x01\x02PK\x03\x04" * 50, content_type="application/octet-stream"
     )
     summary_feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>summaries</title>
-<item><title>Army chief reviews LAC preparedness</title><link>{good_page}</link><description>Short summary.</description></item>
-<item><title>Binary where a page should be</title><link>{bad_page}</link><description>Summary of the unreadable page.</description></item>
+<item><title>Army chief reviews LAC preparedness</title><link>{good_page}</link>
+<description>Short summary.</description></item>
+<item><title>Binary where a page should be</title><link>{bad_page}</link>
+<description>Summary of the unreadable page.</description></item>
 </channel></rss>"""
     monkeypatch.setenv("BORDER_FEEDS_PER_TASK", "2")  # two feeds in the first mapped task: one failing
     dag_env(
@@ -143,6 +146,31 @@ def test_failing_feed_and_unparsable_page_are_dead_lettered_while_the_other_feed
 
 
 def _raw_id(url: str) -> str:
-    from pipeline.index import raw_id
+    from pipeline.article import Article
+    from pipeline.ingest import entry_id
 
-    return raw_id(url, "")
+    return entry_id(Article(raw_url=url))
+
+
+def test_configured_through_the_connection_alone_every_task_and_the_run_note_use_that_cluster(
+    dag_env, settings, es, http_server, monkeypatch
+):
+    """`border_news_es` names the cluster; ES_URL points at a closed port. The tasks (hook) and the
+    listener that sets the run's note (hook) must all reach the connection's cluster."""
+    import json
+    import socket
+
+    dag_env([("seeds", http_server.add("/feed.xml", (SEEDS / "feed.xml").read_bytes()), False)])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    monkeypatch.setenv("ES_URL", f"http://127.0.0.1:{closed}")
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_BORDER_NEWS_ES", json.dumps({"conn_type": "elasticsearch", "host": settings.es_url})
+    )
+    run = run_dag()
+    record = run_record(es, settings, run)
+    assert (record["new"], record["indexed"]) == (5, 5)
+    note = run_note(run)
+    assert note is not None and note.startswith(f"run summary {run.run_id} (success)")
+    assert "; indexed 5, failed 0" in note

@@ -40,7 +40,7 @@ def test_a_later_run_with_es_finds_the_indexed_seeds_as_originals(settings, es):
     first = run_cli(settings, *SEED_FILES)
     assert first.returncode == 0, first.stderr
     seeds = [Article.from_dict(json.loads(line)) for line in first.stdout.splitlines()]
-    report = index_articles(es, settings, seeds, refresh=True)
+    report = index_articles(es, settings, seeds)
     assert report.failed == []
 
     second = run_cli(settings, "--es", str(SEEDS / "feed.xml"))
@@ -54,6 +54,6 @@ def test_without_es_a_later_run_knows_nothing_of_the_index(settings, es):
     seeds = [
         Article.from_dict(json.loads(line)) for line in run_cli(settings, *SEED_FILES).stdout.splitlines()
     ]
-    index_articles(es, settings, seeds, refresh=True)
+    index_articles(es, settings, seeds)
     result = run_cli(settings, str(SEEDS / "feed.xml"))
     assert [json.loads(line)["duplicate_of"] for line in result.stdout.splitlines()] == [None] * 5
