@@ -103,3 +103,33 @@ def test_raw_deflate_is_accepted_like_zlib_deflate():
 
 def test_two_gzip_members_are_both_decoded():
     assert _BoundedDecoder("gzip", 100).feed(gzip.compress(b"abc") + gzip.compress(b"def")) == b"abcdef"
+
+
+def test_the_fetcher_ignores_proxies_from_the_environment(http_server, monkeypatch):
+    from dataclasses import replace
+
+    from pipeline.fetch import Fetcher
+    from pipeline.settings import Settings
+    from tests.conftest import LocalHTTPServer
+
+    url = http_server.add("/feed.xml", b"<rss/>")
+    with LocalHTTPServer() as proxy:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy"):
+            monkeypatch.setenv(name, proxy.base_url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        with Fetcher(replace(Settings.from_env({}), allow_private_networks=True)) as fetcher:
+            assert fetcher.get(url).content == b"<rss/>"
+        assert (proxy.hits, http_server.hits) == ({}, {"/feed.xml": 1})
+
+
+@pytest.mark.parametrize(
+    "host", ["[2002:7f00:1::1]", "[::ffff:100.64.0.1]", "100.64.0.1", "[64:ff9b::7f00:1]", "[fe80::1]"]
+)
+def test_the_fetcher_refuses_every_non_public_class_before_connecting(host):
+    from pipeline.errors import BadInputError
+    from pipeline.fetch import Fetcher
+    from pipeline.settings import Settings
+
+    with Fetcher(Settings.from_env({})) as fetcher, pytest.raises(BadInputError, match="non-public address"):
+        fetcher.get(f"http://{host}:9/feed.xml", feed="f")
