@@ -59,6 +59,7 @@ stop es-stop:
 	scripts/elasticsearch.sh stop
 
 clean: stop
+	scripts/elasticsearch.sh clean
 	rm -rf .airflow .cache/elasticsearch/data .cache/elasticsearch/logs .cache/elasticsearch/run
 
 # Ingest benchmark (real Airflow scheduler, LocalExecutor): make bench-ingest ARGS='--minutes 5'

@@ -4,6 +4,8 @@ After each: a clear error, nothing lost (dead-letter or still pending), nothing 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline import deadletter, ingest
@@ -149,7 +151,12 @@ class SecondNode:
         from tests.conftest import ROOT
 
         self.base, self.root = base, ROOT
-        dist = ROOT / ".cache" / "elasticsearch" / "elasticsearch-9.5.2"
+        # The distribution `make test` uses, wherever the script keeps it (a private clone as root:
+        # under /var/tmp, where the node's user can reach it).
+        node_dir = subprocess.run(
+            [str(ROOT / "scripts" / "elasticsearch.sh"), "dir"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dist = Path(node_dir) / "elasticsearch-9.5.2"
         base.mkdir(parents=True)
         subprocess.run(["cp", "-al", str(dist), str(base / dist.name)], check=True)
         shutil.rmtree(base / dist.name / "config")
@@ -182,7 +189,7 @@ class SecondNode:
         import socket
         import time
 
-        pid = int((self.base / "run" / "es.pid").read_text())
+        pid = int((Path(self._script("dir")) / "run" / "es.pid").read_text())
         os.kill(pid, signal.SIGKILL)
         port = int(self.url.rsplit(":", 1)[1])
         for _ in range(100):  # the pid may linger as a zombie: wait for the port to close instead
