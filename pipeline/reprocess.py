@@ -24,7 +24,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from pipeline import outcomes, runs
+from pipeline import outcomes, runs, story_index
 from pipeline.index import (
     INDEX_VERSION,
     current_index,
@@ -178,6 +178,9 @@ def reprocess(
 
     report.counts = outcomes.tally(replay_and_switch())
     report.raw, report.caught_up = len(replayed), len(late)
+    t_stories = time.monotonic()
+    story_index.refresh_all(es, settings)  # story records rebuilt from the version now read
+    durations["stories"] = time.monotonic() - t_stories
     durations["total"] = time.monotonic() - t0
     report.counts.durations_s = {k: round(v, 3) for k, v in durations.items()}
     report.old_count = es.count(index=old)["count"] if old else 0

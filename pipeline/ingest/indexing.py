@@ -15,7 +15,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from pipeline import deadletter
+from pipeline import deadletter, story_index
 from pipeline import outcomes as o
 from pipeline.article import Article
 from pipeline.errors import PipelineError, TransientError
@@ -51,7 +51,7 @@ def es_processor(es: Elasticsearch, settings: Settings, index: str | None = None
 
     return StageProcessor(
         dedupe.ElasticsearchDedupeIndex(es, settings, index=index),
-        stories.ElasticsearchStoryIndex(es, settings, index=index),
+        stories.ElasticsearchStoryIndex(es, settings, index=index, merge_indexed=True),
     )
 
 
@@ -92,15 +92,45 @@ def process_hits(
                 kept.append((hit["_id"], article.replace(ingested_at=now_iso())))
             else:
                 yield result
+        kept = _with_final_stories(processor, kept)
+    by_raw_id, indexed = dict(kept), []
     with timed(durations, "index"):
         for result, record in _index_kept(es, settings, kept, target_index, run_id):
             if record is None:
+                if result.outcome == o.INDEXED:
+                    indexed.append(by_raw_id[result.raw_id])
                 yield result
             else:
                 failed.append((result, record))
+        absorbed = _relabel_indexed(processor)
+    if target_index is None and (indexed or absorbed):
+        with timed(durations, "stories"):
+            es.indices.refresh(index=settings.write_alias)  # the story records are read from the index
+            story_index.refresh_stories(
+                es,
+                settings,
+                {a.story_id for a in indexed} | set(absorbed) | set(absorbed.values()),
+                article_ids=[a.id for a in indexed],
+            )
     with timed(durations, "deadletter"):
         deadletter.record(es, settings, [record for _, record in failed])
     yield from (result for result, _ in failed)
+
+
+def _with_final_stories(processor: Processor, kept: list[tuple[str, Article]]) -> list[tuple[str, Article]]:
+    """The kept articles with the story ids they go by once the whole batch is seen: a later article
+    of the batch may have merged two stories (`ElasticsearchStoryIndex.relabel`)."""
+    relabel = getattr(getattr(processor, "clusters", None), "relabel", None)
+    if relabel is None or not kept:
+        return kept
+    return list(zip((raw_id for raw_id, _ in kept), relabel([a for _, a in kept]), strict=True))
+
+
+def _relabel_indexed(processor: Processor) -> dict[str, str]:
+    """Indexed stories this batch merged into another: their articles re-indexed under the surviving
+    id; absorbed id -> surviving id (the story records of both must be rebuilt)."""
+    relabel_indexed = getattr(getattr(processor, "clusters", None), "relabel_indexed", None)
+    return relabel_indexed() if relabel_indexed else {}
 
 
 def _failure_record(hit: dict[str, Any], raw: Article, failure: Any, run_id: str | None):
@@ -189,7 +219,7 @@ def process_pending(
 ) -> o.ProcessCounts:
     """Process every pending raw entry, index the kept ones, mark all; then refresh so they are searchable."""
     processor = processor or es_processor(es, settings)
-    durations: Durations = {"process": 0.0, "index": 0.0, "deadletter": 0.0}
+    durations: Durations = {"process": 0.0, "index": 0.0, "stories": 0.0, "deadletter": 0.0}
     counts = o.tally(drain(es, settings, processor, run_id=run_id, durations=durations))
     for stage, secs in getattr(getattr(processor, "timings", None), "seconds", {}).items():
         durations[f"stage_{stage}"] = secs

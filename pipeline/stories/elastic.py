@@ -154,8 +154,9 @@ class ElasticsearchStoryIndex:
         absorbed = {s: self.batch.current(s) for s in self.batch.merged if s in self.batch.fixed}
         if not absorbed:
             return {}
+        self.es.indices.refresh(index=self.index)  # the batch just indexed holds members too
         hits = self.es.search(
-            index=self.settings.read_alias,
+            index=self.index,
             query={"terms": {"story_id": sorted(absorbed)}},
             size=self.RELABEL_MAX,
         )["hits"]["hits"]
@@ -163,7 +164,9 @@ class ElasticsearchStoryIndex:
             Article.from_dict(h["_source"]).replace(story_id=absorbed[h["_source"]["story_id"]]) for h in hits
         ]
         if moved:
-            report = index_articles(self.es, self.settings, moved)
+            # Through the write alias; a reprocess writes into the index it reads.
+            target = None if self.index == self.settings.read_alias else self.index
+            report = index_articles(self.es, self.settings, moved, index=target)
             if report.failed:
                 raise TransientError(STAGE, f"relabelling {len(report.failed)} articles failed")
         self.batch.fixed -= set(absorbed)
