@@ -11,6 +11,7 @@ that folder on `sys.path` of every component (scheduler, API server, DAG process
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,7 @@ from airflow.sdk import BaseHook
 from pipeline.settings import Settings, _bool
 
 ES_CONNECTION_ID = "border_news_es"
+log = logging.getLogger(__name__)
 
 
 def es_settings_from_connection(conn: Any, base: Settings | None = None) -> Settings:
@@ -69,12 +71,16 @@ def find_connection(conn_id: str) -> Any | None:
         if _in_task():
             return None
     try:
+        from airflow.exceptions import AirflowNotFoundException as NotFound
         from airflow.models.connection import Connection
     except ImportError:  # a worker without the Airflow core
         return None
     try:
         return Connection.get_connection_from_secrets(conn_id)
-    except Exception:  # noqa: BLE001 - not found, or no metadata database here: the environment rules
+    except NotFound:
+        return None
+    except Exception as exc:  # noqa: BLE001 - no metadata database here: say so, use the environment
+        log.warning("connection %s not readable here (%s): Elasticsearch from the environment", conn_id, exc)
         return None
 
 
