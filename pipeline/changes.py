@@ -9,6 +9,7 @@ was looked at. Named consumers keep their cursor in `<prefix>-cursors`. Webhooks
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ def parse_cursor(cursor: str | int | None) -> Position:
     if cursor is None or cursor == "":
         return Position()
     seq, _, index_name = str(cursor).partition("@")
-    if not seq.isdigit():
+    if not (seq.isascii() and seq.isdigit()):
         raise ValueError(f"not a change-feed cursor: {cursor!r} (expected <number> or <number>@<index>)")
     return Position(int(seq), index_name or None)
 
@@ -69,6 +70,25 @@ def current_cursor(es: Elasticsearch, settings: Settings) -> str:
     return str(Position(sequence.watermark(es, settings), current_index(es, settings)))
 
 
+def check_position(settings: Settings, position: Position, watermark: int, target: str) -> None:
+    """Refuse a cursor that cannot come from this feed, instead of replaying everything or waiting for
+    ever: one naming an index that is not an article index of this prefix (a typo, another prefix), or
+    one ahead of the watermark in the index being read (the watermark never goes down, so no reader
+    was ever given it: a cursor from another cluster, or a sequence that was reset)."""
+    if position.index and not re.fullmatch(
+        rf"{re.escape(settings.index_prefix)}-v\d+(-r\d+)?", position.index
+    ):
+        raise ValueError(
+            f"cursor {position} names the index {position.index!r}, which is not an article index of "
+            f"{settings.index_prefix!r} ({settings.index_prefix}-v<N>): start again from 0 or 'now'"
+        )
+    if position.index in (None, target) and position.seq > watermark:
+        raise ValueError(
+            f"cursor {position} is ahead of the change feed, which has reached {watermark} in {target}: "
+            "it was not given by this cluster (or the sequence was reset); start again from 0 or 'now'"
+        )
+
+
 def read_changes(
     es: Elasticsearch,
     settings: Settings,
@@ -87,6 +107,7 @@ def read_changes(
     target = current_index(es, settings)
     if target is None:
         return ChangePage(cursor=str(position))
+    check_position(settings, position, limit, target)
     after = position.seq
     if position.index and position.index != target:
         first = es.search(index=target, size=0, aggs={"first": {"min": {"field": "ingest_seq"}}})[

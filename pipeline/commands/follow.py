@@ -11,9 +11,25 @@ import json
 import sys
 
 from pipeline import index
-from pipeline.changes import current_cursor, follow, load_cursor, save_cursor
+from pipeline.changes import current_cursor, follow, load_cursor, parse_cursor, save_cursor
 from pipeline.search import Filters
 from pipeline.settings import Settings
+
+
+def _cursor(value: str) -> str:
+    if value == "now":
+        return value
+    try:
+        return str(parse_cursor(value))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _poll(value: str) -> float:
+    seconds = float(value)
+    if not 0.1 <= seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"--poll is 0.1 to 3600 seconds, not {value}")
+    return seconds
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -52,10 +68,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", action="append", default=[], help="language code; repeat for any of several")
     p.add_argument("--story", action="append", default=[], help="story id")
     p.add_argument(
-        "--cursor", help="resume after this cursor ('0': from the beginning, 'now': only what comes next)"
+        "--cursor",
+        type=_cursor,
+        help="resume after this cursor ('0': from the beginning, 'now': only what comes next)",
     )
     p.add_argument("--consumer", help="keep the cursor in Elasticsearch under this name and resume from it")
-    p.add_argument("--poll", type=float, default=2.0, help="seconds between polls when caught up")
+    p.add_argument("--poll", type=_poll, default=2.0, help="seconds between polls when caught up")
     p.add_argument(
         "--until-idle", action="store_true", help="exit once caught up instead of waiting for more"
     )

@@ -142,3 +142,32 @@ def test_a_cursor_is_a_number_and_the_index_it_was_read_in():
     )
     with pytest.raises(ValueError, match="not a change-feed cursor"):
         parse_cursor("-3")
+
+
+def test_a_cursor_naming_an_index_of_another_prefix_or_a_typo_is_refused_not_replayed(es, settings):
+    index.index_articles(es, settings, numbered_articles("a", 3))
+    v1 = f"{settings.index_prefix}-v1"
+    with pytest.raises(ValueError, match="not an article index of"):
+        read_changes(es, settings, f"3@{settings.index_prefix}-vl")  # before: every document again
+    with pytest.raises(ValueError, match="not an article index of"):
+        read_changes(es, settings, "3@other-news-v1")
+    assert read_changes(es, settings, f"3@{v1}").cursor == f"3@{v1}"
+
+
+def test_a_cursor_ahead_of_the_feed_is_refused_instead_of_waiting_for_ever(es, settings):
+    index.index_articles(es, settings, numbered_articles("a", 3))
+    with pytest.raises(ValueError, match="ahead of the change feed, which has reached 3"):
+        read_changes(es, settings, f"999@{settings.index_prefix}-v1")  # before: an empty page, for ever
+    with pytest.raises(ValueError, match="ahead of the change feed"):
+        read_changes(es, settings, "4")
+
+
+def test_follow_refuses_a_malformed_cursor_or_poll_before_any_request(capsys):
+    from pipeline.__main__ import main
+
+    for argv in (["follow", "--cursor", "-3"], ["follow", "--cursor", "x@y"], ["follow", "--poll", "0"]):
+        with pytest.raises(SystemExit) as exited:
+            main(argv)
+        assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("not a change-feed cursor") == 2 and "--poll is 0.1 to 3600 seconds" in err
