@@ -17,8 +17,6 @@ deliveries with status `parked`), plus `consecutive_failures` (calls in a row th
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
@@ -26,7 +24,7 @@ from urllib.parse import urlsplit
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
-from pipeline import mappings, secretbox
+from pipeline import mappings, outbound, secretbox
 from pipeline.article_index import missing_properties
 from pipeline.changes import current_cursor
 from pipeline.elastic import ensure_index
@@ -66,20 +64,12 @@ def check_name(name: str) -> str:
 
 
 def check_target_url(url: str, settings: Settings) -> None:
-    """Refuse non-HTTP(S) targets, and private/loopback ones unless the settings allow them."""
+    """Refuse a target that is not an http(s) URL, and one whose host has a non-public address
+    (the address classes of `pipeline.outbound`, as for feeds) unless the settings allow them."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"webhook target must be an http(s) URL: {url!r}")
-    if settings.allow_private_networks:
-        return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise ValueError(f"webhook target host does not resolve: {parts.hostname} ({exc})") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            raise ValueError(f"webhook target {parts.hostname} is a private address ({address}); refused")
+    outbound.vet_target(url, allow_private=settings.allow_private_networks)
 
 
 _CURRENT: set[str] = set()  # subscription indices this process has brought up to the mapping file

@@ -126,7 +126,7 @@ def deliver_new(
     hits = es.search(index=settings.index("subscriptions"), query={"match_all": {}}, size=1000, source=False)
     names = [h["_id"] for h in hits["hits"]["hits"]]
     own = http is None
-    client = http or http_client(timeout_s)
+    client = http or http_client(timeout_s, settings.allow_private_networks)
     lock = threading.Lock()
 
     def one(name: str) -> None:
@@ -295,7 +295,7 @@ def redeliver_parked(
     check_target_url(record["url"], settings)
     secret = store.signing_secret(es, settings, record)
     deadline = time.monotonic() + budget_s
-    client = http or http_client(policy.read_timeout_s)
+    client = http or http_client(policy.read_timeout_s, settings.allow_private_networks)
     stop: Outcome | None = None
     try:
         for parked in parked_deliveries(es, settings, name):

@@ -23,7 +23,6 @@ target address (`subscription_store.check_target_url`), the cursor and the log (
 from __future__ import annotations
 
 import base64
-import contextvars
 import hashlib
 import hmac
 import json
@@ -32,17 +31,15 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpcore
 import httpx
+
+from pipeline import outbound
+from pipeline.outbound import AllowPrivate
 
 DELIVERY_HEADER = "X-Border-Watch-Delivery"
 SUBSCRIPTION_HEADER = "X-Border-Watch-Subscription"
 SECRET_PREFIX = "whsec_"
 RETRIED_STATUSES = frozenset({408, 425, 429})
-
-# The absolute monotonic deadline of the POST running in this thread, read by every socket operation.
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("webhook_deadline", default=None)
-
 
 # --- Signing -------------------------------------------------------------------------------------
 
@@ -104,71 +101,16 @@ def delivery_body(subscription: str, cursor: str, document: dict[str, Any], deli
 # --- A POST with a total deadline ----------------------------------------------------------------
 
 
-def _bounded(timeout: float | None, expired: type[Exception]) -> float | None:
-    """`timeout` shortened to what is left of this POST's deadline; `expired` once nothing is left."""
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise expired("total deadline of the webhook POST exceeded")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream):
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None):
-        tls = self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout))
-        return _DeadlineStream(tls)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.SyncBackend):
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001
-        timeout = _bounded(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(super().connect_tcp(host, port, timeout, local_address, socket_options))
-
-
-class DeadlineTransport(httpx.HTTPTransport):
-    """httpx's transport whose every socket operation ends by the deadline `post` sets; no proxies
-    (a transport given to the client turns off the environment's)."""
-
-    def __init__(self, **kwargs: Any):
-        super().__init__(**kwargs)
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=20,
-            max_keepalive_connections=10,
-            keepalive_expiry=5.0,
-            network_backend=_DeadlineBackend(),
-        )
-
-
-def http_client(read_timeout_s: float = 10.0) -> httpx.Client:
-    """The client deliveries use: deadline-bounded, no redirects followed."""
-    return httpx.Client(transport=DeadlineTransport(), timeout=read_timeout_s, follow_redirects=False)
+def http_client(read_timeout_s: float = 10.0, allow_private: AllowPrivate = False) -> httpx.Client:
+    """The client deliveries use: the vetted client of `pipeline.outbound`, as for feeds and pages
+    (every address checked as it is connected, no proxies from the environment, no redirects)."""
+    return outbound.client(allow_private=allow_private, timeout=read_timeout_s)
 
 
 def post(http: httpx.Client, url: str, body: bytes, headers: dict[str, str], deadline_s: float):
     """POST within `deadline_s` seconds in all (headers and body of the answer included)."""
-    token = _DEADLINE.set(time.monotonic() + deadline_s)
-    try:
+    with outbound.deadline(deadline_s):
         return http.post(url, content=body, headers=headers)
-    finally:
-        _DEADLINE.reset(token)
 
 
 # --- Policy --------------------------------------------------------------------------------------

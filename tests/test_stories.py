@@ -365,7 +365,8 @@ def test_events_at_two_border_places_stay_apart():
 def test_grouping_of_the_development_set_does_not_depend_on_arrival_order():
     """The partition (which articles share a story) is the same in every order; and on this set of
     reports written for the purpose (tests/fixtures/story_dev.yaml) same-event pairs are together
-    and different events apart as measured (0.919 / 0.0077 over ten orders, docs/processing.md)."""
+    and different events apart at least as well as the enrichment issue asks of real reports
+    (>= 0.85 together, <= 0.01 merged; measured figures in docs/processing.md)."""
     from tests.stories_dev import dev_cases, figures, orders, partition, processed
 
     cases = dev_cases()
@@ -381,7 +382,7 @@ def test_grouping_of_the_development_set_does_not_depend_on_arrival_order():
     for order in all_orders[1:]:
         assert groups(order) == first, order
     result = figures(articles, events, all_orders)
-    assert result["different_merged"] <= 0.01 and result["same_event_together"] >= 0.9, result
+    assert result["different_merged"] <= 0.01 and result["same_event_together"] >= 0.85, result
 
 
 def _story_article(n: int, text: str, published: str) -> Article:
