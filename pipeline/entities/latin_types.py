@@ -71,6 +71,8 @@ def _type_from_words(text: str, start: int, words: list[str]) -> str | None:
                 return etype
     if "of" in words and (first in ORG_FIRST or words[words.index("of") - 1] in ORG_HEADS):
         return "organization"
+    if "for" in words and words[words.index("for") - 1] in ORG_HEADS:
+        return "organization"  # "National Commission for Women"
     if "of" in words and first in LOC_FIRST or first in PLACE_FIRST and len(words) >= 2:
         return "location"
     if (
@@ -113,6 +115,12 @@ def _role_after(after: str, before: str, words: list[str]) -> bool:
         and not (last.endswith("s") and zipf(last[:-1].lower(), "en") >= 3.0)
     ):
         return True  # not "The Rajasthan Royals, who": a team, a plural
+    if (
+        len(words) >= 2
+        and before.rstrip().endswith(",")
+        and re.match(r",\s+(?:said|says|told|added)\b", after)
+    ):
+        return True  # "The village headman, Tsering Angchuk, said": a name in apposition before speech
     next_word = re.match(r"\s+([a-z]+)", after)
     return bool(
         next_word and next_word.group(1) in SPEECH_VERBS and len(words) >= 2 and not after.startswith(",")

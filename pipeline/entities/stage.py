@@ -9,7 +9,7 @@ from pipeline.article import Article
 from pipeline.entities.datelines import dateline_places, datelines
 from pipeline.entities.gazetteer_index import Gazetteer, gazetteer
 from pipeline.entities.hindi import hindi_open_pass
-from pipeline.entities.latin import latin_open_pass, place_events
+from pipeline.entities.latin import compass_places, latin_open_pass, place_events
 from pipeline.entities.linked import (
     Found,
     anchor_pass,
@@ -39,6 +39,7 @@ def analyse(text: str, gaz: Gazetteer) -> list[Found]:
     found += latin_open_pass(gaz, text, tokens, covered, found)
     found += surname_pass(text, tokens, covered, found)
     found += place_events(gaz, text, found)
+    found += compass_places(gaz, text, found)
     return sorted((f for f in found if not f.dropped), key=lambda f: f.start)
 
 
