@@ -24,7 +24,6 @@ from pipeline.entities.linked import Found, type_of
 from pipeline.entities.text import Token, is_devanagari
 from pipeline.entities.words import (
     CHINESE_SURNAMES,
-    COMPASS_PREFIXES,
     CONNECTORS,
     DEPARTMENT_WORDS,
     GENERIC,
@@ -301,28 +300,4 @@ def place_events(gaz: Gazetteer, text: str, found: list[Found]) -> list[Found]:
         out.append(
             Found(f.start, m.end(), surface, unlinked_name=f"{place} {m.group(1)}", unlinked_type="event")
         )
-    return out
-
-
-def compass_places(gaz: Gazetteer, text: str, found: list[Found]) -> list[Found]:
-    """A compass or position word before a known place names another place: "North Sikkim", "Upper
-    Siang" (a district, not the state). Not before a generic entry ("South China" is China)."""
-    out = []
-    for f in found:
-        if (
-            f.dropped
-            or not f.entity_id
-            or is_devanagari(f.surface)
-            or f.start < 2
-            or text[f.start - 1] != " "
-        ):
-            continue
-        entity = gaz.entities[f.entity_id]
-        m = re.search(r"(?<![A-Za-z])([A-Z][a-z]+)$", text[max(0, f.start - 12) : f.start - 1])
-        if not m or m.group(1) not in COMPASS_PREFIXES or entity.type != "location" or entity.generic:
-            continue
-        start = f.start - 1 - len(m.group(1))
-        f.dropped = True
-        name = f"{m.group(1)} {entity.name}"
-        out.append(Found(start, f.end, text[start : f.end], unlinked_name=name, unlinked_type="location"))
     return out

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.article import Article
+from pipeline.entities.compass import compass_places, hindi_compass_names
 from pipeline.entities.datelines import dateline_places, datelines
 from pipeline.entities.gazetteer_index import Gazetteer, gazetteer
 from pipeline.entities.hindi import hindi_open_pass
-from pipeline.entities.latin import compass_places, latin_open_pass, place_events
+from pipeline.entities.latin import latin_open_pass, place_events
 from pipeline.entities.linked import (
     Found,
     anchor_pass,
@@ -35,6 +36,7 @@ def analyse(text: str, gaz: Gazetteer) -> list[Found]:
     found += title_pass(gaz, text, tokens, covered, found)
     found += surname_pass(text, tokens, covered, found)
     if DEVANAGARI_RE.search(text):
+        found += hindi_compass_names(gaz, text, tokens, covered)
         found += hindi_open_pass(gaz, text, tokens, covered, found)
     found += latin_open_pass(gaz, text, tokens, covered, found)
     found += surname_pass(text, tokens, covered, found)
