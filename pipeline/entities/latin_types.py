@@ -29,6 +29,7 @@ from pipeline.entities.words import (
     ORG_HEADS,
     PLACE_FIRST,
     PLACE_PREPS,
+    PLACE_VERBS,
     POSSESSIVE_ROLES,
     ROLE_WORDS,
     SPEECH_VERBS,
@@ -40,7 +41,7 @@ _ROLES = "|".join(sorted(ROLE_WORDS))
 _APPOSITION_AFTER = re.compile(
     r",\s+(?:(?:the|a|an|his|her|its|their|who\s+is|now)\s+)?(?:[A-Za-z'’-]+\s+){0,4}?(?:"
     + _ROLES
-    + r")\b(?!\s+said)"
+    + r"|MLA|MP|MLC)\b(?!\s+said)"
     r"|,\s+(?:the\s+)?(?:(?:Deputy|Vice|Joint|Additional)\s+)?(?:Director|Secretary)[- ]General\s+of\b"
     r"|,\s+the\s+(?:Director|Chairman|Chairperson|Spokesperson|Ambassador|Head|President)\s+of\b"
 )
@@ -97,6 +98,8 @@ def _role_before(before: str, prev_words: list[str], prev: str, words: list[str]
         and not in_brackets
     ):
         return True
+    if len(words) >= 2 and [w.lower() for w in prev_words[-2:]] == ["according", "to"]:
+        return True  # "according to Tenzin Dorjee"
     # "led by X", "chaired by X": a person leads
     return prev == "by" and len(prev_words) >= 2 and prev_words[-2] in LED_BY and len(words) >= 2
 
@@ -149,7 +152,7 @@ def _place_cue(after: str, prev_words: list[str], prev: str, possessive: bool) -
         if qualifies_a_noun(after):
             return None  # "in the Nazi death camps": the capitalised word qualifies a noun
     if (
-        p in PLACE_PREPS
+        (p in PLACE_PREPS or p in PLACE_VERBS)
         and prev == prev.lower()
         or p == "to"
         and len(prev_words) >= 2

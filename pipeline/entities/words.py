@@ -91,6 +91,7 @@ CHINESE_SURNAMES = _en("chinese_surnames")
 LOWER_PLACE_KINDS = _en("lower_place_kinds")
 FOLLOWING_VERBS_AND_FUNCTION_WORDS = _en("following_function_words")
 COMPASS_PREFIXES = _en("compass_prefixes")
+PLACE_VERBS = _en("place_verbs")
 
 # --------------------------------------------------------------------------- Devanagari
 HI_TITLES = dict.fromkeys(_hi("titles"), True) | dict.fromkeys(_hi("titles_link_only"), False)
