@@ -28,6 +28,7 @@ from pipeline.entities.words import (
     HI_POSSESSIVE_ROLES,
     HI_POSTPOSITIONS,
     HI_ROLE_FIRST,
+    HI_SETTLEMENTS,
     HI_STOPS,
     HI_TITLES,
     HI_TWO_WORD_HEADS,
@@ -146,9 +147,18 @@ class _HindiPasses(HindiScan):
         )
         self.take(k, last)
 
+    def settlement(self, k: int) -> None:
+        """ "कोयुल गांव में": the name-like words before a word for a settlement are a place."""
+        i = self.name_start(k)
+        if i < k and any(hi_name_evidence(self.word(q))[1] for q in range(i, k)):
+            self.add(i, k - 1, "location", "", None)
+
     def head_names(self) -> None:
         for k in range(self.n):
             if self.covered[k] or not is_devanagari(self.tokens[k][0]):
+                continue
+            if self.tokens[k][0] in HI_SETTLEMENTS:
+                self.settlement(k)
                 continue
             etype, head, last = self.head_at(k)
             if not etype:

@@ -126,6 +126,7 @@ HI_AGENT_BEFORE = _hi("agent_before")
 HI_PRESENT = _hi("present")
 HI_NAME_ADJECTIVES = _hi("name_adjectives")
 HI_KIND_HEADS = _hi("kind_heads")
+HI_SETTLEMENTS = _hi("settlements")
 HI_COMPASS_PREFIXES = _hi_map("compass_prefixes")
 HI_COMPASS_ADJECTIVES = _hi_map("compass_adjectives")
 HI_LOCATIVES = [tuple(fold_devanagari(w) for w in c.split()) for c in _HI["locatives"]]
