@@ -320,12 +320,26 @@ class _HindiPasses(HindiScan):
                     self.out.append(Found(self.tokens[k][1], self.tokens[k][2], word, entity_id=eid))
                     self.covered[k] = True
 
-    def locative(self, k: int) -> bool:
-        """Token k is followed by a word that says where ("में", "के पास"), or is one end of "X से Y तक"."""
+    def place_like(self, k: int) -> bool:
+        """Token k is a name already found, or a rare name-like word."""
+        if self.covered[k]:
+            return True
+        word = self.word(k)
+        return is_devanagari(word) and zipf(word, "hi") < _HI_RARE_PLACE_ZIPF and hi_name_evidence(word)[1]
+
+    def locative(self, k: int, depth: int = 0) -> bool:
+        """Token k is followed by a word that says where ("में", "के पास"), is one end of "X से Y तक", or is
+        listed before such a name ("हानले और कोयुल में", "A, B और C में")."""
         tokens = self.tokens
         after = tuple(t[0] for t in tokens[k + 1 : k + 3])
         if any(after[: len(cue)] == cue for cue in HI_LOCATIVES):
             return True
+        if depth < 3 and k + 1 < self.n:
+            gap = self.text[tokens[k][2] : tokens[k + 1][1]]
+            if after[0] in _HI_CONJUNCTIONS and gap == " " and k + 2 < self.n and self.place_like(k + 2):
+                return self.locative(k + 2, depth + 1)
+            if gap == ", " and self.place_like(k + 1):
+                return self.locative(k + 1, depth + 1)
         if after[:1] == ("से",):
             return any(t[0] == "तक" for t in tokens[k + 2 : k + 5])
         return after[:1] == ("तक",) and any(t[0] == "से" for t in tokens[max(0, k - 4) : k])
@@ -341,7 +355,8 @@ class _HindiPasses(HindiScan):
                 or key in HI_ORG_HEADS
                 or key in HI_TITLES
                 or len(key) < 3
-                or not self.spaced(k, k + 1 if k + 1 < self.n else k)
+                or k + 1 < self.n
+                and self.text[self.tokens[k][2] : self.tokens[k + 1][1]] not in (" ", ", ")
                 or not self.locative(k)
             ):
                 continue
