@@ -91,12 +91,10 @@ def _type_from_words(text: str, start: int, words: list[str]) -> str | None:
 def _role_before(before: str, prev_words: list[str], prev: str, words: list[str]) -> bool:
     """A role word, an apposition or "led by" right before the name: a person."""
     in_brackets = before.rfind("(") > before.rfind(")")  # "(Joint Secretary, East Asia)": a portfolio
-    if (
-        prev.lower() in ROLE_WORDS
-        and not prev[0].isupper()
-        or _APPOSITION_BEFORE.search(before)
-        and not in_brackets
-    ):
+    role = (
+        prev.lower() in ROLE_WORDS and not prev[0].isupper() or prev in ("MP", "MLA", "MLC")
+    )  # "Ladakh MP X"
+    if role or _APPOSITION_BEFORE.search(before) and not in_brackets:
         return True
     if len(words) >= 2 and [w.lower() for w in prev_words[-2:]] == ["according", "to"]:
         return True  # "according to Tenzin Dorjee"
