@@ -32,6 +32,7 @@ from pipeline.entities.words import (
     HI_STOPS,
     HI_TITLES,
     HI_TWO_WORD_HEADS,
+    PLACE_NAMED_HEADS,
     zipf,
 )
 
@@ -43,6 +44,7 @@ _HI_COMMON_ZIPF = 5.0
 # ("बैठक", "गांव", "पहाड़"); names of small places are at 0-2.
 _HI_RARE_PLACE_ZIPF = 3.0
 _HI_SABHA = "सभा"
+_HI_PLURAL_ENDINGS = ("ें", "ों", "ओं")  # plural nouns ("उड़ानें", "सड़कें") are never in a name
 _HI_CONJUNCTIONS = ("और", "तथा", "व", "एवं")
 
 
@@ -84,7 +86,7 @@ class _HindiPasses(HindiScan):
         while (
             i - 1 >= 0
             and k - i < 4
-            and not self.covered[i - 1]
+            and (not self.covered[i - 1] or i - 1 in self.weak_at)
             and is_devanagari(tokens[i - 1][0])
             and tokens[i - 1][0] not in HI_STOPS
             and tokens[i - 1][0] not in HI_LOC_HEADS
@@ -92,6 +94,7 @@ class _HindiPasses(HindiScan):
             and self.spaced(i - 1, i)
             and tokens[i - 1][0] not in HI_NEVER_IN_NAME
             and zipf(self.word(i - 1), "hi") < _HI_NAME_WORD_MAX_ZIPF
+            and not self.word(i - 1).endswith(_HI_PLURAL_ENDINGS)
         ):
             i -= 1
         if i == k:
@@ -128,7 +131,7 @@ class _HindiPasses(HindiScan):
         if not (
             prev
             and prev.entity_id
-            and etype in ("organization", "event")
+            and (etype in ("organization", "event") or head in PLACE_NAMED_HEADS)  # "तवांग हवाई पट्टी"
             and self.spaced(k - 1, k)
             and self.gaz.entities[prev.entity_id].type == "location"
         ):
