@@ -96,3 +96,17 @@ if __name__ == "__main__":  # figures and the misses, for development
         _, _, _, missed, extra = _score(text, gold)
         if missed or extra:
             print(text[:60], "| missed", missed, "| extra", extra)
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("सेना ने हानले और कोयुल में शिविर लगाए।", ["हानले", "कोयुल"]),
+        ("सड़क हानले, कोयुल और डेमचोक में बनेगी।", ["हानले", "कोयुल", "डेमचोक"]),
+        ("सैनिक हानले और गांवों में हैं।", []),  # listed with a common noun: no evidence of a place
+    ],
+)
+def test_places_listed_before_a_locative(text, places):
+    from pipeline.entities import find_entities
+
+    assert [e["mentions"][0] for e in find_entities(text) if e["type"] == "location"] == places

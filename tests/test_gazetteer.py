@@ -307,7 +307,8 @@ def test_common_words_and_names_are_not_strong_aliases():
             {"person/pratik-sharma", "location/chushul", "location/rezang-la"},
         ),
         (
-            "MEA spokesperson Randhir Jaiswal and Chinese foreign ministry spokesperson Guo Jiakun both spoke.",
+            "MEA spokesperson Randhir Jaiswal and Chinese foreign ministry spokesperson Guo Jiakun "
+            "both spoke.",
             {
                 "organization/mea",
                 "person/randhir-jaiswal",

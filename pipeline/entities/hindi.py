@@ -28,9 +28,11 @@ from pipeline.entities.words import (
     HI_POSSESSIVE_ROLES,
     HI_POSTPOSITIONS,
     HI_ROLE_FIRST,
+    HI_SETTLEMENTS,
     HI_STOPS,
     HI_TITLES,
     HI_TWO_WORD_HEADS,
+    PLACE_NAMED_HEADS,
     zipf,
 )
 
@@ -42,6 +44,7 @@ _HI_COMMON_ZIPF = 5.0
 # ("बैठक", "गांव", "पहाड़"); names of small places are at 0-2.
 _HI_RARE_PLACE_ZIPF = 3.0
 _HI_SABHA = "सभा"
+_HI_PLURAL_ENDINGS = ("ें", "ों", "ओं")  # plural nouns ("उड़ानें", "सड़कें") are never in a name
 _HI_CONJUNCTIONS = ("और", "तथा", "व", "एवं")
 
 
@@ -83,7 +86,7 @@ class _HindiPasses(HindiScan):
         while (
             i - 1 >= 0
             and k - i < 4
-            and not self.covered[i - 1]
+            and (not self.covered[i - 1] or i - 1 in self.weak_at)
             and is_devanagari(tokens[i - 1][0])
             and tokens[i - 1][0] not in HI_STOPS
             and tokens[i - 1][0] not in HI_LOC_HEADS
@@ -91,6 +94,7 @@ class _HindiPasses(HindiScan):
             and self.spaced(i - 1, i)
             and tokens[i - 1][0] not in HI_NEVER_IN_NAME
             and zipf(self.word(i - 1), "hi") < _HI_NAME_WORD_MAX_ZIPF
+            and not self.word(i - 1).endswith(_HI_PLURAL_ENDINGS)
         ):
             i -= 1
         if i == k:
@@ -127,7 +131,7 @@ class _HindiPasses(HindiScan):
         if not (
             prev
             and prev.entity_id
-            and etype in ("organization", "event")
+            and (etype in ("organization", "event") or head in PLACE_NAMED_HEADS)  # "तवांग हवाई पट्टी"
             and self.spaced(k - 1, k)
             and self.gaz.entities[prev.entity_id].type == "location"
         ):
@@ -146,9 +150,18 @@ class _HindiPasses(HindiScan):
         )
         self.take(k, last)
 
+    def settlement(self, k: int) -> None:
+        """ "कोयुल गांव में": the name-like words before a word for a settlement are a place."""
+        i = self.name_start(k)
+        if i < k and any(hi_name_evidence(self.word(q))[1] for q in range(i, k)):
+            self.add(i, k - 1, "location", "", None)
+
     def head_names(self) -> None:
         for k in range(self.n):
             if self.covered[k] or not is_devanagari(self.tokens[k][0]):
+                continue
+            if self.tokens[k][0] in HI_SETTLEMENTS:
+                self.settlement(k)
                 continue
             etype, head, last = self.head_at(k)
             if not etype:
@@ -310,12 +323,26 @@ class _HindiPasses(HindiScan):
                     self.out.append(Found(self.tokens[k][1], self.tokens[k][2], word, entity_id=eid))
                     self.covered[k] = True
 
-    def locative(self, k: int) -> bool:
-        """Token k is followed by a word that says where ("में", "के पास"), or is one end of "X से Y तक"."""
+    def place_like(self, k: int) -> bool:
+        """Token k is a name already found, or a rare name-like word."""
+        if self.covered[k]:
+            return True
+        word = self.word(k)
+        return is_devanagari(word) and zipf(word, "hi") < _HI_RARE_PLACE_ZIPF and hi_name_evidence(word)[1]
+
+    def locative(self, k: int, depth: int = 0) -> bool:
+        """Token k is followed by a word that says where ("में", "के पास"), is one end of "X से Y तक", or is
+        listed before such a name ("हानले और कोयुल में", "A, B और C में")."""
         tokens = self.tokens
         after = tuple(t[0] for t in tokens[k + 1 : k + 3])
         if any(after[: len(cue)] == cue for cue in HI_LOCATIVES):
             return True
+        if depth < 3 and k + 1 < self.n:
+            gap = self.text[tokens[k][2] : tokens[k + 1][1]]
+            if after[0] in _HI_CONJUNCTIONS and gap == " " and k + 2 < self.n and self.place_like(k + 2):
+                return self.locative(k + 2, depth + 1)
+            if gap == ", " and self.place_like(k + 1):
+                return self.locative(k + 1, depth + 1)
         if after[:1] == ("से",):
             return any(t[0] == "तक" for t in tokens[k + 2 : k + 5])
         return after[:1] == ("तक",) and any(t[0] == "से" for t in tokens[max(0, k - 4) : k])
@@ -331,7 +358,8 @@ class _HindiPasses(HindiScan):
                 or key in HI_ORG_HEADS
                 or key in HI_TITLES
                 or len(key) < 3
-                or not self.spaced(k, k + 1 if k + 1 < self.n else k)
+                or k + 1 < self.n
+                and self.text[self.tokens[k][2] : self.tokens[k + 1][1]] not in (" ", ", ")
                 or not self.locative(k)
             ):
                 continue

@@ -23,6 +23,9 @@ class HindiScan:
         self.found = found
         self.by_end = {f.end: f for f in found if not f.dropped}
         self.by_start: dict[int, Found] = {}
+        starts = {start: k for k, (_, start, _) in enumerate(tokens)}
+        # Weak aliases ("गांधी", "सिंह") may be part of a longer name: taken, they are dropped.
+        self.weak_at = {starts[f.start]: f for f in found if f.weak_candidates and f.start in starts}
 
     def word(self, k: int) -> str:
         return self.text[self.tokens[k][1] : self.tokens[k][2]]
@@ -39,6 +42,8 @@ class HindiScan:
     def take(self, i: int, j: int) -> None:
         for k in range(i, j + 1):
             self.covered[k] = True
+            if k in self.weak_at:
+                self.weak_at[k].dropped = True
 
     def add(self, i: int, j: int, etype: str, head: str, head_from: int | None) -> None:
         """Tokens i..j as a name of `etype` (the head word from token head_from), linked if close to one."""

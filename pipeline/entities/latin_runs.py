@@ -175,6 +175,9 @@ def split_sequence(text: str, tokens: list[Token], seq: list[int]) -> list[list[
                     and words[0] not in LEADING_FUNCTION
                 )
                 or (w == "the" and before == "of")
+                or (
+                    w == "for" and before in ORG_HEADS
+                )  # "Commission for Women", "Centre for Policy Research"
             )
             if not keep:
                 parts.append([])

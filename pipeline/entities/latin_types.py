@@ -29,6 +29,7 @@ from pipeline.entities.words import (
     ORG_HEADS,
     PLACE_FIRST,
     PLACE_PREPS,
+    PLACE_VERBS,
     POSSESSIVE_ROLES,
     ROLE_WORDS,
     SPEECH_VERBS,
@@ -40,7 +41,7 @@ _ROLES = "|".join(sorted(ROLE_WORDS))
 _APPOSITION_AFTER = re.compile(
     r",\s+(?:(?:the|a|an|his|her|its|their|who\s+is|now)\s+)?(?:[A-Za-z'’-]+\s+){0,4}?(?:"
     + _ROLES
-    + r")\b(?!\s+said)"
+    + r"|MLA|MP|MLC)\b(?!\s+said)"
     r"|,\s+(?:the\s+)?(?:(?:Deputy|Vice|Joint|Additional)\s+)?(?:Director|Secretary)[- ]General\s+of\b"
     r"|,\s+the\s+(?:Director|Chairman|Chairperson|Spokesperson|Ambassador|Head|President)\s+of\b"
 )
@@ -71,6 +72,8 @@ def _type_from_words(text: str, start: int, words: list[str]) -> str | None:
                 return etype
     if "of" in words and (first in ORG_FIRST or words[words.index("of") - 1] in ORG_HEADS):
         return "organization"
+    if "for" in words and words[words.index("for") - 1] in ORG_HEADS:
+        return "organization"  # "National Commission for Women"
     if "of" in words and first in LOC_FIRST or first in PLACE_FIRST and len(words) >= 2:
         return "location"
     if (
@@ -88,13 +91,13 @@ def _type_from_words(text: str, start: int, words: list[str]) -> str | None:
 def _role_before(before: str, prev_words: list[str], prev: str, words: list[str]) -> bool:
     """A role word, an apposition or "led by" right before the name: a person."""
     in_brackets = before.rfind("(") > before.rfind(")")  # "(Joint Secretary, East Asia)": a portfolio
-    if (
-        prev.lower() in ROLE_WORDS
-        and not prev[0].isupper()
-        or _APPOSITION_BEFORE.search(before)
-        and not in_brackets
-    ):
+    role = (
+        prev.lower() in ROLE_WORDS and not prev[0].isupper() or prev in ("MP", "MLA", "MLC")
+    )  # "Ladakh MP X"
+    if role or _APPOSITION_BEFORE.search(before) and not in_brackets:
         return True
+    if len(words) >= 2 and [w.lower() for w in prev_words[-2:]] == ["according", "to"]:
+        return True  # "according to Tenzin Dorjee"
     # "led by X", "chaired by X": a person leads
     return prev == "by" and len(prev_words) >= 2 and prev_words[-2] in LED_BY and len(words) >= 2
 
@@ -113,6 +116,12 @@ def _role_after(after: str, before: str, words: list[str]) -> bool:
         and not (last.endswith("s") and zipf(last[:-1].lower(), "en") >= 3.0)
     ):
         return True  # not "The Rajasthan Royals, who": a team, a plural
+    if (
+        len(words) >= 2
+        and before.rstrip().endswith(",")
+        and re.match(r",\s+(?:said|says|told|added)\b", after)
+    ):
+        return True  # "The village headman, Tsering Angchuk, said": a name in apposition before speech
     next_word = re.match(r"\s+([a-z]+)", after)
     return bool(
         next_word and next_word.group(1) in SPEECH_VERBS and len(words) >= 2 and not after.startswith(",")
@@ -141,7 +150,7 @@ def _place_cue(after: str, prev_words: list[str], prev: str, possessive: bool) -
         if qualifies_a_noun(after):
             return None  # "in the Nazi death camps": the capitalised word qualifies a noun
     if (
-        p in PLACE_PREPS
+        (p in PLACE_PREPS or p in PLACE_VERBS)
         and prev == prev.lower()
         or p == "to"
         and len(prev_words) >= 2

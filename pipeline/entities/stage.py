@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.article import Article
+from pipeline.entities.compass import compass_places, hindi_compass_names
 from pipeline.entities.datelines import dateline_places, datelines
 from pipeline.entities.gazetteer_index import Gazetteer, gazetteer
 from pipeline.entities.hindi import hindi_open_pass
@@ -35,10 +36,12 @@ def analyse(text: str, gaz: Gazetteer) -> list[Found]:
     found += title_pass(gaz, text, tokens, covered, found)
     found += surname_pass(text, tokens, covered, found)
     if DEVANAGARI_RE.search(text):
+        found += hindi_compass_names(gaz, text, tokens, covered)
         found += hindi_open_pass(gaz, text, tokens, covered, found)
     found += latin_open_pass(gaz, text, tokens, covered, found)
     found += surname_pass(text, tokens, covered, found)
     found += place_events(gaz, text, found)
+    found += compass_places(gaz, text, found)
     return sorted((f for f in found if not f.dropped), key=lambda f: f.start)
 
 

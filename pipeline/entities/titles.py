@@ -46,10 +46,22 @@ def _title_strength(text: str, tokens: list[Token], i: int) -> tuple[bool | None
     return strong, devanagari
 
 
+def _joined_initials(text: str, tokens: list[Token], j: int) -> bool:
+    """Token j is two or three capital initials written together before a capitalised name word ("KP
+    Sharma Oli", "MM Naravane"), not an acronym ("ITBP", "UPDATE")."""
+    word = _word(text, tokens, j)
+    if not (2 <= len(word) <= 3 and word.isalpha() and word.isupper()) or j + 1 >= len(tokens):
+        return False
+    nxt = _word(text, tokens, j + 1)
+    return text[tokens[j][2] : tokens[j + 1][1]] == " " and nxt[0].isupper() and nxt[1:2].islower()
+
+
 def _name_word_ok(text: str, tokens: list[Token], j: int, first: int, title: str, bracket: bool) -> bool:
     """Token j may be the next word of a name after a Latin title."""
     word = _word(text, tokens, j)
     prev_end = tokens[j - 1][2]
+    if j == first and _joined_initials(text, tokens, j):
+        return gap_ok(text, prev_end, tokens[j][1])  # "Prime Minister KP Sharma Oli"
     if not (word[0].isupper() and word[1:2].islower() or len(word) == 1 and word.isupper()):
         return False
     initial = len(word) == 1 and text[tokens[j][2] : tokens[j][2] + 1] == "."  # "A.P. Singh"

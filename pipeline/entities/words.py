@@ -90,6 +90,8 @@ LED_BY = _en("led_by")
 CHINESE_SURNAMES = _en("chinese_surnames")
 LOWER_PLACE_KINDS = _en("lower_place_kinds")
 FOLLOWING_VERBS_AND_FUNCTION_WORDS = _en("following_function_words")
+COMPASS_PREFIXES = _en("compass_prefixes")
+PLACE_VERBS = _en("place_verbs")
 
 # --------------------------------------------------------------------------- Devanagari
 HI_TITLES = dict.fromkeys(_hi("titles"), True) | dict.fromkeys(_hi("titles_link_only"), False)
@@ -124,6 +126,9 @@ HI_AGENT_BEFORE = _hi("agent_before")
 HI_PRESENT = _hi("present")
 HI_NAME_ADJECTIVES = _hi("name_adjectives")
 HI_KIND_HEADS = _hi("kind_heads")
+HI_SETTLEMENTS = _hi("settlements")
+HI_COMPASS_PREFIXES = _hi_map("compass_prefixes")
+HI_COMPASS_ADJECTIVES = _hi_map("compass_adjectives")
 HI_LOCATIVES = [tuple(fold_devanagari(w) for w in c.split()) for c in _HI["locatives"]]
 HI_AGENT_CUES = [tuple(fold_devanagari(w) for w in c.split()) for c in _HI["agent_cues"]]
 HI_AND = _hi("and_words")

@@ -31,8 +31,8 @@ TEXTS = [
     (
         "en",
         "Buffer zones reviewed in eastern Ladakh",
-        "Officials said Colonel Arvind Kesari briefed the delegation on buffer zones along the Line of Actual "
-        "Control. The PLA has thinned its deployment near Galwan, the officials said.",
+        "Officials said Colonel Arvind Kesari briefed the delegation on buffer zones along the Line of "
+        "Actual Control. The PLA has thinned its deployment near Galwan, the officials said.",
     ),
     (
         "hi",
