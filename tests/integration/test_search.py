@@ -110,6 +110,9 @@ def test_follow_command_prints_json_lines_and_resumes_from_the_cursor(es, indexe
 
 
 def test_subscriptions_commands_never_print_the_secret(indexed, capsys, monkeypatch):
+    from pipeline import secretbox
+
+    monkeypatch.setenv(secretbox.KEY_ENV, secretbox.new_key())  # secrets are sealed with it
     monkeypatch.setenv("BORDER_WEBHOOK_SECRET", "very-secret-value")
     assert main(["subscriptions", "add", "app", "http://127.0.0.1:9/hook", "--lang", "hi"]) == 0
     assert main(["subscriptions", "list"]) == 0
