@@ -258,9 +258,9 @@ es_init_indices() {
 stack_env() {
   local conn
   conn=$(HOST=127.0.0.1 PORT="$ES_HTTP_1" LOGIN=border_pipeline PW="$PIPELINE_PASSWORD" CA="$CERTS/ca/ca.crt" \
-    "$PY" -c 'import json, os; print(json.dumps({"conn_type": "generic", "host": os.environ["HOST"],
-      "port": int(os.environ["PORT"]), "schema": "https", "login": os.environ["LOGIN"],
-      "password": os.environ["PW"], "extra": {"ca_certs": os.environ["CA"], "verify_certs": True}}))')
+    "$PY" -c 'import json, os; e = os.environ; print(json.dumps({"conn_type": "generic", "host": e["HOST"],
+      "port": int(e["PORT"]), "schema": "https", "login": e["LOGIN"],
+      "password": e["PW"], "extra": {"ca_certs": e["CA"], "verify_certs": True}}))')
   cat <<EOF
 PYTHONPATH=$ROOT:$ROOT/scripts/stack
 AIRFLOW_HOME=$STACK/airflow
