@@ -31,12 +31,15 @@ WORKERS=(1 2)
 WORKER_CONCURRENCY="${STACK_WORKER_CONCURRENCY:-2}"
 PREFIX="${BORDER_INDEX_PREFIX:-border-news}"
 # The distribution scripts/elasticsearch.sh downloads: its version default and cache directory.
-ES_VERSION="${ES_VERSION:-$(sed -n 's/^ES_VERSION="${ES_VERSION:-\(.*\)}"$/\1/p' "$ROOT/scripts/elasticsearch.sh")}"
+ES_DEFAULT=$(sed -n 's/^ES_VERSION="${ES_VERSION:-\(.*\)}"$/\1/p' "$ROOT/scripts/elasticsearch.sh")
+ES_VERSION="${ES_VERSION:-$ES_DEFAULT}"
 ES_HOME="${ES_CACHE_DIR:-$ROOT/.cache/elasticsearch}/elasticsearch-$ES_VERSION"
 
 log() { echo "[stack] $*" >&2; }
 die() { log "$*"; exit 1; }
-elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(date +%s.%N)"; }
+elapsed() {
+  python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(date +%s.%N)"
+}
 
 AS_USER=()
 if [[ $(id -u) -eq 0 ]]; then AS_USER=(setpriv --reuid=nobody --regid=nogroup --clear-groups); fi
@@ -99,7 +102,9 @@ certificates() {
   local java; java=$(java_home)
   {
     echo "instances:"
-    for n in "${ES_NODES[@]}"; do printf '  - name: node-%s\n    ip: ["127.0.0.1"]\n    dns: ["localhost"]\n' "$n"; done
+    for n in "${ES_NODES[@]}"; do
+      printf '  - name: node-%s\n    ip: ["127.0.0.1"]\n    dns: ["localhost"]\n' "$n"
+    done
   } >"$CERTS/instances.yml"
   ES_JAVA_HOME="$java" "$ES_HOME/bin/elasticsearch-certutil" ca --silent --pem --days 825 \
     --out "$CERTS/ca.zip" >/dev/null
@@ -114,37 +119,45 @@ certificates() {
 
 # --- PostgreSQL -------------------------------------------------------------------------------------
 
-pg_running() { [[ -f "$STACK/pg/data/postmaster.pid" ]] && kill -0 "$(head -1 "$STACK/pg/data/postmaster.pid")" 2>/dev/null; }
+pg_running() {
+  [[ -f "$STACK/pg/data/postmaster.pid" ]] && kill -0 "$(head -1 "$STACK/pg/data/postmaster.pid")" 2>/dev/null
+}
 
 pg_up() {
   if [[ ! -f "$STACK/pg/data/PG_VERSION" ]]; then
     mkdir -p "$STACK/pg" && own "$STACK/pg"
     (umask 077 && echo "$PG_PASSWORD" >"$STACK/pg/pwfile") && own "$STACK/pg/pwfile"
     "${AS_USER[@]}" "$PG_BIN/initdb" -D "$STACK/pg/data" -U postgres --auth=scram-sha-256 \
-      --pwfile="$STACK/pg/pwfile" -E UTF8 >"$LOGS/initdb.log" 2>&1 || { tail "$LOGS/initdb.log"; die "initdb failed"; }
+      --pwfile="$STACK/pg/pwfile" -E UTF8 >"$LOGS/initdb.log" 2>&1 ||
+      { tail "$LOGS/initdb.log"; die "initdb failed"; }
     rm -f "$STACK/pg/pwfile"
-    printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\nmax_connections = 200\n" \
+    printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\n" \
       "$PG_PORT" "$RUN" >>"$STACK/pg/data/postgresql.conf"
+    echo "max_connections = 200" >>"$STACK/pg/data/postgresql.conf"
   fi
   if ! pg_running; then
     "${AS_USER[@]}" "$PG_BIN/pg_ctl" -D "$STACK/pg/data" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null
   fi
   export PGPASSWORD="$PG_PASSWORD"
-  if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_roles where rolname='airflow'" | grep -q 1; then
+  local exists
+  exists=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_roles where rolname='airflow'")
+  if [[ "$exists" != 1 ]]; then
     psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres \
       -c "create role airflow login password '$PG_PASSWORD'" -c "create database airflow owner airflow"
   fi
   unset PGPASSWORD
 }
 
-pg_down() { pg_running && "${AS_USER[@]}" "$PG_BIN/pg_ctl" -D "$STACK/pg/data" -m fast -w stop >/dev/null || true; }
+pg_down() {
+  pg_running && "${AS_USER[@]}" "$PG_BIN/pg_ctl" -D "$STACK/pg/data" -m fast -w stop >/dev/null || true
+}
 
 # --- Redis ------------------------------------------------------------------------------------------
 
 redis_up() {
   if [[ ! -f "$STACK/redis/redis.conf" ]]; then
     mkdir -p "$STACK/redis"
-    (umask 077 && printf 'bind 127.0.0.1\nport %s\nrequirepass %s\ndir %s\nappendonly yes\nprotected-mode yes\n' \
+    (umask 077 && printf 'bind 127.0.0.1\nport %s\nrequirepass %s\ndir %s\nappendonly yes\n' \
       "$REDIS_PORT" "$REDIS_PASSWORD" "$STACK/redis" >"$STACK/redis/redis.conf")
     own "$STACK/redis"
   fi
@@ -166,7 +179,8 @@ es_configure() {
   [[ -f "$conf/.configured" ]] && return
   rm -rf "$STACK/es/node-$n" && mkdir -p "$conf" "$STACK/es/node-$n/data" "$STACK/es/node-$n/tmp"
   cp -r "$ES_HOME/config/." "$conf/" && rm -f "$conf/elasticsearch.keystore"
-  mkdir -p "$conf/certs" && cp "$CERTS/ca/ca.crt" "$CERTS/node-$n/node-$n.crt" "$CERTS/node-$n/node-$n.key" "$conf/certs/"
+  mkdir -p "$conf/certs"
+  cp "$CERTS/ca/ca.crt" "$CERTS/node-$n/node-$n.crt" "$CERTS/node-$n/node-$n.key" "$conf/certs/"
   seeds=$(for m in "${ES_NODES[@]}"; do v="ES_TRANSPORT_$m"; printf '"127.0.0.1:%s",' "${!v}"; done)
   local http="ES_HTTP_$n" transport="ES_TRANSPORT_$n"
   cat >"$conf/elasticsearch.yml" <<EOF
@@ -198,10 +212,12 @@ EOF
   : >"$conf/users"; : >"$conf/users_roles"
   local -a tool_env=(env ES_JAVA_HOME="$java" ES_PATH_CONF="$conf")
   "${tool_env[@]}" "$ES_HOME/bin/elasticsearch-keystore" create >/dev/null 2>&1 || true
-  printf '%s' "$ELASTIC_PASSWORD" | "${tool_env[@]}" "$ES_HOME/bin/elasticsearch-keystore" add -f -x bootstrap.password
-  "${tool_env[@]}" "$ES_HOME/bin/elasticsearch-users" useradd border_pipeline -p "$PIPELINE_PASSWORD" -r border_pipeline
-  "${tool_env[@]}" "$ES_HOME/bin/elasticsearch-users" useradd border_analyst -p "$ANALYST_PASSWORD" -r border_analyst
-  "${tool_env[@]}" "$ES_HOME/bin/elasticsearch-users" useradd border_app -p "$APP_PASSWORD" -r border_app
+  printf '%s' "$ELASTIC_PASSWORD" |
+    "${tool_env[@]}" "$ES_HOME/bin/elasticsearch-keystore" add -f -x bootstrap.password
+  local users="$ES_HOME/bin/elasticsearch-users"
+  "${tool_env[@]}" "$users" useradd border_pipeline -p "$PIPELINE_PASSWORD" -r border_pipeline
+  "${tool_env[@]}" "$users" useradd border_analyst -p "$ANALYST_PASSWORD" -r border_analyst
+  "${tool_env[@]}" "$users" useradd border_app -p "$APP_PASSWORD" -r border_app
   chmod -R go-rwx "$conf"
   mkdir -p "$LOGS/es-node-$n"
   own "$STACK/es/node-$n" "$LOGS/es-node-$n"
@@ -231,10 +247,12 @@ es_up() {
   done
   local item
   for item in "${starting[@]}"; do
-    wait "${item#*:}" || { tail -20 "$LOGS/es-node-${item%%:*}.start.log" >&2; die "node-${item%%:*} failed to start"; }
+    n=${item%%:*}
+    wait "${item#*:}" || { tail -20 "$LOGS/es-node-$n.start.log" >&2; die "node-$n failed to start"; }
   done
   for _ in $(seq 1 180); do
-    if es_curl -f "$ES_URL/_cluster/health?wait_for_status=green&wait_for_nodes=3&timeout=1s" >/dev/null 2>&1; then
+    local q="wait_for_status=green&wait_for_nodes=3&timeout=1s"
+    if es_curl -f "$ES_URL/_cluster/health?$q" >/dev/null 2>&1; then
       log "Elasticsearch: 3 nodes, green, after $(elapsed "$t0") s"; return
     fi
     for n in "${ES_NODES[@]}"; do es_node_running "$n" || die "node-$n exited; see $LOGS/es-node-$n"; done
@@ -246,7 +264,8 @@ es_up() {
 # The article index (aliases, template) as the pipeline creates it, then one replica on the cluster.
 # pipeline/index.py creates every index with 0 replicas; the replica count is a dynamic setting.
 es_init_indices() {
-  client_env "$PY" -m pipeline init-index >"$LOGS/init-index.log" 2>&1 || { cat "$LOGS/init-index.log"; die "init-index failed"; }
+  client_env "$PY" -m pipeline init-index >"$LOGS/init-index.log" 2>&1 ||
+    { cat "$LOGS/init-index.log"; die "init-index failed"; }
   es_curl -f -X PUT "$ES_URL/$PREFIX/_settings" -H 'Content-Type: application/json' \
     -d "{\"index\": {\"number_of_replicas\": ${STACK_ARTICLE_REPLICAS:-1}}}" >/dev/null
   es_curl -f "$ES_URL/_cluster/health/$PREFIX?wait_for_status=green&timeout=60s" >/dev/null
@@ -257,7 +276,8 @@ es_init_indices() {
 # The settings every Airflow component and client of the stack shares.
 stack_env() {
   local conn
-  conn=$(HOST=127.0.0.1 PORT="$ES_HTTP_1" LOGIN=border_pipeline PW="$PIPELINE_PASSWORD" CA="$CERTS/ca/ca.crt" \
+  conn=$(HOST=127.0.0.1 PORT="$ES_HTTP_1" LOGIN=border_pipeline PW="$PIPELINE_PASSWORD" \
+    CA="$CERTS/ca/ca.crt" \
     "$PY" -c 'import json, os; e = os.environ; print(json.dumps({"conn_type": "generic", "host": e["HOST"],
       "port": int(e["PORT"]), "schema": "https", "login": e["LOGIN"],
       "password": e["PW"], "extra": {"ca_certs": e["CA"], "verify_certs": True}}))')
@@ -302,8 +322,13 @@ STACK_ANALYST_USER=border_analyst
 STACK_ANALYST_PASSWORD=$ANALYST_PASSWORD
 STACK_APP_USER=border_app
 STACK_APP_PASSWORD=$APP_PASSWORD
-STACK_ES_URLS=$(for n in "${ES_NODES[@]}"; do v="ES_HTTP_$n"; printf 'https://127.0.0.1:%s,' "${!v}"; done | sed 's/,$//')
+STACK_ES_URLS=$(es_urls)
 EOF
+}
+
+es_urls() {
+  local n v
+  for n in "${ES_NODES[@]}"; do v="ES_HTTP_$n"; printf 'https://127.0.0.1:%s,' "${!v}"; done | sed 's/,$//'
 }
 
 # Run a command with the stack's environment (Airflow's hostname callable lives in scripts/stack).
@@ -331,7 +356,8 @@ airflow_up() {
   (umask 077 && printf '{"admin": "%s"}\n' "$AIRFLOW_ADMIN_PASSWORD" >"$STACK/airflow/passwords.json")
   if [[ ! -f "$STACK/airflow/.migrated" ]]; then
     log "migrating Airflow's metadata DB on PostgreSQL"
-    client_env "$AIRFLOW" db migrate >"$LOGS/airflow-migrate.log" 2>&1 || { tail -30 "$LOGS/airflow-migrate.log"; die "airflow db migrate failed"; }
+    client_env "$AIRFLOW" db migrate >"$LOGS/airflow-migrate.log" 2>&1 ||
+      { tail -30 "$LOGS/airflow-migrate.log"; die "airflow db migrate failed"; }
     touch "$STACK/airflow/.migrated"
   fi
   spawn fixture-feed "$PY" -m http.server "$FIXTURE_PORT" --bind 127.0.0.1 --directory "$ROOT/seeds"
@@ -373,7 +399,10 @@ stop_pid() {
     # The process leads its own session (setsid): signal the whole group, children included.
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    if kill -0 "$pid" 2>/dev/null; then log "$name (pid $pid) did not stop in 30 s; killing"; kill -KILL -- "-$pid" 2>/dev/null || true; fi
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name (pid $pid) did not stop in 30 s; killing"
+      kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
     log "stopped $name (pid $pid)"
   fi
   rm -f "$RUN/$name.pid"
@@ -383,7 +412,7 @@ stop_pid() {
 
 up() {
   [[ -x "$PY" ]] || die "no .venv: run 'make stack' (it installs the [stack] extra)"
-  command -v redis-server >/dev/null || die "redis-server missing: run 'make stack' as root, or install redis-server"
+  command -v redis-server >/dev/null || die "redis-server missing: run 'make stack' as root, or install it"
   local t0; t0=$(date +%s.%N)
   mkdir -p "$RUN" "$LOGS" && own "$RUN" "$LOGS"
   load_config
@@ -410,21 +439,26 @@ status() {
   load_config
   local bad=0 c n
   line() { printf '%-14s %-8s %s\n' "$1" "$2" "$3"; }
-  if pg_running; then line postgres up "127.0.0.1:$PG_PORT pid $(head -1 "$STACK/pg/data/postmaster.pid")"; else line postgres down ""; bad=1; fi
-  if pid_alive redis; then line redis up "127.0.0.1:$REDIS_PORT pid $(cat "$RUN/redis.pid")"; else line redis down ""; bad=1; fi
+  if pg_running; then line postgres up "127.0.0.1:$PG_PORT pid $(head -1 "$STACK/pg/data/postmaster.pid")"
+  else line postgres down ""; bad=1; fi
+  if pid_alive redis; then line redis up "127.0.0.1:$REDIS_PORT pid $(cat "$RUN/redis.pid")"
+  else line redis down ""; bad=1; fi
   for n in "${ES_NODES[@]}"; do
     local port="ES_HTTP_$n"
-    if es_node_running "$n"; then line "es-node-$n" up "https://127.0.0.1:${!port} pid $(cat "$(es_pid "$n")")"
+    if es_node_running "$n"; then
+      line "es-node-$n" up "https://127.0.0.1:${!port} pid $(cat "$(es_pid "$n")")"
     else line "es-node-$n" down ""; bad=1; fi
   done
   local health
   health=$(es_curl "$ES_URL/_cluster/health" 2>/dev/null | "$PY" -c \
-    'import json,sys; h=json.load(sys.stdin); print(h["status"], h["number_of_nodes"], "nodes")' 2>/dev/null || echo unreachable)
+    'import json,sys; h=json.load(sys.stdin); print(h["status"], h["number_of_nodes"], "nodes")' \
+    2>/dev/null || echo unreachable)
   line es-cluster "${health%% *}" "$health"
   for c in "${AIRFLOW_COMPONENTS[@]}"; do
     if pid_alive "$c"; then line "$c" up "pid $(cat "$RUN/$c.pid")"; else line "$c" down ""; bad=1; fi
   done
-  if celery_ping; then line celery up "worker-1 and worker-2 answer a ping"; else line celery down "no ping"; bad=1; fi
+  if celery_ping; then line celery up "worker-1 and worker-2 answer a ping"
+  else line celery down "no ping"; bad=1; fi
   return $bad
 }
 
