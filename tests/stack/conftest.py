@@ -37,7 +37,11 @@ def stack():
     timings = {}
     if not was_up:
         t0 = time.monotonic()
-        subprocess.run([str(STACK), "up"], check=True, timeout=900)
+        try:
+            subprocess.run([str(STACK), "up"], check=True, timeout=900)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            subprocess.run([str(STACK), "down"], timeout=300)  # what a failed `up` did start
+            raise
         timings["up_s"] = round(time.monotonic() - t0, 1)
     env = stack_env()
     env["_timings"] = timings
