@@ -65,3 +65,34 @@ clean: stop
 # Ingest benchmark (real Airflow scheduler, LocalExecutor): make bench-ingest ARGS='--minutes 5'
 bench-ingest: setup
 	scripts/with-elasticsearch.sh .venv/bin/python benchmarks/ingest.py $(ARGS)
+
+# The production topology on this machine, without Docker (docs/deployment.md): PostgreSQL, Redis,
+# Airflow with two Celery workers, a three-node Elasticsearch cluster with TLS and file-realm users.
+# make stack   install the [stack] extra and redis-server (as root, when missing), start everything
+# make stack-down   stop every process `make stack` started
+# make test-stack   the ingest DAG on the stack through the Celery workers (brings it up if needed)
+.PHONY: stack stack-down stack-status test-stack redis-server
+STACK_STAMP := .venv/.stack-installed
+
+$(STACK_STAMP): $(VENV_STAMP) pyproject.toml
+	.venv/bin/pip install -q -e '.[dev,stack]'
+	touch $@
+
+redis-server:
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "redis-server missing: run 'make redis-server' as root"; exit 1; fi; \
+	  apt-get install -y redis-server >/dev/null 2>&1 || \
+	  { apt-get update >/dev/null && apt-get install -y redis-server >/dev/null; }; \
+	fi
+
+stack: $(STACK_STAMP) redis-server
+	scripts/stack.sh up
+
+stack-down:
+	scripts/stack.sh down
+
+stack-status:
+	scripts/stack.sh status
+
+test-stack: $(STACK_STAMP) redis-server
+	BORDER_STACK_TEST=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/stack $(ARGS)
