@@ -119,6 +119,12 @@ def record_failure(
     )
 
 
+def clear_validators(es: Elasticsearch, settings: Settings, feed: str) -> None:
+    """Forget the feed's ETag and Last-Modified, so its next fetch is in full (a re-drive: no 304 can
+    hide entries that must be seen again)."""
+    _update(es, settings, feed, {"etag": None, "last_modified": None})
+
+
 def all_states(es: Elasticsearch, settings: Settings, size: int = 1000) -> list[dict[str, Any]]:
     """Every feed's state document, by feed name."""
     index = settings.index("state")

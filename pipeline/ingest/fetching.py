@@ -12,7 +12,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from pipeline import deadletter, state
+from pipeline import deadletter, redrive, state
 from pipeline.article import Article
 from pipeline.errors import PipelineError, TransientError
 from pipeline.feeds import FeedConfig, ParsedFeed, read_feed
@@ -173,12 +173,15 @@ def _record_success(es, settings, feed: FeedConfig, run_id, *, etag=None, last_m
     state.record_success(
         es, settings, feed.name, url=feed.url, etag=etag, last_modified=last_modified, run_id=run_id, **counts
     )
+    if not counts.get("not_modified"):  # fetched in full: retried failures of the feed are behind it
+        redrive.resolve_feed(es, settings, feed.name, run_id)
 
 
 def _page_record(feed: FeedConfig, page: PageResult, run_id: str | None) -> Record:
     article = page.article
+    entry = {**article.to_dict(), "raw_id": entry_id(article)}  # resolved when that entry goes through
     return deadletter.record_for(
-        "page", page.error, feed=feed.name, item=article.raw_url, input=article.to_dict(), run_id=run_id
+        "page", page.error, feed=feed.name, item=article.raw_url, input=entry, run_id=run_id
     )
 
 
