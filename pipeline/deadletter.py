@@ -159,3 +159,31 @@ def record(es: Elasticsearch, settings: Settings, records: list[tuple[str, dict[
             f"{report.failed[0]['error']}"
         )
     return report.ok
+
+
+def page_attempts(
+    es: Elasticsearch, settings: Settings, feed: str, raw_ids: list[str]
+) -> dict[str, tuple[int, datetime | None]]:
+    """For entries whose page failed before: raw id -> (failed page fetches so far, first failure)."""
+    index = settings.index("deadletter")
+    query = {
+        "bool": {
+            "filter": [{"term": {"stage": "page"}}, {"term": {"feed": feed}}, {"terms": {"raw_id": raw_ids}}]
+        }
+    }
+    hits = es.search(
+        index=index,
+        query=query,
+        size=max(10, 4 * len(raw_ids)),
+        source_includes=["raw_id", "attempts", "first_seen_at"],
+        ignore_unavailable=True,
+    )["hits"]["hits"]
+    seen: dict[str, tuple[int, datetime | None]] = {}
+    for h in hits:
+        src = h["_source"]
+        first = datetime.fromisoformat(src["first_seen_at"]) if src.get("first_seen_at") else None
+        attempts, earliest = seen.get(src["raw_id"], (0, None))
+        if earliest is None or (first is not None and first < earliest):
+            earliest = first
+        seen[src["raw_id"]] = (attempts + int(src.get("attempts") or 1), earliest)
+    return seen

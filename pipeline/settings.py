@@ -94,6 +94,10 @@ class Settings:
     # small machine, a few feeds per task cut Airflow's per-task start-up cost (benchmarks/ingest.py).
     feeds_per_task: int = 1
     page_concurrency: int = 4
+    # A page that keeps failing transiently: after this many fetches or this long since the first
+    # failure, whichever comes first, the entry goes in with the feed's own content.
+    page_max_attempts: int = 3
+    page_max_wait_s: float = 6 * 3600
     process_batch_size: int = 500
 
     def __post_init__(self) -> None:
@@ -128,6 +132,8 @@ class Settings:
             task_retries=int(e.get("BORDER_TASK_RETRIES") or default.task_retries),
             feeds_per_task=max(1, int(e.get("BORDER_FEEDS_PER_TASK") or default.feeds_per_task)),
             page_concurrency=int(e.get("BORDER_PAGE_CONCURRENCY") or default.page_concurrency),
+            page_max_attempts=max(1, int(e.get("BORDER_PAGE_MAX_ATTEMPTS") or default.page_max_attempts)),
+            page_max_wait_s=float(e.get("BORDER_PAGE_MAX_WAIT_S") or default.page_max_wait_s),
             process_batch_size=int(e.get("BORDER_PROCESS_BATCH_SIZE") or default.process_batch_size),
         )
 
