@@ -128,3 +128,34 @@ def test_a_failed_fetch_retried_is_fetched_in_full_and_its_record_resolved(setti
     assert ingest.process_pending(es, settings).indexed == 0
     urls = indexed(es, settings)
     assert len(urls) == len(set(urls)) == 5
+
+
+def test_a_failed_page_retried_after_the_site_is_back_is_fetched_indexed_once_and_resolved(
+    settings, es, cli, http_server
+):
+    from tests.integration.test_page_attempt_cap import feed_xml
+
+    page_html = (
+        "<html><body><article><h1>Corps commanders meet on the LAC</h1><p>Indian and Chinese corps "
+        "commanders met at Chushul-Moldo on the Line of Actual Control in eastern Ladakh and agreed to "
+        "continue talks on disengagement at Depsang, the Indian Army said.</p></article></body></html>"
+    )
+    page = http_server.add("/news/talks.html", "down", status=503, content_type="text/html")
+    config = FeedConfig(
+        name="outlet",
+        url=http_server.add("/feed.xml", feed_xml(page), headers={"ETag": '"f1"'}),
+        allow_private_network=True,
+    )
+    assert ingest.ingest_feed(es, settings, config).deferred == 1
+    (rec,) = cli("list", "--json", "--stage", "page")[1]
+    assert rec["status"] == "open" and rec["raw_id"]
+
+    http_server.add("/news/talks.html", page_html, content_type="text/html; charset=utf-8")
+    assert [r["action"] for r in cli("retry", rec["id"], "--json")[1]] == ["refetch"]
+    again = ingest.ingest_feed(es, settings, config)
+    assert (again.new, again.pages_fetched, again.pages_failed) == (1, 1, 0)
+    assert ingest.process_pending(es, settings).indexed == 1
+    docs = [h["_source"] for h in es.search(index=settings.read_alias)["hits"]["hits"]]
+    assert len(docs) == 1 and "body_source" not in docs[0] and "Depsang" in docs[0]["text"]
+    (done,) = cli("list", "--json", "--status", "resolved")[1]
+    assert done["id"] == rec["id"] and [h["event"] for h in done["history"]] == ["retried", "resolved"]
