@@ -12,7 +12,7 @@ import pkgutil
 import sys
 
 from pipeline import commands
-from pipeline.settings import Settings
+from pipeline.settings import Settings, SettingsError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env(find_local_node=True)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args, settings) or 0)
     except BrokenPipeError:

@@ -27,6 +27,9 @@ class Article:
     raw_text: str | None = None
     raw_html: str | None = None
     summary: str | None = None
+    # "feed" when the entry wanted its page and the feed's own content stands in for it (the page failed
+    # for good, or transiently too often: `pipeline.ingest.fetching`); None otherwise.
+    body_source: str | None = None
     fetched_at: str | None = None  # ISO 8601, when we fetched it
     # Derived by the stages
     id: str | None = None

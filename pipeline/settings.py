@@ -6,10 +6,55 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ES_URL = "http://127.0.0.1:9200"
+LOCAL_NODE_SCRIPT = PROJECT_ROOT / "scripts" / "elasticsearch.sh"
+
+# What Elasticsearch allows in an index name, narrowed to what a prefix may be: lower case letters,
+# digits, `.`, `_`, `-`, not starting with `_`, `-`, `+` or `.` (hidden and system indices), so that no
+# prefix reads another's indices (`_all`, `x*`, `a,b`) or names one the cluster refuses.
+_PREFIX = re.compile(r"[a-z0-9][a-z0-9._-]*")
+MAX_PREFIX_CHARS = 100  # index names are at most 255 bytes; the suffixes (`-stories-v1`, ...) need room
+
+
+class SettingsError(ValueError):
+    """A setting that cannot work, reported before any request is made."""
+
+
+def check_index_prefix(prefix: str) -> str:
+    """`prefix` if it is a safe index-name prefix; SettingsError saying why not otherwise."""
+    if len(prefix) > MAX_PREFIX_CHARS or not _PREFIX.fullmatch(prefix):
+        raise SettingsError(
+            f"BORDER_INDEX_PREFIX={prefix!r} is not a usable index prefix: use 1 to {MAX_PREFIX_CHARS} "
+            "lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (no wildcards, "
+            "commas or upper case: Elasticsearch would read other indices or refuse the name)"
+        )
+    return prefix
+
+
+def local_node_url(env: dict[str, str] | None = None, timeout: float = 5.0) -> str | None:
+    """The URL of the local node `scripts/elasticsearch.sh` runs (`make run` leaves it running), or
+    None when none runs. Asks the script itself (`url`), so its choice of folder (the clone's cache,
+    or a private folder under /var/tmp when run as root) is followed, not repeated here."""
+    if not LOCAL_NODE_SCRIPT.is_file():
+        return None
+    try:
+        done = subprocess.run(
+            ["bash", str(LOCAL_NODE_SCRIPT), "url"],
+            env=dict(os.environ if env is None else env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    url = done.stdout.strip()
+    return url if done.returncode == 0 and url.startswith(("http://", "https://")) else None
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -20,7 +65,7 @@ def _bool(value: str | None, default: bool) -> bool:
 
 @dataclass(frozen=True)
 class Settings:
-    es_url: str = "http://127.0.0.1:9200"
+    es_url: str = DEFAULT_ES_URL
     es_api_key: str | None = field(default=None, repr=False)
     es_username: str | None = None
     # Secrets: never in the repr (logs, tracebacks); `redact` removes them from any message.
@@ -49,15 +94,24 @@ class Settings:
     # small machine, a few feeds per task cut Airflow's per-task start-up cost (benchmarks/ingest.py).
     feeds_per_task: int = 1
     page_concurrency: int = 4
+    # A page that keeps failing transiently: after this many fetches or this long since the first
+    # failure, whichever comes first, the entry goes in with the feed's own content.
+    page_max_attempts: int = 3
+    page_max_wait_s: float = 6 * 3600
     process_batch_size: int = 500
 
+    def __post_init__(self) -> None:
+        check_index_prefix(self.index_prefix)
+
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        """Settings from environment variables (BORDER_* and ES_*)."""
+    def from_env(cls, env: dict[str, str] | None = None, *, find_local_node: bool = False) -> Settings:
+        """Settings from environment variables (BORDER_* and ES_*). With `find_local_node` (the CLI),
+        an unset ES_URL means the node `scripts/elasticsearch.sh` runs, if one does."""
         e = os.environ if env is None else env
         default = cls()
+        es_url = e.get("ES_URL") or (find_local_node and local_node_url(e)) or default.es_url
         return cls(
-            es_url=e.get("ES_URL") or default.es_url,
+            es_url=es_url,
             es_api_key=e.get("ES_API_KEY") or None,
             es_username=e.get("ES_USERNAME") or None,
             es_password=e.get("ES_PASSWORD") or None,
@@ -78,6 +132,8 @@ class Settings:
             task_retries=int(e.get("BORDER_TASK_RETRIES") or default.task_retries),
             feeds_per_task=max(1, int(e.get("BORDER_FEEDS_PER_TASK") or default.feeds_per_task)),
             page_concurrency=int(e.get("BORDER_PAGE_CONCURRENCY") or default.page_concurrency),
+            page_max_attempts=max(1, int(e.get("BORDER_PAGE_MAX_ATTEMPTS") or default.page_max_attempts)),
+            page_max_wait_s=float(e.get("BORDER_PAGE_MAX_WAIT_S") or default.page_max_wait_s),
             process_batch_size=int(e.get("BORDER_PROCESS_BATCH_SIZE") or default.process_batch_size),
         )
 

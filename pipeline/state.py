@@ -78,8 +78,12 @@ def record_success(
     new: int,
     run_id: str | None,
     not_modified: bool = False,
+    pages_failed: int = 0,
+    pages_from_feed: int = 0,
 ) -> None:
-    """A good response (200 or 304): keep its validators, reset the failure count."""
+    """A good response (200 or 304): keep its validators, reset the failure count. The feed's health
+    also shows its pages: how many failed in this fetch, how many entries went in with the feed's own
+    content because their page kept failing, and when a page last failed."""
     now = _now()
     doc: dict[str, Any] = {
         "url": url,
@@ -93,6 +97,9 @@ def record_success(
     }
     if not not_modified:  # a 304 carries no new validators; keep the stored ones
         doc.update(etag=etag, last_modified=last_modified)
+        doc.update(last_pages_failed=pages_failed, last_pages_from_feed=pages_from_feed)
+        if pages_failed:
+            doc["last_page_failure_at"] = now
     _update(es, settings, feed, doc)
 
 
@@ -117,6 +124,12 @@ def record_failure(
             "run_id": run_id,
         },
     )
+
+
+def clear_validators(es: Elasticsearch, settings: Settings, feed: str) -> None:
+    """Forget the feed's ETag and Last-Modified, so its next fetch is in full (a re-drive: no 304 can
+    hide entries that must be seen again)."""
+    _update(es, settings, feed, {"etag": None, "last_modified": None})
 
 
 def all_states(es: Elasticsearch, settings: Settings, size: int = 1000) -> list[dict[str, Any]]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from pipeline import deadletter, state
+from pipeline import deadletter, redrive, state
 from pipeline.article import Article
 from pipeline.errors import PipelineError, TransientError
 from pipeline.feeds import FeedConfig, ParsedFeed, read_feed
@@ -36,6 +37,9 @@ class FeedOutcome:
     pages_fetched: int = 0
     pages_failed: int = 0
     deferred: int = 0  # new entries whose page failed transiently: retried next run
+    pages_from_feed: int = (
+        0  # entries whose page failed transiently too often: stored with the feed's content
+    )
     dead_lettered: int = 0
     error: str | None = None
     durations_s: dict[str, float] = field(default_factory=dict)
@@ -141,6 +145,7 @@ def _store_new(es, settings, feed, fetcher, result, parsed, run_id, durations) -
     t1 = time.monotonic()
     pages = fetch_pages(fetcher, settings.page_concurrency, feed, new)
     durations["pages"] = time.monotonic() - t1
+    pages = {**pages, **_given_up(es, settings, feed, pages)}
     to_store = [pages[a.input].article if a.input in pages else a for a in new]
     to_store = [a for a in to_store if not (a.input in pages and pages[a.input].deferred)]
     records += [_page_record(feed, r, run_id) for r in pages.values() if r.error is not None]
@@ -153,8 +158,11 @@ def _store_new(es, settings, feed, fetcher, result, parsed, run_id, durations) -
     # Deferred entries must be seen again next run: keep no validators then, or a 304 would hide them.
     keep = deferred == 0 and not report.failed
     validators = {"etag": result.etag, "last_modified": result.last_modified} if keep else {}
+    failed = sum(1 for r in pages.values() if r.error is not None)
+    from_feed = sum(1 for r in pages.values() if r.given_up)
+    counts = {"entries": len(parsed.articles), "new": report.created}
     _record_success(
-        es, settings, feed, run_id, entries=len(parsed.articles), new=report.created, **validators
+        es, settings, feed, run_id, pages_failed=failed, pages_from_feed=from_feed, **counts, **validators
     )
     return FeedOutcome(
         feed=feed.name,
@@ -162,23 +170,48 @@ def _store_new(es, settings, feed, fetcher, result, parsed, run_id, durations) -
         new=report.created,
         pending=sum(stored.values()),
         pages_fetched=sum(1 for r in pages.values() if r.error is None),
-        pages_failed=sum(1 for r in pages.values() if r.error is not None),
+        pages_failed=failed,
         deferred=deferred,
+        pages_from_feed=from_feed,
         dead_lettered=deadletter.record(es, settings, records),
         durations_s=durations,
     )
+
+
+def _given_up(
+    es, settings: Settings, feed: FeedConfig, pages: dict[str, PageResult]
+) -> dict[str, PageResult]:
+    """The deferred pages not to wait for any longer: this is their `page_max_attempts`-th failed
+    fetch, or the first failure is `page_max_wait_s` old. Each becomes a `PageResult` whose entry goes
+    in with the feed's own content (`body_source: "feed"`); its error is still dead-lettered. The
+    earlier attempts are counted from the entry's page dead letters (`pipeline.deadletter`)."""
+    deferred = {entry_id(r.article): key for key, r in pages.items() if r.deferred}
+    if not deferred:
+        return {}
+    seen = deadletter.page_attempts(es, settings, feed.name, list(deferred))
+    oldest = datetime.now(UTC) - timedelta(seconds=settings.page_max_wait_s)
+    out = {}
+    for raw_id, key in deferred.items():
+        attempts, first_seen = seen.get(raw_id, (0, None))
+        if attempts + 1 >= settings.page_max_attempts or (first_seen is not None and first_seen <= oldest):
+            page = pages[key]
+            out[key] = PageResult(page.article.replace(body_source="feed"), page.error, given_up=True)
+    return out
 
 
 def _record_success(es, settings, feed: FeedConfig, run_id, *, etag=None, last_modified=None, **counts):
     state.record_success(
         es, settings, feed.name, url=feed.url, etag=etag, last_modified=last_modified, run_id=run_id, **counts
     )
+    if not counts.get("not_modified"):  # fetched in full: retried failures of the feed are behind it
+        redrive.resolve_feed(es, settings, feed.name, run_id)
 
 
 def _page_record(feed: FeedConfig, page: PageResult, run_id: str | None) -> Record:
     article = page.article
+    entry = {**article.to_dict(), "raw_id": entry_id(article)}  # resolved when that entry goes through
     return deadletter.record_for(
-        "page", page.error, feed=feed.name, item=article.raw_url, input=article.to_dict(), run_id=run_id
+        "page", page.error, feed=feed.name, item=article.raw_url, input=entry, run_id=run_id
     )
 
 

@@ -76,11 +76,13 @@ class PageResult:
 
     article: Article
     error: PipelineError | None = None
+    given_up: bool = False  # failed transiently too often: the entry goes in with the feed's content
 
     @property
     def deferred(self) -> bool:
-        """A transient failure: the entry waits for the next run instead of going in with its summary."""
-        return self.error is not None and self.error.transient
+        """A transient failure not given up on: the entry waits for the next run instead of going in
+        with its summary."""
+        return self.error is not None and self.error.transient and not self.given_up
 
 
 def fetch_pages(
@@ -94,7 +96,7 @@ def fetch_pages(
             return PageResult(fetch_page(fetcher, feed, article))
         except PipelineError as exc:
             error = type(exc)("page", exc.message, feed=feed.name, item=article.raw_url)
-            return PageResult(article, error)
+            return PageResult(article if exc.transient else article.replace(body_source="feed"), error)
 
     if not wanted:
         return {}

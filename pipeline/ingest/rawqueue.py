@@ -18,6 +18,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
+from pipeline import redrive
 from pipeline.article import Article
 from pipeline.dedupe import article_id
 from pipeline.errors import TransientError
@@ -111,8 +112,10 @@ def mark_processed(
     es: Elasticsearch, settings: Settings, marks: Iterable[dict[str, Any]], run_id: str | None
 ) -> None:
     """Record each raw entry's outcome (`ItemResult.mark()`: raw_id, outcome, reason, article_id,
-    duplicate_of): it is no longer pending. Marking again replaces the outcome (reprocessing)."""
+    duplicate_of): it is no longer pending. Marking again replaces the outcome (reprocessing).
+    Retried dead letters of entries that went through are resolved (`pipeline.redrive`)."""
     now = now_iso()
+    marks = list(marks)
     actions = (
         {
             "_op_type": "update",
@@ -136,3 +139,4 @@ def mark_processed(
             f"could not mark {len(errors)} raw entries as processed: {errors[0]}; "
             "the next run processes them again",
         )
+    redrive.resolve_entries(es, settings, [m["raw_id"] for m in marks if m["outcome"] != "failed"], run_id)
