@@ -50,6 +50,9 @@ class Settings:
     feeds_per_task: int = 1
     page_concurrency: int = 4
     process_batch_size: int = 500
+    # Webhooks DAG: seconds each subscription may take per run (`subscriptions.deliver_new`); what a
+    # slow or failing receiver leaves undelivered goes out on a later run.
+    webhook_budget_s: float = 30.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -79,6 +82,7 @@ class Settings:
             feeds_per_task=max(1, int(e.get("BORDER_FEEDS_PER_TASK") or default.feeds_per_task)),
             page_concurrency=int(e.get("BORDER_PAGE_CONCURRENCY") or default.page_concurrency),
             process_batch_size=int(e.get("BORDER_PROCESS_BATCH_SIZE") or default.process_batch_size),
+            webhook_budget_s=float(e.get("BORDER_WEBHOOK_BUDGET_S") or default.webhook_budget_s),
         )
 
     def index(self, kind: str) -> str:
