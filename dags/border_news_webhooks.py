@@ -27,9 +27,10 @@ out is decided by each subscription's cursor, not by the event: the next run del
 seconds (default 30) per run, each POST within a total deadline. 2xx moves the cursor; 429/5xx and
 timeouts are retried with backoff and, when they persist, wait for the next run with the cursor
 before the document; other 4xx park the document after 3 refusals (the subscription's dead-letter list,
-`python -m pipeline subscriptions parked NAME`) and mark the subscription unhealthy. The task log
-and its return value (XCom) hold the run's counts; each subscription's `health` (and the "Border news"
-page) what its last call did. A failing receiver does not fail the run: see the subscription's health.
+`python -m pipeline subscriptions parked NAME`) and mark the subscription unhealthy. The task log,
+its return value (XCom) and the run's note hold the run's counts; each subscription's `health` (and
+the "Border news" page) what its last call did. A failing receiver does not fail the run: see the
+subscription's health.
 
 The ingest DAG does not wait for this one: a slow subscriber delays neither fetching nor indexing.
 """
@@ -64,18 +65,20 @@ what was delivered).""",
             report = subscriptions.deliver_new(es, settings, budget_s=settings.webhook_budget_s)
         for line in report.errors:
             print(f"webhook delivery: {line}")
-        print(
-            f"webhooks: {report.delivered} delivered, {report.failed} failed (retried later), "
-            f"{report.parked} parked, {report.subscriptions} subscriptions"
-            + (f"; unhealthy: {', '.join(sorted(report.unhealthy))}" if report.unhealthy else "")
-        )
-        return {
+        counts = {
             "delivered": report.delivered,
             "failed": report.failed,
             "parked": report.parked,
             "subscriptions": report.subscriptions,
             "unhealthy": sorted(report.unhealthy),
         }
+        message = (
+            f"webhooks: {report.delivered} delivered, {report.failed} failed (retried later), "
+            f"{report.parked} parked, {report.subscriptions} subscriptions"
+            + (f"; unhealthy: {', '.join(counts['unhealthy'])}" if report.unhealthy else "")
+        )
+        print(message)
+        return {**counts, "message": message}  # the listener makes `message` the run's note
 
     deliver_webhooks()
 

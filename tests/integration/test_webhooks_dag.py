@@ -10,7 +10,7 @@ import time
 from pipeline import secretbox, subscriptions, webhooks
 from pipeline.search import Filters
 from tests.conftest import SEEDS
-from tests.integration.conftest import run_dag, task_return
+from tests.integration.conftest import run_dag, run_note, task_return
 from tests.integration.receiver import Receiver
 from tests.integration.servers import RawServer, drips_headers
 from tests.integration.test_ingest_dag import feed_with_new_item
@@ -115,6 +115,8 @@ def test_slow_failing_and_refusing_receivers_delay_no_ingest_run_and_good_ones_g
     reports = [task_return(r, "deliver_webhooks") for r in (first_webhooks, second_webhooks, quiet_webhooks)]
     assert [r["delivered"] for r in reports] == [5 + 2, 1, 0]
     assert reports[0]["subscriptions"] == 5
+    assert run_note(first_webhooks) == reports[0]["message"]  # the listener plugin set the run's note
+    assert run_note(first_webhooks).startswith("webhooks: 7 delivered, ")
     assert "refusing" in reports[0]["unhealthy"] and reports[0]["parked"] >= 1
     assert failing_retried >= 1
     assert [_health(es, settings, n)["status"] for n in ("slow", "failing", "refusing", "everything")] == [
