@@ -39,13 +39,18 @@ def _webhooks_note(dag_run) -> str | None:
     """The delivery line the webhooks task returned; None if it returned nothing (it failed)."""
     from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
+    from sqlalchemy import inspect
 
-    with create_session() as session:
-        query = XComModel.get_many(
-            run_id=dag_run.run_id, dag_ids=dag_run.dag_id, task_ids=WEBHOOKS_TASK_ID, key="return_value"
-        )
-        row = session.scalars(query).first()
-        value = None if row is None else XComModel.deserialize_value(row)
+    query = XComModel.get_many(
+        run_id=dag_run.run_id, dag_ids=dag_run.dag_id, task_ids=WEBHOOKS_TASK_ID, key="return_value"
+    )
+    own = inspect(dag_run).session  # in the scheduler: read in its session, not beside it
+    if own is not None:
+        row = own.scalars(query).first()
+    else:
+        with create_session() as session:
+            row = session.scalars(query).first()
+    value = None if row is None else XComModel.deserialize_value(row)
     return value.get("message") if isinstance(value, dict) else None
 
 
