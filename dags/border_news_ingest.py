@@ -1,5 +1,6 @@
-"""Ingest DAG: feeds -> raw index -> processing stages -> article index -> Asset event and webhooks.
-Wiring only; the logic lives in `pipeline` (ingest, subscriptions), Elasticsearch comes from the hook."""
+"""Ingest DAG: feeds -> raw index -> processing stages -> article index -> Asset event.
+Wiring only; the logic lives in `pipeline.ingest`, Elasticsearch comes from the hook. Webhooks go out
+from their own DAG (`border_news_webhooks`), scheduled on the Asset this one emits."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ Every `BORDER_SCHEDULE` (default every 5 minutes; one run at a time, no catch-up
 3. **process_and_index** runs the processing stages over every raw entry still pending and bulk-indexes
    the kept ones (relevant, not duplicates) through the write alias under stable ids.
 4. **publish_index_asset** emits an event on the Asset `{INDEX_ASSET_URI}` when something new was indexed
-   (downstream DAGs schedule on it; skipped otherwise).
-5. **deliver_webhooks** posts new matching documents to subscribers.
-6. **run_summary** writes one record to `<prefix>-runs` and logs it; the run's note shows the same numbers.
+   (downstream DAGs schedule on it, among them `border_news_webhooks`, which posts new documents to
+   subscribers in runs of its own: no subscriber delays this DAG; skipped otherwise).
+5. **run_summary** writes one record to `<prefix>-runs` and logs it; the run's note shows the same numbers.
 
 Elasticsearch: the Airflow connection `border_news_es` when it exists, else `ES_URL` and friends.
 Failures land in `<prefix>-deadletter` with the stage, feed, article and a hint, and the run goes on.
@@ -107,25 +108,6 @@ dead-lettered and the rest go on; Elasticsearch errors fail the task (retried). 
         return result["indexed"]
 
     @task(
-        doc_md="""Delivers the documents indexed since each subscription's cursor as signed JSON POSTs
-(`pipeline.subscriptions.deliver_new`: retries with backoff, delivery log in `<prefix>-deliveries`). A
-receiver that keeps failing stops only its own subscription; its cursor stays, so the next run retries."""
-    )
-    def deliver_webhooks(result: dict) -> dict:
-        from pipeline import subscriptions
-
-        hook = BorderNewsHook()
-        with hook.get_conn() as es:
-            report = subscriptions.deliver_new(es, hook.get_settings())
-        for line in report.errors:
-            print(f"webhook delivery stopped: {line}")
-        print(
-            f"webhooks: {report.delivered} delivered, {report.failed} failed, "
-            f"{report.subscriptions} subscriptions"
-        )
-        return {"delivered": report.delivered, "failed": report.failed}
-
-    @task(
         trigger_rule="all_done",
         doc_md="""Writes the run's summary to `<prefix>-runs`, prints it here, and fails
 the run if an earlier task failed (after recording what it could).""",
@@ -143,7 +125,6 @@ the run if an earlier task failed (after recording what it could).""",
                 started_at=ctx["dag_run"].start_date,
                 outcomes=[o for group in outcomes or [] for o in group],
                 processed=ti.xcom_pull(task_ids="process_and_index"),
-                delivered=ti.xcom_pull(task_ids="deliver_webhooks"),
             )
         print(summary.note())
         if summary.state != "success":
@@ -156,9 +137,8 @@ the run if an earlier task failed (after recording what it could).""",
 
     outcomes = fetch_feed.expand(feeds=list_feeds())
     result = process_and_index(outcomes)
-    delivered = deliver_webhooks(result)
     publish_index_asset(result)
-    delivered >> run_summary(outcomes)
+    result >> run_summary(outcomes)
 
 
 border_news_ingest()

@@ -36,7 +36,6 @@ COUNTS = (
     "failed",
     "left_pending",
     "dead_lettered",
-    "delivered",
 )
 
 
@@ -93,7 +92,6 @@ class RunSummary:
     failed_by_stage: dict[str, int] = field(default_factory=dict)
     left_pending: int = 0
     dead_lettered: int = 0
-    delivered: int = 0
     durations_s: dict[str, float] = field(default_factory=dict)
     freshness_lag_p50_s: float | None = None
     freshness_lag_p95_s: float | None = None
@@ -134,7 +132,7 @@ class RunSummary:
             f"- entries: {self.entries_seen} seen, {self.new} new; "
             f"pages: {self.pages_fetched} fetched, {self.pages_failed} failed",
             f"- {processed_line(self)}",
-            f"- dead-lettered: {self.dead_lettered}; webhook deliveries: {self.delivered}",
+            f"- dead-lettered: {self.dead_lettered}",
             self._durations_line(),
             f"- freshness lag (published -> indexed): {lag}",
         ]

@@ -99,6 +99,9 @@ class Settings:
     page_max_attempts: int = 3
     page_max_wait_s: float = 6 * 3600
     process_batch_size: int = 500
+    # Webhooks DAG: seconds each subscription may take per run (`subscriptions.deliver_new`); what a
+    # slow or failing receiver leaves undelivered goes out on a later run.
+    webhook_budget_s: float = 30.0
 
     def __post_init__(self) -> None:
         check_index_prefix(self.index_prefix)
@@ -135,6 +138,7 @@ class Settings:
             page_max_attempts=max(1, int(e.get("BORDER_PAGE_MAX_ATTEMPTS") or default.page_max_attempts)),
             page_max_wait_s=float(e.get("BORDER_PAGE_MAX_WAIT_S") or default.page_max_wait_s),
             process_batch_size=int(e.get("BORDER_PROCESS_BATCH_SIZE") or default.process_batch_size),
+            webhook_budget_s=float(e.get("BORDER_WEBHOOK_BUDGET_S") or default.webhook_budget_s),
         )
 
     def index(self, kind: str) -> str:

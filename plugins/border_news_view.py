@@ -1,10 +1,16 @@
-"""Airflow 3 UI plugin: a "Border news" page with per-feed health, the last runs' counts and the most
-frequent new (unlinked) names.
+"""Airflow 3 UI plugin: a "Border news" page with per-feed health, webhook subscriptions' health, the
+last runs' counts and the most frequent new (unlinked) names.
 
 A FastAPI app (mounted by the API server under `/border-news`) renders the page from Elasticsearch
 (`pipeline.health`, `pipeline.discovery`; the cluster of `BorderNewsHook`); an external view puts it
 in the Airflow navigation, shown inside the Airflow UI at `/plugin/border-news`. It also serves the
 same data as JSON at `/border-news/api/overview`.
+
+Both are behind Airflow's own authentication: Airflow does not authenticate a plugin's FastAPI app
+(a mounted app inherits none of the core API's dependencies), so the app itself depends on the auth
+manager the deployment configures (`requires_access_view(AccessView.WEBSITE)`: the Airflow session
+cookie or a bearer token of a user allowed to see the Airflow UI). Anonymous requests get 401, a user
+without that permission 403.
 """
 
 from __future__ import annotations
@@ -12,11 +18,17 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from airflow.api_fastapi.auth.managers.models.resource_details import AccessView
+from airflow.api_fastapi.core_api.security import requires_access_view
 from airflow.plugins_manager import AirflowPlugin
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse
 
-app = FastAPI(title="Border news", description="border-watch operators' view: feed health and recent runs")
+app = FastAPI(
+    title="Border news",
+    description="border-watch operators' view: feed health, subscriptions and recent runs",
+    dependencies=[Depends(requires_access_view(AccessView.WEBSITE))],
+)
 
 RUN_COLUMNS = (
     ("started_at", "started"),
@@ -55,11 +67,21 @@ FEED_COLUMNS = (
     ("dead_letters_24h", "dead letters (24 h)"),
     ("consecutive_failures", "consecutive failures"),
 )
+SUBSCRIPTION_COLUMNS = (
+    ("name", "subscription"),
+    ("status", "status"),
+    ("parked", "parked"),
+    ("consecutive_failures", "consecutive failures"),
+    ("last_delivered_at", "last delivered"),
+    ("last_call_at", "last call"),
+    ("last_error", "last error"),
+)
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:1.2rem;color:#1f2933}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.6rem}table{border-collapse:collapse;font-size:.85rem}
 th,td{border:1px solid #d2d6dc;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f0f2f5}
-td.num{text-align:right}.ok{color:#0a7d32;font-weight:600}.failing{color:#b42318;font-weight:600}
+td.num{text-align:right}.ok{color:#0a7d32;font-weight:600}.failing,.unhealthy{color:#b42318;font-weight:600}
+.retrying{color:#b54708;font-weight:600}
 .err{max-width:32rem;font-family:monospace;font-size:.75rem}"""
 
 
@@ -73,7 +95,35 @@ def _overview() -> dict[str, Any]:
     hook = BorderNewsHook()
     settings = hook.get_settings()
     with hook.get_conn() as es:
-        return {**health.overview(es, settings), **new_names(es, settings)}
+        return {
+            **health.overview(es, settings),
+            "subscriptions": subscription_health(es, settings),
+            **new_names(es, settings),
+        }
+
+
+def subscription_health(es: Any, settings: Any) -> list[dict[str, Any]]:
+    """One row per webhook subscription: the health its last delivery call recorded (`status` ok,
+    retrying or unhealthy; `parked` documents in its dead-letter list; the last error). Never the
+    secret, nor the target URL (which may carry a token)."""
+    from pipeline import subscriptions
+
+    rows = []
+    for record in subscriptions.list_subscriptions(es, settings):
+        health = record.get("health") or {}
+        rows.append(
+            {
+                "name": record["name"],
+                "status": health.get("status", "new"),
+                "parked": int(health.get("parked") or 0),
+                "consecutive_failures": int(health.get("consecutive_failures") or 0),
+                **{
+                    k: health.get(k)
+                    for k in ("last_delivered_at", "last_call_at", "last_error", "last_http_status")
+                },
+            }
+        )
+    return rows
 
 
 NEW_NAMES_DAYS = 7
@@ -133,8 +183,24 @@ def _names_table(rows: list[dict[str, Any]]) -> str:
     )
 
 
+def _subscriptions_section(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return '<p id="no-subscriptions">No webhook subscription.</p>'
+    unhealthy = sum(1 for r in rows if r["status"] == "unhealthy")
+    parked = sum(r["parked"] for r in rows)
+    return (
+        f'<p id="subscriptions-headline">{len(rows)} subscriptions, {unhealthy} unhealthy, '
+        f"{parked} parked</p>"
+        + _table(rows, SUBSCRIPTION_COLUMNS, "subscription", "name")
+        + "<p>Parked documents: <code>python -m pipeline subscriptions parked NAME</code>; after the "
+        "receiver is fixed, <code>... subscriptions redeliver NAME</code>. Deliveries: the DAG "
+        "<code>border_news_webhooks</code>.</p>"
+    )
+
+
 def render(data: dict[str, Any]) -> str:
-    """The page: feed health first (what is broken), then the last runs' counts, then new names."""
+    """The page: feed health first (what is broken), then webhook subscriptions, the last runs' counts,
+    then new names."""
     feeds, recent = data["feeds"], data["runs"]
     failing = sum(1 for f in feeds if f["status"] == "failing")
     prefix = html.escape(data["index_prefix"])
@@ -143,6 +209,7 @@ def render(data: dict[str, Any]) -> str:
 <body><h1>Border news — feed health</h1>
 <p id="headline">{len(feeds)} feeds, {failing} failing; indices <code>{prefix}-*</code></p>
 <h2>Feeds</h2>{_table(feeds, FEED_COLUMNS, "feed", "feed") if feeds else "<p>No feed fetched yet.</p>"}
+<h2>Webhook subscriptions</h2>{_subscriptions_section(data.get("subscriptions") or [])}
 <h2>Last runs</h2>{_table(recent, RUN_COLUMNS, "run", "run_id") if recent else "<p>No run recorded yet.</p>"}
 <h2>New names (last {data.get("new_names_days", NEW_NAMES_DAYS)} days)</h2>
 {_names_table(data.get("new_names") or [])}

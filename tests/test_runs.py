@@ -41,7 +41,7 @@ def test_summary_lines_say_what_the_run_fetched_kept_rejected_and_indexed():
         "- feeds: 3 total, 1 fetched, 1 not modified, 1 failed",
         "- entries: 12 seen, 4 new; pages: 0 fetched, 0 failed",
         "- processed 4: kept 2, rejected 1 (not relevant), duplicates 1; indexed 1, failed 1 (index 1)",
-        "- dead-lettered: 1; webhook deliveries: 0",
+        "- dead-lettered: 1",
         "- durations: fetch 1.50 s",
         "- freshness lag (published -> indexed): p50 60 s, p95 90 s, max 100 s",
         "- failed feeds: pib (see the dead-letter index `*-deadletter`)",

@@ -92,3 +92,16 @@ def map_index_names(run, task_id: str = "fetch_feed") -> list[str]:
             .order_by(TaskInstance.map_index)
         ).all()
         return [r.rendered_map_index for r in rows]
+
+
+def task_return(run, task_id: str):
+    """What a task of this run returned (its `return_value` XCom), or None."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        query = XComModel.get_many(
+            run_id=run.run_id, dag_ids=run.dag_id, task_ids=task_id, key="return_value"
+        )
+        row = session.scalars(query).first()
+        return None if row is None else XComModel.deserialize_value(row)

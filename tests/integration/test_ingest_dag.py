@@ -20,7 +20,7 @@ NEW_ITEM = """
 """
 
 
-def _feed_with_new_item() -> bytes:
+def feed_with_new_item() -> bytes:
     seeds = (SEEDS / "feed.xml").read_text(encoding="utf-8")
     return seeds.replace("</channel>", NEW_ITEM + "</channel>").encode("utf-8")
 
@@ -77,7 +77,7 @@ def test_first_run_indexes_the_seeds_a_rerun_adds_nothing_and_one_new_item_adds_
     assert asset_events(second) == []  # nothing new: no event for downstream DAGs
 
     # The feed gains one item: exactly one new raw entry and one new document.
-    feed.body, feed.etag = _feed_with_new_item(), '"v2"'
+    feed.body, feed.etag = feed_with_new_item(), '"v2"'
     third = run_dag()
     assert counts(es, settings) == (6, indexed + 1)
     record = run_record(es, settings, third)
