@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline.article import Article
-from pipeline.runs import percentile, processed_line
+from pipeline.runs import ProcessingCounts, percentile, processed_line
 
 KEPT, INDEXED, REJECTED, DUPLICATE = "kept", "indexed", "rejected", "duplicate"
 FAILED, PENDING = "failed", "pending"
@@ -55,19 +55,10 @@ class ItemResult:
 
 
 @dataclass
-class ProcessCounts:
+class ProcessCounts(ProcessingCounts):
     """The counts of processing raw entries (a run's processing task, or a reprocess)."""
 
-    processed: int = 0
-    kept: int = 0
-    rejected: int = 0
-    duplicates: int = 0
-    indexed: int = 0
-    failed: int = 0
-    failed_by_stage: dict[str, int] = field(default_factory=dict)
-    left_pending: int = 0
     pending_reason: str | None = None
-    dead_lettered: int = 0
     freshness_lag_p50_s: float | None = None
     freshness_lag_p95_s: float | None = None
     freshness_lag_max_s: float | None = None

@@ -68,7 +68,23 @@ def processed_line(counts: Any) -> str:
 
 
 @dataclass
-class RunSummary:
+class ProcessingCounts:
+    """What processing raw entries gave, in the words every report uses (the run record, the CLI,
+    the run note, the operators' view)."""
+
+    processed: int = 0
+    kept: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    indexed: int = 0
+    failed: int = 0
+    failed_by_stage: dict[str, int] = field(default_factory=dict)
+    left_pending: int = 0
+    dead_lettered: int = 0
+
+
+@dataclass(kw_only=True)
+class RunSummary(ProcessingCounts):
     run_id: str
     dag_id: str = "border_news_ingest"
     state: str = "success"
@@ -83,15 +99,6 @@ class RunSummary:
     new: int = 0
     pages_fetched: int = 0
     pages_failed: int = 0
-    processed: int = 0
-    kept: int = 0
-    rejected: int = 0
-    duplicates: int = 0
-    indexed: int = 0
-    failed: int = 0
-    failed_by_stage: dict[str, int] = field(default_factory=dict)
-    left_pending: int = 0
-    dead_lettered: int = 0
     durations_s: dict[str, float] = field(default_factory=dict)
     freshness_lag_p50_s: float | None = None
     freshness_lag_p95_s: float | None = None
