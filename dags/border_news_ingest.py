@@ -4,12 +4,12 @@ from their own DAG (`border_news_webhooks`), scheduled on the Asset this one emi
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import Asset, dag, get_current_context, task
 from border_news_hook import BorderNewsHook
 
-from pipeline.assets import INDEX_ASSET_URI
+from pipeline.assets import DAG_DEFAULTS, INDEX_ASSET_URI
 
 # Read when the file is parsed (schedule, retries): the environment only, no connection lookup.
 SETTINGS = BorderNewsHook.env_settings()
@@ -40,11 +40,8 @@ Failures land in `<prefix>-deadletter` with the stage, feed, article and a hint,
 @dag(
     dag_id="border_news_ingest",
     schedule=SETTINGS.schedule,
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    max_active_runs=1,
+    **DAG_DEFAULTS,
     dagrun_timeout=timedelta(minutes=30),
-    tags=["border-watch"],
     doc_md=DOC,
     default_args={"retries": 0},
 )

@@ -4,12 +4,12 @@ comes from the hook."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import Asset, dag, get_current_context, task
 from border_news_hook import BorderNewsHook
 
-from pipeline.assets import INDEX_ASSET_URI
+from pipeline.assets import DAG_DEFAULTS, INDEX_ASSET_URI
 
 INDEX_ASSET = Asset(INDEX_ASSET_URI)
 
@@ -33,10 +33,7 @@ Re-running creates one more version; nothing is lost or duplicated (ids are stab
 @dag(
     dag_id="border_news_reprocess",
     schedule=None,
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    tags=["border-watch"],
+    **DAG_DEFAULTS,
     doc_md=DOC,
 )
 def border_news_reprocess():

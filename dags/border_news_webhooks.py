@@ -3,12 +3,12 @@ Wiring only; the logic lives in `pipeline.subscriptions`, Elasticsearch comes fr
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 from border_news_hook import BorderNewsHook
 
-from pipeline.assets import INDEX_ASSET_URI
+from pipeline.assets import DAG_DEFAULTS, INDEX_ASSET_URI
 
 # Read when the file is parsed: the environment only, no connection lookup.
 SETTINGS = BorderNewsHook.env_settings()
@@ -41,11 +41,8 @@ The ingest DAG does not wait for this one: a slow subscriber delays neither fetc
     schedule=AssetOrTimeSchedule(
         timetable=CronTriggerTimetable(RETRY_CRON, timezone="UTC"), assets=[Asset(INDEX_ASSET_URI)]
     ),
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    max_active_runs=1,
+    **DAG_DEFAULTS,
     dagrun_timeout=timedelta(minutes=30),
-    tags=["border-watch"],
     doc_md=DOC,
     default_args={"retries": 0},
 )
