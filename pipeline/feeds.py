@@ -346,7 +346,14 @@ def _parse(content: bytes, feed_name: str, base_url: str | None, content_type: s
     headers = {"content-type": "application/xml; charset=utf-8"}
     if base_url:
         headers["content-location"] = base_url
-    parsed = feedparser.parse(data, response_headers=headers)
+    try:
+        parsed = feedparser.parse(data, response_headers=headers)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        # feedparser's own handlers can trip on tag soup (a link end tag with no link open): that
+        # input is not a feed we can read, and says so instead of crashing the fetch.
+        raise _not_a_feed(
+            data, f"feedparser failed: {type(exc).__name__}: {exc}", feed_name, base_url
+        ) from exc
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         raise _not_a_feed(
             data, parsed.get("bozo_exception") or "no RSS/Atom root element", feed_name, base_url
