@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_entities_open import Gold, _score
+from tests.entity_dev import assert_found_exactly, report, sentence_params, totals
+from tests.test_entities_open import Gold
 
 CASES: list[tuple[str, set[Gold]]] = [
     ("Prime Minister KP Sharma Oli raised the issue.", {("person", "KP Sharma Oli")}),
@@ -35,30 +36,15 @@ CASES: list[tuple[str, set[Gold]]] = [
 ]
 
 
-def _totals() -> tuple[int, int, int]:
-    tp = fp = fn = 0
-    for text, gold in CASES:
-        t, p, n, _, _ = _score(text, gold)
-        tp, fp, fn = tp + t, fp + p, fn + n
-    return tp, fp, fn
-
-
 def test_precision_and_recall():
-    tp, fp, fn = _totals()
+    tp, fp, fn = totals(CASES)
     assert tp / (tp + fn) >= 0.95 and tp / max(1, tp + fp) >= 0.90
 
 
-@pytest.mark.parametrize(("text", "gold"), CASES, ids=[t[:30] for t, _ in CASES])
+@pytest.mark.parametrize(("text", "gold"), sentence_params(CASES))
 def test_sentence(text, gold):
-    _, _, _, missed, extra = _score(text, gold)
-    assert (missed, extra) == ([], [])
+    assert_found_exactly(text, gold)
 
 
 if __name__ == "__main__":  # figures and the misses, for development
-    tp, fp, fn = _totals()
-    recall, precision = tp / (tp + fn), tp / max(1, tp + fp)
-    print(f"latin  tp {tp} fp {fp} fn {fn}  recall {recall:.3f} precision {precision:.3f}")
-    for text, gold in CASES:
-        _, _, _, missed, extra = _score(text, gold)
-        if missed or extra:
-            print(text[:60], "| missed", missed, "| extra", extra)
+    report("latin", CASES)
