@@ -105,7 +105,6 @@ def process_hits(
         absorbed = _relabel_indexed(processor)
     if target_index is None and (indexed or absorbed):
         with timed(durations, "stories"):
-            es.indices.refresh(index=settings.write_alias)  # the story records are read from the index
             story_index.refresh_stories(
                 es,
                 settings,
