@@ -1,10 +1,11 @@
 """Dedupe stage: stable ids, exact duplicates by content hash, near-duplicates by MinHash-LSH.
 
 `fingerprint(article)` is a pure function that sets
-- `id`: sha256 of the canonical url (the same value as `index.raw_id`), or of the content hash when
-  the article has no url. The same url keeps its id when the outlet edits the text, so a re-published
-  update *replaces* the earlier version in the index instead of sitting next to it; re-running a
-  batch writes the same ids (no duplicates).
+- `id`: sha256 of the canonical url (the same value as the raw entry's id,
+  `ingest.rawqueue.entry_id`), or of the content hash when the article has no url. The same url
+  keeps its id when the outlet edits the text, so a re-published update *replaces* the earlier
+  version in the index instead of sitting next to it; re-running a batch writes the same ids (no
+  duplicates).
 - `content_hash`: sha256 of the normalised text (NFC, case-folded, words only: punctuation, markup
   residue and whitespace runs are gone), so reflowed paragraphs and quote styles do not change it.
 - `minhash`: a datasketch MinHash (NUM_PERM permutations) of the text's word SHINGLE_SIZE-shingles,

@@ -9,7 +9,6 @@ import X` finds them all.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -45,20 +44,6 @@ from pipeline.documents import (  # noqa: F401 - re-exported
 from pipeline.elastic import BulkReport, bulk_index, ensure_index  # noqa: F401 - re-exported
 from pipeline.settings import Settings
 
-RAW_MAPPING: dict[str, Any] = {
-    "dynamic": False,
-    "properties": {
-        "input": {"type": "keyword"},
-        "feed": {"type": "keyword"},
-        "raw_url": {"type": "keyword"},
-        "source": {"type": "keyword"},
-        "raw_title": {"type": "text"},
-        "published": {"type": "keyword"},
-        "fetched_at": {"type": "date"},
-        "ingested_at": {"type": "date"},
-    },
-}
-
 
 def client(settings: Settings) -> Elasticsearch:
     """An Elasticsearch client configured from settings (URL, API key or basic auth, TLS)."""
@@ -72,12 +57,6 @@ def client(settings: Settings) -> Elasticsearch:
         if settings.es_ca_certs:
             kwargs["ca_certs"] = settings.es_ca_certs
     return Elasticsearch(settings.es_url, **kwargs)
-
-
-def raw_id(url: str | None, input_ref: str) -> str:
-    """Stable id of a raw article: the hash of its link, or of where it came from when it has none."""
-    key = url or input_ref
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 # Fields that change on every run without the article changing: not compared to decide "unchanged".

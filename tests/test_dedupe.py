@@ -12,7 +12,7 @@ import pytest
 from pipeline import dedupe
 from pipeline.article import Article
 from pipeline.dedupe import MemoryDedupeIndex, content_hash, fingerprint
-from pipeline.index import raw_id
+from pipeline.ingest.rawqueue import entry_id
 from pipeline.urls import canonical_url
 from tests.conftest import ROOT, SEEDS
 
@@ -78,7 +78,7 @@ def test_content_hash_changes_when_a_word_changes():
 
 
 def test_id_is_the_hash_of_the_canonical_url_like_the_raw_index_id():
-    assert article(seed(4), url=NDTV).id == raw_id(NDTV, "unused")
+    assert article(seed(4), url=NDTV).id == entry_id(Article(input="unused", raw_url=NDTV))
 
 
 def test_same_url_keeps_its_id_when_the_text_is_edited():
