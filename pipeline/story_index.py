@@ -21,6 +21,8 @@ It does not assign stories (the stories stage does) nor touch articles.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +38,8 @@ from pipeline.story_records import ARTICLE_FIELDS, content, story_document
 
 STORIES_VERSION = 1
 CHUNK = 200  # stories recomputed per round trip
-ROUNDS = 5  # tries for a story whose stored document keeps changing under us
+ROUNDS = 12  # tries for a story whose stored document keeps changing under us
+BACKOFF_S = 0.05  # first wait after a lost write; doubles each round (jittered, at most 2 s)
 
 
 def stories_alias(settings: Settings) -> str:
@@ -123,10 +126,12 @@ def refresh_stories(
     report = StoriesReport(checked=len(ordered))
     for start in range(0, len(ordered), CHUNK):
         pending = ordered[start : start + CHUNK]
-        for _round in range(ROUNDS):
+        for attempt in range(ROUNDS):
             pending = _refresh_chunk(es, settings, pending, articles_index or settings.read_alias, report)
             if not pending:
                 break
+            # Writers that lost the same race would collide again at once: wait a jittered, growing time.
+            time.sleep(random.uniform(0, min(2.0, BACKOFF_S * 2**attempt)))
         else:
             raise RuntimeError(f"stories {pending[:5]} kept changing during {ROUNDS} recomputations")
     return report
